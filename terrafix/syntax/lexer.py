@@ -1,0 +1,293 @@
+"""The HCL native-syntax lexer: text to a list of ``Leaf`` tokens with their leading trivia.
+
+HCL's lexical structure depends on context (a newline ends an attribute in a body but not inside
+brackets; a quoted string holds a template; a heredoc ends at a marker line), so the lexer keeps a
+stack of open constructs and switches mode with it, as HashiCorp's scanner does. Trivia is attached
+to the token that follows it, which keeps the parser's token stream short and the tree lossless.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import HclSyntaxError
+from .tokens import Leaf
+from .trivia import TRIVIA_SAME_LINE, TRIVIA_WITH_NEWLINES
+
+# Context kinds.
+BODY, BRACE, BRACE_FOR, PAREN, BRACK, INTERP, DIRECTIVE, QUOTE, HEREDOC = range(9)
+NEWLINE_SIGNIFICANT = frozenset({BODY, BRACE})
+TEMPLATE_MODES = frozenset({QUOTE, HEREDOC})
+
+# for-expression states of a bracket context.
+FOR_NONE, FOR_EXPECTED, FOR_HEADER, FOR_BODY = range(4)
+
+IDENT_RE = r"[^\W\d][\w-]*"
+EXPR_TOKEN = re.compile(
+    rf"(?P<IDENT>{IDENT_RE})"
+    r"|(?P<NUMBER>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<NL>\r?\n)"
+    r'|(?P<QUOTE>")'
+    rf"|(?P<HEREDOC><<(-?)({IDENT_RE})[ \t]*\r?\n)"
+    r"|(?P<OP>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|~\}|[{}()\[\],.=:?!<>+\-*/%])"
+)
+DIGITS = re.compile(r"\d+")
+IDENT_ATOMIC = r"[^\W\d][\w-]*+"
+FOR_AHEAD = re.compile(
+    rf"(?:\s|#[^\n]*+|//[^\n]*+|/\*.*?\*/)*+for\s+{IDENT_ATOMIC}\s*(?:,\s*{IDENT_ATOMIC}\s*)?\s+in\b",
+    re.S,
+)
+QUOTED_LITERAL = re.compile(r'(?:\$\$\{|%%\{|\\.|[^"\\$%\r\n]+|\$(?!\{)|%(?!\{))+')
+HEREDOC_LINE = re.compile(r"(?:\$\$\{|%%\{|[^$%\n]+|\$(?!\{)|%(?!\{))*\n?")
+TEMPLATE_OPEN = re.compile(r"\$\{~?|%\{~?[ \t]*(if|for|else|endif|endfor)\b")
+DIRECTIVE_END = re.compile(r"[ \t]*~?\}")
+
+OPERATOR_TYPES = {
+    "{": "LBRACE",
+    "}": "RBRACE",
+    "(": "LPAR",
+    ")": "RPAR",
+    "[": "LBRACK",
+    "]": "RBRACK",
+    ",": "COMMA",
+    ".": "DOT",
+    "=": "EQUAL",
+    ":": "COLON",
+    "?": "QUESTION",
+    "!": "BANG",
+    "-": "MINUS",
+    "*": "STAR",
+    "...": "ELLIPSIS",
+    "=>": "ARROW",
+    "::": "DCOLON",
+    "~}": "TCLOSE",
+}
+for _op in ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "/", "%"):
+    OPERATOR_TYPES[_op] = "BINOP"
+CLOSERS = {")": PAREN, "]": BRACK}
+OPENER_TEXT = {BRACE: "{", BRACE_FOR: "{", PAREN: "(", BRACK: "[", INTERP: "${", DIRECTIVE: "%{"}
+DIRECTIVE_TYPES = {
+    "if": "DIR_IF",
+    "for": "DIR_FOR",
+    "else": "DIR_ELSE",
+    "endif": "DIR_ENDIF",
+    "endfor": "DIR_ENDFOR",
+}
+
+
+class _Context:
+    """One open construct: its kind, where it opened, and mode details."""
+
+    __slots__ = ("for_state", "kind", "line_start", "marker", "pos")
+
+    def __init__(self, kind: int, pos: int, for_state: int = FOR_NONE, marker: str = "") -> None:
+        self.kind = kind
+        self.pos = pos
+        self.for_state = for_state
+        self.marker = marker
+        self.line_start = True
+
+
+def tokenize(text: str, path: str | None = None) -> list[Leaf]:
+    """Split HCL source into tokens; raise ``HclSyntaxError`` on malformed input."""
+    return _Lexer(text, path).run()
+
+
+class _Lexer:
+    def __init__(self, text: str, path: str | None) -> None:
+        self.text = text
+        self.path = path
+        self.tokens: list[Leaf] = []
+        self.stack = [_Context(BODY, 0)]
+
+    def error(self, message: str, offset: int) -> HclSyntaxError:
+        return HclSyntaxError(message, self.text, offset, self.path)
+
+    def run(self) -> list[Leaf]:
+        text = self.text
+        pos = 1 if text.startswith("\ufeff") else 0
+        bom = text[:pos]
+        tokens = self.tokens
+        stack = self.stack
+        end = len(text)
+        pending_pre = bom
+        while True:
+            ctx = stack[-1]
+            kind = ctx.kind
+            if kind in TEMPLATE_MODES:
+                pos = self.template(ctx, pos)
+                continue
+            trivia = (
+                TRIVIA_SAME_LINE if kind in NEWLINE_SIGNIFICANT else TRIVIA_WITH_NEWLINES
+            ).match(text, pos)
+            start = trivia.end()
+            pre = pending_pre + text[pos:start] if pending_pre else text[pos:start]
+            pending_pre = ""
+            if start >= end:
+                return self.finish(pre, start)
+            m = EXPR_TOKEN.match(text, start)
+            if m is None:
+                if text.startswith("/*", start):
+                    raise self.error("unterminated block comment: '/*' has no closing '*/'", start)
+                char = text[start]
+                raise self.error(f"unexpected character {char!r}", start)
+            group = m.lastgroup
+            value = m.group()
+            pos = m.end()
+            if group == "IDENT":
+                tokens.append(Leaf(self.keyword(ctx, value), value, pre, start))
+            elif group == "NUMBER":
+                if tokens and tokens[-1].type == "DOT":  # legacy index `a.0.1`: digits only
+                    value = DIGITS.match(text, start).group()
+                    pos = start + len(value)
+                tokens.append(Leaf("NUMBER", value, pre, start))
+            elif group == "NL":
+                tokens.append(Leaf("NL", value, pre, start))
+            elif group == "OP":
+                self.operator(ctx, value, pre, start, pos)
+            elif group == "QUOTE":
+                tokens.append(Leaf("QUOTE", value, pre, start))
+                stack.append(_Context(QUOTE, start))
+            else:  # heredoc opener
+                tokens.append(Leaf("HEREDOC", value, pre, start))
+                stack.append(_Context(HEREDOC, start, marker=m.group(m.lastindex + 2)))
+
+    def keyword(self, ctx: _Context, word: str) -> str:
+        """Decide whether an identifier is a for-expression keyword here."""
+        state = ctx.for_state
+        if state == FOR_NONE:
+            return "IDENT"
+        if state == FOR_EXPECTED and word == "for" and self.tokens[-1].type in ("LBRACE", "LBRACK"):
+            ctx.for_state = FOR_HEADER
+            return "FOR"
+        if state == FOR_HEADER and word == "in":
+            ctx.for_state = FOR_BODY
+            return "IN"
+        if state == FOR_BODY and word == "if":
+            return "IF"
+        return "IDENT"
+
+    def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> None:
+        tokens = self.tokens
+        stack = self.stack
+        if value == "{":
+            if FOR_AHEAD.match(self.text, pos):
+                stack.append(_Context(BRACE_FOR, start, FOR_EXPECTED))
+            else:
+                stack.append(_Context(BRACE, start))
+            tokens.append(Leaf("LBRACE", value, pre, start))
+        elif value in ("}", "~}"):
+            kind = ctx.kind
+            if kind in (INTERP, DIRECTIVE):
+                tokens.append(Leaf("TCLOSE", value, pre, start))
+            elif value == "}" and kind in (BRACE, BRACE_FOR):
+                tokens.append(Leaf("RBRACE", value, pre, start))
+            else:
+                raise self.error(self.mismatch(ctx, value), start)
+            stack.pop()
+        elif value == "(":
+            stack.append(_Context(PAREN, start))
+            tokens.append(Leaf("LPAR", value, pre, start))
+        elif value == "[":
+            for_state = FOR_EXPECTED if FOR_AHEAD.match(self.text, pos) else FOR_NONE
+            stack.append(_Context(BRACK, start, for_state))
+            tokens.append(Leaf("LBRACK", value, pre, start))
+        elif value in CLOSERS:
+            if ctx.kind != CLOSERS[value]:
+                raise self.error(self.mismatch(ctx, value), start)
+            stack.pop()
+            tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+        else:
+            tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+
+    def mismatch(self, ctx: _Context, closer: str) -> str:
+        if ctx.kind == BODY:
+            return f"unexpected {closer!r}: nothing is open here"
+        opener = OPENER_TEXT.get(ctx.kind, "?")
+        from .errors import line_col
+
+        line, col = line_col(self.text, ctx.pos)
+        return f"unexpected {closer!r}: the {opener!r} opened at {line}:{col} is not closed yet"
+
+    def template(self, ctx: _Context, pos: int) -> int:
+        """Lex one piece of a quoted string or heredoc body; return the new position."""
+        text = self.text
+        if ctx.kind == QUOTE:
+            m = QUOTED_LITERAL.match(text, pos)
+            if m:
+                self.tokens.append(Leaf("TLIT", m.group(), "", pos))
+                pos = m.end()
+            if text.startswith('"', pos):
+                self.tokens.append(Leaf("QUOTE_END", '"', "", pos))
+                self.stack.pop()
+                return pos + 1
+            if pos >= len(text) or text[pos] in "\r\n":
+                raise self.error(
+                    "unterminated string: a quoted string must end on its own line", ctx.pos
+                )
+            return self.template_open(pos)
+        return self.heredoc(ctx, pos)
+
+    def heredoc(self, ctx: _Context, pos: int) -> int:
+        text = self.text
+        end = len(text)
+        literal_start = pos
+        marker = ctx.marker
+        while True:
+            if ctx.line_start:
+                line_end = text.find("\n", pos)
+                line = text[pos : end if line_end < 0 else line_end]
+                if line.strip(" \t\r") == marker:
+                    if pos > literal_start:
+                        self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
+                    stop = pos + line.index(marker) + len(marker)
+                    self.tokens.append(Leaf("HEREDOC_END", text[pos:stop], "", pos))
+                    self.stack.pop()
+                    return stop
+            if pos >= end:
+                raise self.error(f"unterminated heredoc: no closing {marker!r} line", ctx.pos)
+            new_pos = HEREDOC_LINE.match(text, pos).end()
+            if new_pos > pos:
+                ctx.line_start = text[new_pos - 1] == "\n"
+                pos = new_pos
+                if ctx.line_start or pos >= end:
+                    continue
+            if pos > literal_start:
+                self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
+            return self.template_open(pos)
+
+    def template_open(self, pos: int) -> int:
+        """Lex `${`, `%{ if ...`, `%{ else }` and friends inside a template."""
+        text = self.text
+        m = TEMPLATE_OPEN.match(text, pos)
+        if m is None:  # unreachable: literals stop only before `${` and `%{`
+            raise self.error("unexpected character in template", pos)
+        keyword = m.group(1)
+        top = self.stack[-1]
+        top.line_start = False
+        if keyword is None:
+            self.tokens.append(Leaf("INTERP", m.group(), "", pos))
+            self.stack.append(_Context(INTERP, pos))
+            return m.end()
+        if keyword in ("if", "for"):
+            self.tokens.append(Leaf(DIRECTIVE_TYPES[keyword], m.group(), "", pos))
+            for_state = FOR_HEADER if keyword == "for" else FOR_NONE
+            self.stack.append(_Context(DIRECTIVE, pos, for_state))
+            return m.end()
+        close = DIRECTIVE_END.match(text, m.end())
+        if close is None:
+            raise self.error(f"expected '}}' to close the %{{ {keyword} }} directive", m.end())
+        self.tokens.append(Leaf(DIRECTIVE_TYPES[keyword], text[pos : close.end()], "", pos))
+        return close.end()
+
+    def finish(self, pre: str, pos: int) -> list[Leaf]:
+        if len(self.stack) > 1:
+            ctx = self.stack[-1]
+            opener = OPENER_TEXT.get(ctx.kind, "?")
+            raise self.error(f"{opener!r} is never closed", ctx.pos)
+        tokens = self.tokens
+        if pre or not tokens or tokens[-1].type != "NL":
+            # A final line without a newline still ends its attribute: an empty newline token.
+            tokens.append(Leaf("NL", "", pre, pos))
+        tokens.append(Leaf("EOF", "", "", pos))
+        return tokens

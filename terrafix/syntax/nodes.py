@@ -1,0 +1,399 @@
+"""Immutable nodes of the HCL concrete syntax tree.
+
+Every node's fields are declared in source order, and every byte of the source sits in some
+``Leaf`` (its text or its leading trivia), so ``render()`` is a walk that concatenates leaves.
+Nodes never change: ``with_changes(...)`` returns a copy with some fields replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar, Union
+
+from .tokens import Leaf
+
+Child = Union["Node", Leaf]
+
+
+class Node:
+    """Base of all tree nodes."""
+
+    __slots__ = ()
+    _field_names: ClassVar[tuple[str, ...]] = ()
+
+    def children(self) -> Iterator[Child]:
+        """Direct children (nodes and leaves) in source order."""
+        for name in self._field_names:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if type(value) is tuple:
+                yield from value
+            else:
+                yield value
+
+    def leaves(self) -> Iterator[Leaf]:
+        """Every token under this node, in source order."""
+        for child in self.children():
+            if type(child) is Leaf:
+                yield child
+            else:
+                yield from child.leaves()
+
+    def render(self) -> str:
+        out: list[str] = []
+        _write(self, out)
+        return "".join(out)
+
+    def with_changes(self, **changes: object):
+        """A copy of this node with the given fields replaced (LibCST's ``with_changes``)."""
+        return dataclasses.replace(self, **changes)
+
+    def first_leaf(self) -> Leaf | None:
+        return next(self.leaves(), None)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, parents before children."""
+        yield self
+        for child in self.children():
+            if type(child) is not Leaf:
+                yield from child.walk()
+
+
+def _write(node: Child, out: list[str]) -> None:
+    if type(node) is Leaf:
+        if node.pre:
+            out.append(node.pre)
+        out.append(node.text)
+        return
+    for name in node._field_names:
+        value = getattr(node, name)
+        if value is None:
+            continue
+        if type(value) is tuple:
+            for item in value:
+                _write(item, out)
+        else:
+            _write(value, out)
+
+
+def node(cls):
+    """Class decorator: a frozen, slotted dataclass that records its fields in source order."""
+    cls = dataclass(frozen=True, slots=True, eq=True, repr=True)(cls)
+    cls._field_names = tuple(f.name for f in dataclasses.fields(cls))
+    return cls
+
+
+# ---------------------------------------------------------------- expressions
+
+
+class Expression(Node):
+    __slots__ = ()
+
+
+@node
+class Number(Expression):
+    token: Leaf
+
+
+@node
+class Variable(Expression):
+    """A bare identifier: a root variable (``var``, ``local``…) or ``true``/``false``/``null``."""
+
+    name: Leaf
+
+    @property
+    def identifier(self) -> str:
+        return self.name.text
+
+
+@node
+class TemplateInterpolation(Node):
+    open: Leaf  # "${" or "${~"
+    expression: Expression
+    close: Leaf  # "}" or "~}"
+
+
+@node
+class TemplateIf(Node):
+    open: Leaf  # "%{ if"
+    condition: Expression
+    open_close: Leaf
+    then_parts: tuple[TemplatePart, ...]
+    else_: Leaf | None  # the whole "%{ else }"
+    else_parts: tuple[TemplatePart, ...]
+    endif: Leaf  # the whole "%{ endif }"
+
+
+@node
+class TemplateFor(Node):
+    open: Leaf  # "%{ for"
+    key: Leaf | None
+    comma: Leaf | None
+    value: Leaf
+    in_: Leaf
+    collection: Expression
+    open_close: Leaf
+    parts: tuple[TemplatePart, ...]
+    endfor: Leaf
+
+
+TemplatePart = Union[Leaf, TemplateInterpolation, TemplateIf, TemplateFor]
+
+
+@node
+class TemplateString(Expression):
+    """A quoted string: literal leaves (``TLIT``), interpolations and directives."""
+
+    open: Leaf
+    parts: tuple[TemplatePart, ...]
+    close: Leaf
+
+
+@node
+class Heredoc(Expression):
+    open: Leaf  # "<<EOT\n" or "<<-EOT\n"
+    parts: tuple[TemplatePart, ...]
+    close: Leaf  # the marker line, with its indentation
+
+    @property
+    def strips_indent(self) -> bool:
+        return self.open.text.startswith("<<-")
+
+    @property
+    def marker(self) -> str:
+        return self.open.text.lstrip("<-").rstrip("\r\n")
+
+
+@node
+class TupleItem(Node):
+    value: Expression
+    comma: Leaf | None
+
+
+@node
+class Tuple(Expression):
+    open: Leaf
+    items: tuple[TupleItem, ...]
+    close: Leaf
+
+
+@node
+class ObjectItem(Node):
+    key: Expression
+    assign: Leaf  # "=" or ":"
+    value: Expression
+    separators: tuple[Leaf, ...]  # the comma and/or newlines after the item
+
+
+@node
+class Object(Expression):
+    open: Leaf
+    leading: tuple[Leaf, ...]  # newlines right after "{"
+    items: tuple[ObjectItem, ...]
+    close: Leaf
+
+
+@node
+class Argument(Node):
+    value: Expression
+    ellipsis: Leaf | None
+    comma: Leaf | None
+
+
+@node
+class FunctionCall(Expression):
+    name: tuple[Leaf, ...]  # `f`, or `provider :: aws :: arn_parse`
+    open: Leaf
+    arguments: tuple[Argument, ...]
+    close: Leaf
+
+    @property
+    def function_name(self) -> str:
+        return "".join(leaf.text for leaf in self.name)
+
+
+@node
+class Parenthesized(Expression):
+    open: Leaf
+    expression: Expression
+    close: Leaf
+
+
+@node
+class UnaryOp(Expression):
+    operator: Leaf
+    operand: Expression
+
+
+@node
+class BinaryOp(Expression):
+    left: Expression
+    operator: Leaf
+    right: Expression
+
+
+@node
+class Conditional(Expression):
+    condition: Expression
+    question: Leaf
+    true_result: Expression
+    colon: Leaf
+    false_result: Expression
+
+
+@node
+class ForTuple(Expression):
+    open: Leaf
+    for_: Leaf
+    key: Leaf | None
+    comma: Leaf | None
+    value: Leaf
+    in_: Leaf
+    collection: Expression
+    colon: Leaf
+    result: Expression
+    if_: Leaf | None
+    condition: Expression | None
+    close: Leaf
+
+
+@node
+class ForObject(Expression):
+    open: Leaf
+    for_: Leaf
+    key: Leaf | None
+    comma: Leaf | None
+    value: Leaf
+    in_: Leaf
+    collection: Expression
+    colon: Leaf
+    key_result: Expression
+    arrow: Leaf
+    value_result: Expression
+    ellipsis: Leaf | None
+    if_: Leaf | None
+    condition: Expression | None
+    close: Leaf
+
+
+@node
+class GetAttr(Expression):
+    target: Expression
+    dot: Leaf
+    name: Leaf
+
+
+@node
+class Index(Expression):
+    target: Expression
+    open: Leaf
+    key: Expression
+    close: Leaf
+
+
+@node
+class LegacyIndex(Expression):
+    """`list.0`: HCL 1's index syntax, still accepted."""
+
+    target: Expression
+    dot: Leaf
+    index: Leaf
+
+
+@node
+class Splat(Expression):
+    """`x[*]` (full splat) or `x.*` (attribute-only splat)."""
+
+    target: Expression
+    open: Leaf  # "[" or "."
+    star: Leaf
+    close: Leaf | None  # "]" for the full splat
+
+
+# ---------------------------------------------------------------- structure
+
+
+@node
+class EmptyLine(Node):
+    """A line with no attribute or block: blank, or holding only comments."""
+
+    newline: Leaf
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.newline.pre.strip()
+
+
+@node
+class Attribute(Node):
+    name: Leaf
+    equals: Leaf
+    value: Expression
+    newline: Leaf | None  # None inside a one-line block
+
+    @property
+    def key(self) -> str:
+        return self.name.text
+
+
+@node
+class Body(Node):
+    elements: tuple[BodyElement, ...]
+
+    def attributes(self) -> Iterator[Attribute]:
+        return (e for e in self.elements if type(e) is Attribute)
+
+    def blocks(self, type_: str | None = None) -> Iterator[Block]:
+        return (
+            e
+            for e in self.elements
+            if type(e) is Block and (type_ is None or e.block_type == type_)
+        )
+
+    def attribute(self, name: str) -> Attribute | None:
+        for element in self.elements:
+            if type(element) is Attribute and element.name.text == name:
+                return element
+        return None
+
+
+@node
+class Block(Node):
+    type: Leaf
+    labels: tuple[Leaf | TemplateString, ...]
+    open: Leaf
+    open_newline: Leaf | None  # None for a one-line block `x { a = 1 }`
+    body: Body
+    close: Leaf
+    newline: Leaf
+
+    @property
+    def block_type(self) -> str:
+        return self.type.text
+
+    @property
+    def label_values(self) -> tuple[str, ...]:
+        return tuple(label_text(label) for label in self.labels)
+
+
+BodyElement = Union[Attribute, Block, EmptyLine]
+
+
+@node
+class ConfigFile(Node):
+    """One parsed file: its body and the end-of-input token."""
+
+    body: Body
+    eof: Leaf
+
+
+def label_text(label: Leaf | TemplateString) -> str:
+    """The value of a block label: an identifier, or a quoted literal string."""
+    if type(label) is Leaf:
+        return label.text
+    from .strings import unescape
+
+    return "".join(unescape(part.text) for part in label.parts if type(part) is Leaf)

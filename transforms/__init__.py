@@ -1,0 +1,1 @@
+"""terrafix's transforms, one module per rule (installed as ``terrafix.transforms``)."""
