@@ -140,7 +140,7 @@ class TemplateFor(Node):
     endfor: Leaf
 
 
-TemplatePart = Union[Leaf, TemplateInterpolation, TemplateIf, TemplateFor]
+TemplatePart = Leaf | TemplateInterpolation | TemplateIf | TemplateFor
 
 
 @node
@@ -379,7 +379,7 @@ class Block(Node):
         return tuple(label_text(label) for label in self.labels)
 
 
-BodyElement = Union[Attribute, Block, EmptyLine]
+BodyElement = Attribute | Block | EmptyLine
 
 
 @node
