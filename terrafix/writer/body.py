@@ -1,0 +1,232 @@
+"""Edits on bodies and blocks: set, remove and insert attributes and blocks, with fmt layout.
+
+Every function is pure: it takes a node and returns a new one. Comments go with what owns them
+(the comment lines directly above an element and the comment at the end of its line), and only
+the alignment runs an edit touches are re-aligned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..syntax import nodes as n
+from ..syntax.tokens import Leaf
+from ..syntax.trivia import COMMENT
+from .align import is_single_line, realign_body
+from .build import (
+    BlockSpec,
+    Expr,
+    attribute_lines,
+    block_source,
+    build_attribute,
+    build_body_elements,
+    convert_newlines,
+)
+from .build import build_expression as build_value
+
+_INDENTED_LINE = re.compile(r"^([ \t]+)\S", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A file's own conventions: indentation unit and line ending."""
+
+    unit: str = "  "
+    newline: str = "\n"
+
+    @classmethod
+    def of(cls, text: str) -> Style:
+        newline = "\r\n" if "\r\n" in text else "\n"
+        widths = [m.group(1) for m in _INDENTED_LINE.finditer(text)]
+        if widths and all(w.startswith("\t") for w in widths[:20]):
+            return cls("\t", newline)
+        spaces = [len(w) for w in widths if " " in w and "\t" not in w]
+        unit = min(spaces) if spaces else 2
+        return cls(" " * (unit if unit in (2, 4) else 2), newline)
+
+
+def indent_of(leaf: Leaf) -> str:
+    """The indentation in front of a token that starts a line."""
+    pre = leaf.pre[leaf.pre.rfind("\n") + 1 :]
+    return pre[: len(pre) - len(pre.lstrip(" \t"))].lstrip("\ufeff")
+
+
+def body_indent(block: n.Block | None, body: n.Body, style: Style) -> str:
+    for element in body.elements:
+        if type(element) is not n.EmptyLine:
+            return indent_of(element.first_leaf())
+    return "" if block is None else indent_of(block.type) + style.unit
+
+
+def set_attribute(block: n.Block, name: str, value: object, style: Style) -> n.Block:
+    """Set ``name = value`` in ``block``: replace the value in place, or add the attribute."""
+    if block.open_newline is None and block.body.attribute(name) is None:
+        return _expanded_one_line_block(block, name, value, style)
+    return block.with_changes(body=set_body_attribute(block, block.body, name, value, style))
+
+
+def set_body_attribute(
+    block: n.Block | None, body: n.Body, name: str, value: object, style: Style
+) -> n.Body:
+    indent = body_indent(block, body, style)
+    elements = list(body.elements)
+    for i, element in enumerate(elements):
+        if type(element) is n.Attribute and element.name.text == name:
+            new_value = build_value(value, indent, style.unit)
+            new_value = _with_first_pre(new_value, element.value.first_leaf().pre or " ")
+            if style.newline != "\n":
+                new_value = _crlf(new_value, style)
+            elements[i] = element.with_changes(value=new_value)
+            return realign_body(body.with_changes(elements=tuple(elements)), {i})
+    attribute = build_attribute(name, value, indent, style.unit, style.newline)
+    position = _attribute_insert_position(elements)
+    new_elements: list[n.BodyElement] = [attribute]
+    if position < len(elements) and type(elements[position]) is n.Block:
+        new_elements.append(_blank_line(style))
+    elements[position:position] = new_elements
+    return realign_body(body.with_changes(elements=tuple(elements)), {position})
+
+
+def _attribute_insert_position(elements: list[n.BodyElement]) -> int:
+    """Where a new attribute goes: after the last single-line attribute before any nested
+    block (joining that run), else after the last attribute, else at the start."""
+    last_any = last_single = None
+    for i, element in enumerate(elements):
+        if type(element) is n.Block:
+            break
+        if type(element) is n.Attribute:
+            last_any = i
+            if is_single_line(element.value):
+                last_single = i
+    if last_single is not None:
+        return last_single + 1
+    return 0 if last_any is None else last_any + 1
+
+
+def _expanded_one_line_block(block: n.Block, name: str, value: object, style: Style) -> n.Block:
+    """A one-line block (`x {}` or `x { a = 1 }`) laid out on lines, with one more attribute."""
+    indent = indent_of(block.type)
+    items: list[tuple[str, object]] = [
+        (a.name.text, Expr(a.value.render().strip())) for a in block.body.attributes()
+    ]
+    items.append((name, value))
+    lines = attribute_lines(items, indent + style.unit, style.unit)
+    source = "x {\n" + "\n".join(lines) + "\n" + indent + "}\n"
+    rebuilt = build_body_elements(convert_newlines(source, style.newline))[0]
+    return block.with_changes(
+        open=block.open.with_changes(pre=block.open.pre or " "),
+        open_newline=rebuilt.open_newline,
+        body=rebuilt.body,
+        close=rebuilt.close,
+    )
+
+
+def remove_attribute(block: n.Block, name: str) -> n.Block:
+    """Remove ``name`` and the comments it owns from ``block`` (no change when absent)."""
+    body = block.body
+    for i, element in enumerate(body.elements):
+        if type(element) is n.Attribute and element.name.text == name:
+            return block.with_changes(body=remove_element(body, i))
+    return block
+
+
+def owned_comment_lines(body: n.Body, index: int) -> int:
+    """How many comment-only lines directly above element ``index`` belong to it."""
+    count = 0
+    i = index - 1
+    while i >= 0:
+        element = body.elements[i]
+        if type(element) is not n.EmptyLine or element.is_blank:
+            break
+        count += 1
+        i -= 1
+    return count
+
+
+def remove_element(body: n.Body, index: int) -> n.Body:
+    """Remove one element with its owned comments; never leave two blank lines in a row."""
+    start = index - owned_comment_lines(body, index)
+    elements = list(body.elements)
+    del elements[start : index + 1]
+    if 0 < start < len(elements) and _is_blank(elements[start - 1]) and _is_blank(elements[start]):
+        del elements[start]
+    elif start == 0 and elements and _is_blank(elements[0]):
+        del elements[0]
+    elif start == len(elements) and start > 0 and _is_blank(elements[start - 1]):
+        del elements[start - 1]
+    return realign_body(body.with_changes(elements=tuple(elements)), {start - 1, start})
+
+
+def _is_blank(element: n.BodyElement) -> bool:
+    return type(element) is n.EmptyLine and element.is_blank
+
+
+def _blank_line(style: Style) -> n.EmptyLine:
+    return n.EmptyLine(Leaf("NL", style.newline, "", -1))
+
+
+def append_block(
+    body: n.Body, spec: BlockSpec, style: Style, indent: str = "", *, final_newline: bool = True
+) -> n.Body:
+    """Append a block at the end of ``body``, one blank line after what is there."""
+    elements = list(body.elements)
+    ends_without_newline = _ends_without_newline(elements)
+    if ends_without_newline:
+        elements[-1] = _with_newline(elements[-1], style.newline)
+    while elements and _is_blank(elements[-1]):
+        elements.pop()
+    source = block_source(spec, indent, style.unit) + "\n"
+    if elements:
+        source = "\n" + source
+    new = list(build_body_elements(convert_newlines(source, style.newline)))
+    if ends_without_newline or not final_newline:
+        new[-1] = _with_newline(new[-1], "")
+    return body.with_changes(elements=tuple(elements + new))
+
+
+def insert_block_after(
+    body: n.Body, anchor: n.BodyElement, spec: BlockSpec, style: Style, indent: str = ""
+) -> n.Body:
+    """Insert a block right after ``anchor``, separated by one blank line."""
+    elements = list(body.elements)
+    index = next(i for i, e in enumerate(elements) if e is anchor)
+    if index == len(elements) - 1:
+        return append_block(body, spec, style, indent)
+    source = "\n" + block_source(spec, indent, style.unit) + "\n"
+    new = list(build_body_elements(convert_newlines(source, style.newline)))
+    if not _is_blank(elements[index + 1]):
+        new.append(_blank_line(style))
+    elements[index + 1 : index + 1] = new
+    return body.with_changes(elements=tuple(elements))
+
+
+def _ends_without_newline(elements: list[n.BodyElement]) -> bool:
+    if not elements:
+        return False
+    last = elements[-1]
+    newline = last.newline
+    return newline is not None and newline.text == ""
+
+
+def _with_newline(element: n.BodyElement, text: str) -> n.BodyElement:
+    return element.with_changes(newline=element.newline.with_changes(text=text))
+
+
+def _with_first_pre(node: n.Expression, pre: str) -> n.Expression:
+    from .tree import replace_first_leaf
+
+    return replace_first_leaf(node, lambda leaf: leaf.with_changes(pre=pre))
+
+
+def _crlf(node: n.Expression, style: Style) -> n.Expression:
+    from ..syntax.parser import parse
+
+    source = convert_newlines(node.render(), style.newline)
+    tree = parse(f"x ={source}{style.newline}")
+    return tree.body.elements[0].value
+
+
+def comment_text(leaf: Leaf) -> str | None:
+    match = COMMENT.search(leaf.pre)
+    return match.group() if match else None
