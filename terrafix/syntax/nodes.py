@@ -8,7 +8,8 @@ Nodes never change: ``with_changes(...)`` returns a copy with some fields replac
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, Union
 
@@ -18,15 +19,20 @@ Child = Union["Node", Leaf]
 
 
 class Node:
-    """Base of all tree nodes."""
+    """Base of all tree nodes.
+
+    Traversals use an explicit stack rather than recursion: expressions nest as deep as the
+    source does (ten thousand brackets are legal HCL), and Python's call stack is not that deep.
+    """
 
     __slots__ = ()
     _field_names: ClassVar[tuple[str, ...]] = ()
+    # The fields' values as one tuple, in source order (set by ``@node``).
+    _fields_of: ClassVar[Callable[[Node], tuple[object, ...]]] = staticmethod(lambda _: ())
 
     def children(self) -> Iterator[Child]:
         """Direct children (nodes and leaves) in source order."""
-        for name in self._field_names:
-            value = getattr(self, name)
+        for value in self._fields_of(self):
             if value is None:
                 continue
             if type(value) is tuple:
@@ -36,15 +42,39 @@ class Node:
 
     def leaves(self) -> Iterator[Leaf]:
         """Every token under this node, in source order."""
-        for child in self.children():
-            if type(child) is Leaf:
-                yield child
-            else:
-                yield from child.leaves()
+        stack: list[object] = [self]
+        pop = stack.pop
+        push_all = stack.extend
+        while stack:
+            item = pop()
+            kind = type(item)
+            if kind is Leaf:
+                yield item
+            elif kind is tuple:
+                push_all(reversed(item))
+            elif item is not None:
+                push_all(reversed(item._fields_of(item)))
 
     def render(self) -> str:
+        """The source text of this node: every leaf's trivia and text, concatenated."""
+        # Children are pushed in source order, so they pop last-first: collect the text
+        # backwards and reverse once, which saves a ``reversed()`` per node on the hot path.
         out: list[str] = []
-        _write(self, out)
+        emit = out.append
+        stack: list[object] = [self]
+        pop = stack.pop
+        push_all = stack.extend
+        while stack:
+            item = pop()
+            kind = type(item)
+            if kind is Leaf:
+                emit(item[1])  # text
+                emit(item[2])  # pre
+            elif kind is tuple:
+                push_all(item)
+            elif item is not None:
+                push_all(item._fields_of(item))
+        out.reverse()
         return "".join(out)
 
     def with_changes(self, **changes: object):
@@ -56,33 +86,34 @@ class Node:
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, parents before children."""
-        yield self
-        for child in self.children():
-            if type(child) is not Leaf:
-                yield from child.walk()
+        stack: list[object] = [self]
+        pop = stack.pop
+        push_all = stack.extend
+        while stack:
+            item = pop()
+            kind = type(item)
+            if kind is tuple:
+                push_all(reversed(item))
+            elif kind is not Leaf and item is not None:
+                yield item
+                push_all(reversed(item._fields_of(item)))
 
 
-def _write(node: Child, out: list[str]) -> None:
-    if type(node) is Leaf:
-        if node.pre:
-            out.append(node.pre)
-        out.append(node.text)
-        return
-    for name in node._field_names:
-        value = getattr(node, name)
-        if value is None:
-            continue
-        if type(value) is tuple:
-            for item in value:
-                _write(item, out)
-        else:
-            _write(value, out)
+def _fields_getter(names: tuple[str, ...]) -> Callable[[Node], tuple[object, ...]]:
+    """A fast ``node -> (field values...)`` for one node class."""
+    if not names:
+        return lambda _: ()
+    if len(names) == 1:
+        get_one = operator.attrgetter(names[0])
+        return lambda node: (get_one(node),)
+    return operator.attrgetter(*names)
 
 
 def node(cls):
     """Class decorator: a frozen, slotted dataclass that records its fields in source order."""
     cls = dataclass(frozen=True, slots=True, eq=True, repr=True)(cls)
     cls._field_names = tuple(f.name for f in dataclasses.fields(cls))
+    cls._fields_of = staticmethod(_fields_getter(cls._field_names))
     return cls
 
 
