@@ -4,10 +4,15 @@ from __future__ import annotations
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of a character offset."""
+    """1-based line and column (in characters) of a character offset.
+
+    A byte-order mark takes no column, as in editors and in HashiCorp's parser.
+    """
     offset = max(0, min(offset, len(text)))
     line = text.count("\n", 0, offset) + 1
     line_start = text.rfind("\n", 0, offset) + 1
+    if line_start == 0 and offset and text.startswith("\ufeff"):
+        line_start = 1
     return line, offset - line_start + 1
 
 
@@ -24,9 +29,7 @@ class HclSyntaxError(ValueError):
         source_line = text[line_start : len(text) if line_end < 0 else line_end].rstrip("\r")
         if self.line == 1 and source_line.startswith("\ufeff"):
             source_line = source_line[1:]
-            caret_col = max(0, self.column - 2)
-        else:
-            caret_col = self.column - 1
+        caret_col = self.column - 1
         shown = source_line.expandtabs(1)[:200]
         self.excerpt = f"{shown}\n{' ' * min(caret_col, len(shown))}^"
         super().__init__(str(self))
