@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import HclSyntaxError
+from .errors import HclSyntaxError, line_col
 from .tokens import Leaf
 from .trivia import TRIVIA_SAME_LINE, TRIVIA_WITH_NEWLINES
 
@@ -37,7 +37,10 @@ FOR_AHEAD = re.compile(
     rf"(?:\s|#[^\n]*+|//[^\n]*+|/\*.*?\*/)*+for\s+{IDENT_ATOMIC}\s*(?:,\s*{IDENT_ATOMIC}\s*)?\s+in\b",
     re.S,
 )
-QUOTED_LITERAL = re.compile(r'(?:\$\$\{|%%\{|\\.|[^"\\$%\r\n]+|\$(?!\{)|%(?!\{))+')
+# Only HCL's escapes continue a literal; any other backslash stops it and is reported.
+QUOTED_LITERAL = re.compile(
+    r'(?:\$\$\{|%%\{|\\(?:[nrt"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|[^"\\$%\r\n]+|\$(?!\{)|%(?!\{))+'
+)
 HEREDOC_LINE = re.compile(r"(?:\$\$\{|%%\{|[^$%\n]+|\$(?!\{)|%(?!\{))*\n?")
 TEMPLATE_OPEN = re.compile(r"\$\{~?|%\{~?[ \t]*(if|for|else|endif|endfor)\b")
 DIRECTIVE_END = re.compile(r"[ \t]*~?\}")
@@ -99,6 +102,8 @@ class _Lexer:
         self.path = path
         self.tokens: list[Leaf] = []
         self.stack = [_Context(BODY, 0)]
+        # Open `%{ if }` / `%{ for }` directives: (keyword, offset, template, seen `else`).
+        self.directives: list[tuple[str, int, _Context, bool]] = []
 
     def error(self, message: str, offset: int) -> HclSyntaxError:
         return HclSyntaxError(message, self.text, offset, self.path)
@@ -197,6 +202,9 @@ class _Lexer:
                 raise self.error(self.mismatch(ctx, value), start)
             stack.pop()
             tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+        elif value == "/" and self.text.startswith("*", pos):
+            # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
+            raise self.error("unterminated block comment: '/*' has no closing '*/'", start)
         else:
             tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
 
@@ -218,15 +226,41 @@ class _Lexer:
                 self.tokens.append(Leaf("TLIT", m.group(), "", pos))
                 pos = m.end()
             if text.startswith('"', pos):
+                if self.directives and self.directives[-1][2] is ctx:
+                    raise self.error(self.unclosed_directive(), pos)
                 self.tokens.append(Leaf("QUOTE_END", '"', "", pos))
                 self.stack.pop()
                 return pos + 1
             if pos >= len(text) or text[pos] in "\r\n":
-                raise self.error(
-                    "unterminated string: a quoted string must end on its own line", ctx.pos
-                )
+                raise self.error(self.unterminated_string(), ctx.pos)
+            if text[pos] == "\\":
+                raise self.error(self.invalid_escape(pos), pos)
             return self.template_open(pos)
         return self.heredoc(ctx, pos)
+
+    def unterminated_string(self) -> str:
+        message = "unterminated string: a quoted string must end on its own line"
+        outer = self.stack[-2]
+        if outer.kind in (INTERP, DIRECTIVE):  # `"${x"`: the inner quote is the symptom
+            line, col = line_col(self.text, outer.pos)
+            opener = OPENER_TEXT[outer.kind]
+            message += f" (is the {opener!r} opened at {line}:{col} missing its '}}'?)"
+        return message
+
+    def invalid_escape(self, pos: int) -> str:
+        escape = self.text[pos : pos + 2].rstrip("\r\n")
+        if escape in ("\\u", "\\U"):
+            digits = 4 if escape == "\\u" else 8
+            return f"invalid escape sequence: {escape} takes {digits} hexadecimal digits"
+        if escape == "\\":
+            return "invalid escape sequence: a quoted string cannot go on past the end of a line"
+        return f"invalid escape sequence '{escape}': use \\n, \\r, \\t, \\\", \\\\, \\uNNNN or \\UNNNNNNNN"
+
+    def unclosed_directive(self) -> str:
+        keyword, pos, _, _ = self.directives[-1]
+        line, col = line_col(self.text, pos)
+        end = "endif" if keyword == "if" else "endfor"
+        return f"the '%{{ {keyword} }}' opened at {line}:{col} has no '%{{ {end} }}'"
 
     def heredoc(self, ctx: _Context, pos: int) -> int:
         text = self.text
@@ -240,6 +274,8 @@ class _Lexer:
                 if line.strip(" \t\r") == marker:
                     if pos > literal_start:
                         self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
+                    if self.directives and self.directives[-1][2] is ctx:
+                        raise self.error(self.unclosed_directive(), pos)
                     stop = pos + line.index(marker) + len(marker)
                     self.tokens.append(Leaf("HEREDOC_END", text[pos:stop], "", pos))
                     self.stack.pop()
@@ -260,8 +296,10 @@ class _Lexer:
         """Lex `${`, `%{ if ...`, `%{ else }` and friends inside a template."""
         text = self.text
         m = TEMPLATE_OPEN.match(text, pos)
-        if m is None:  # unreachable: literals stop only before `${` and `%{`
-            raise self.error("unexpected character in template", pos)
+        if m is None:  # literals stop only before `${` and `%{`, so this is `%{` + a typo
+            raise self.error(
+                "unknown template directive: '%{' takes if, for, else, endif or endfor", pos
+            )
         keyword = m.group(1)
         top = self.stack[-1]
         top.line_start = False
@@ -270,6 +308,7 @@ class _Lexer:
             self.stack.append(_Context(INTERP, pos))
             return m.end()
         if keyword in ("if", "for"):
+            self.directives.append((keyword, pos, top, False))
             self.tokens.append(Leaf(DIRECTIVE_TYPES[keyword], m.group(), "", pos))
             for_state = FOR_HEADER if keyword == "for" else FOR_NONE
             self.stack.append(_Context(DIRECTIVE, pos, for_state))
@@ -277,8 +316,24 @@ class _Lexer:
         close = DIRECTIVE_END.match(text, m.end())
         if close is None:
             raise self.error(f"expected '}}' to close the %{{ {keyword} }} directive", m.end())
+        self.close_directive(keyword, pos, top)
         self.tokens.append(Leaf(DIRECTIVE_TYPES[keyword], text[pos : close.end()], "", pos))
         return close.end()
+
+    def close_directive(self, keyword: str, pos: int, template: _Context) -> None:
+        """Match `%{ else }`, `%{ endif }` and `%{ endfor }` with the directive they close."""
+        wanted = "for" if keyword == "endfor" else "if"
+        open_ = self.directives[-1] if self.directives else None
+        if open_ is None or open_[2] is not template or open_[0] != wanted:
+            if open_ is not None and open_[2] is template:
+                raise self.error(f"'%{{ {keyword} }}' here: {self.unclosed_directive()}", pos)
+            raise self.error(f"'%{{ {keyword} }}' without a '%{{ {wanted} }}' before it", pos)
+        if keyword != "else":
+            self.directives.pop()
+        elif open_[3]:
+            raise self.error("a second '%{ else }' for the same '%{ if }'", pos)
+        else:
+            self.directives[-1] = (*open_[:3], True)
 
     def finish(self, pre: str, pos: int) -> list[Leaf]:
         if len(self.stack) > 1:
