@@ -1,19 +1,295 @@
-"""The terrafix command line."""
+"""The terrafix command line: check, fix, rules, explain, parse."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from . import __version__
 
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def _common(function):
+    """Options shared by `check` and `fix`."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "--select", multiple=True, help="Only these rules (code, prefix or slug); repeatable."
+        ),
+        click.option(
+            "--ignore", multiple=True, help="Skip these rules (code, prefix or slug); repeatable."
+        ),
+        click.option(
+            "--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."
+        ),
+        click.option(
+            "--profile",
+            type=click.Choice(["default", "production"]),
+            default=None,
+            help="default: isolated, destroyable stacks; production: never weakens deletion protection or renames.",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Config file (default: nearest .terrafix.toml or pyproject.toml [tool.terrafix]).",
+        ),
+        click.option(
+            "--stdin-filename",
+            type=click.Path(path_type=Path),
+            help="Read the buffer for this path from stdin (PATH must be '-').",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="terrafix")
 def main() -> None:
-    """terrafix: finds and fixes the mistakes hurried Terraform makes again and again."""
+    """terrafix finds and fixes the mistakes hurried Terraform makes again and again.
+
+    \b
+    Examples:
+      terrafix check .                 report findings
+      terrafix fix --dry-run .         show the fixes as a unified diff
+      terrafix fix .                   apply the safe fixes in place
+      terrafix explain TF001           what a rule does and why
+    """
+
+
+def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename):
+    from .engine.config import ConfigError, find_config, load_config
+
+    overrides: dict[Path, str] = {}
+    if stdin_filename is not None:
+        if list(paths) != [Path("-")]:
+            raise click.UsageError(
+                "--stdin-filename reads the buffer from stdin: pass '-' as the only PATH"
+            )
+        overrides[stdin_filename] = sys.stdin.read()
+        paths = (stdin_filename,)
+    elif not paths:
+        paths = (Path("."),)
+    for path in paths:
+        if not path.exists() and path not in overrides:
+            raise click.UsageError(f"no such file or directory: {path}")
+    try:
+        config = load_config(config_path or find_config(Path(paths[0])))
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    if select:
+        config.select = list(select)
+    if ignore:
+        config.ignore = [*config.ignore, *ignore]
+    if unsafe_fixes is not None:
+        config.unsafe_fixes = unsafe_fixes
+    if profile is not None:
+        config.profile = profile
+    return list(paths), config, overrides
+
+
+def _report_errors(result) -> None:
+    for err in result.syntax_errors:
+        click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
+    for message in result.errors:
+        click.echo(message, err=True)
+
+
+def _emit(result, output_format: str) -> None:
+    from .output import reports
+
+    render = {
+        "text": reports.text_report,
+        "json": reports.json_report,
+        "sarif": reports.sarif_report,
+        "github": reports.github_report,
+    }[output_format]
+    text = render(result)
+    if text:
+        click.echo(text)
+
+
+@main.command("check")
+@_common
+def check_command(
+    paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, output_format
+):
+    """Report findings without changing anything.
+
+    Exit code 0 when clean, 1 when there are findings, 2 on errors (e.g. a file that does not parse).
+
+    \b
+    Examples:
+      terrafix check .
+      terrafix check --format sarif infra/ > terrafix.sarif
+      terrafix check --stdin-filename main.tf - < main.tf
+    """
+    from .engine.pipeline import run
+
+    paths, config, overrides = _setup(
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+    )
+    result = run(paths, config, fix=False, overrides=overrides)
+    _emit(result, output_format)
+    _report_errors(result)
+    if result.syntax_errors or result.errors:
+        sys.exit(2)
+    sys.exit(1 if result.findings else 0)
+
+
+@main.command("fix")
+@_common
+@click.option("--dry-run", is_flag=True, help="Print a unified diff instead of writing files.")
+def fix_command(
+    paths,
+    select,
+    ignore,
+    unsafe_fixes,
+    profile,
+    config_path,
+    stdin_filename,
+    output_format,
+    dry_run,
+):
+    """Apply fixes in place (safe ones; unsafe ones with --unsafe-fixes).
+
+    Files are written only when the whole run succeeded, each atomically. With --stdin-filename the
+    fixed buffer goes to stdout (with --format json, the edits instead) and nothing is written.
+    Exit code 0 when everything is clean or fixed, 1 when findings remain or --dry-run has changes,
+    2 on errors.
+
+    \b
+    Examples:
+      terrafix fix --dry-run .
+      terrafix fix --select TF001 modules/network
+      terrafix fix --stdin-filename main.tf - < main.tf
+    """
+    from .engine.pipeline import run
+    from .output.diff import unified_diff
+
+    paths, config, overrides = _setup(
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+    )
+    result = run(paths, config, fix=True, overrides=overrides)
+    failed = bool(result.syntax_errors or result.errors)
+    if stdin_filename is not None:
+        _emit_buffer(result, stdin_filename, overrides[stdin_filename], output_format)
+    elif dry_run:
+        for file in result.changed_files:
+            click.echo(unified_diff(file), nl=False)
+        if output_format != "text":
+            _emit(result, output_format)
+    else:
+        _write(result)  # modules with errors have no changes: the others are still fixed
+        if output_format != "text":
+            _emit(result, output_format)
+        elif result.findings:
+            _emit(result, "text")
+        for file in result.changed_files:
+            click.echo(f"fixed {file.path}", err=True)
+    _report_errors(result)
+    if failed:
+        sys.exit(2)
+    if dry_run and result.changed_files:
+        sys.exit(1)
+    sys.exit(1 if result.findings else 0)
+
+
+def _emit_buffer(result, path: Path, buffer: str, output_format: str) -> None:
+    if output_format == "json":
+        _emit(result, "json") if not result.fixed else click.echo(_fixed_edits_json(result))
+        return
+    for file in result.files.values():
+        if file.path.resolve() == path.resolve():
+            click.echo(file.final, nl=False)
+            return
+    click.echo(buffer, nl=False)
+
+
+def _fixed_edits_json(result) -> str:
+    import json
+
+    from .output.diff import display_path
+    from .output.locations import point
+    from .writer import diff_edits
+
+    edits = []
+    for file in result.changed_files:
+        base = file.original or ""
+        for edit in diff_edits(base, file.final):
+            edits.append(
+                {
+                    "path": display_path(file.path),
+                    "new_file": file.original is None,
+                    "start": point(base, edit.start).as_json(),
+                    "end": point(base, edit.end).as_json(),
+                    "new_text": edit.new_text,
+                }
+            )
+    return json.dumps(
+        {"version": 1, "terrafix": __version__, "edits": edits}, indent=2, ensure_ascii=False
+    )
+
+
+def _write(result) -> None:
+    """Write every changed file atomically (temp file + rename), keeping its mode."""
+    for file in result.changed_files:
+        path = file.path
+        mode = os.stat(path).st_mode & 0o7777 if path.exists() else None
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(file.final)
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, path)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every rule: code, slug, default applicability and summary."""
+    from .engine.rules import all_rules
+
+    for rule in all_rules():
+        click.echo(f"{rule.code}  {rule.slug:<28} {rule.applicability.value:<12} {rule.summary}")
+
+
+@main.command("explain")
+@click.argument("rule")
+def explain_command(rule: str) -> None:
+    """Explain a rule (by code or slug): what it does, why, an example, and how safe its fix is.
+
+    \b
+    Example:
+      terrafix explain TF001
+    """
+    from .engine.rules import find_rule
+
+    found = find_rule(rule)
+    if found is None:
+        click.echo(f"error: no rule {rule!r}; `terrafix rules` lists them", err=True)
+        sys.exit(2)
+    click.echo(f"{found.code} {found.slug}: {found.summary}\n")
+    click.echo(found.explanation)
 
 
 @main.command("parse")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..syntax import nodes as n
 from ..syntax.parser import parse
+from ..syntax.tokens import Leaf
 from .body import Style, append_block
 from .build import BlockSpec
 from .textedit import TextEdit, diff_edits
@@ -32,7 +33,8 @@ class Document:
     @classmethod
     def new(cls, path: str, style: Style | None = None) -> Document:
         """An empty new file."""
-        return cls(path, "", parse(""), style or Style())
+        empty = n.ConfigFile(n.Body(()), Leaf("EOF", "", "", 0))
+        return cls(path, "", empty, style or Style())
 
     def text(self) -> str:
         return self.tree.render()

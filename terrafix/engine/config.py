@@ -1,0 +1,72 @@
+"""Configuration: `[tool.terrafix]` in pyproject.toml or `.terrafix.toml`, nearest to the path."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROFILES = ("default", "production")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class Config:
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    unsafe_fixes: bool = False
+    profile: str = "default"
+    rules: dict[str, dict] = field(default_factory=dict)  # per-rule options by code or slug
+    source: Path | None = None
+
+    def options_for(self, code: str, slug: str) -> dict:
+        return {**self.rules.get(slug, {}), **self.rules.get(code, {})}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.terrafix.toml`, or `pyproject.toml` with a [tool.terrafix] table."""
+    directory = start if start.is_dir() else start.parent
+    for folder in [directory.resolve(), *directory.resolve().parents]:
+        candidate = folder / ".terrafix.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if (
+            pyproject.is_file()
+            and "tool" in _read(pyproject)
+            and "terrafix" in _read(pyproject)["tool"]
+        ):
+            return pyproject
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read configuration: {err}") from None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    data = _read(path)
+    table = data.get("tool", {}).get("terrafix", {}) if path.name == "pyproject.toml" else data
+    known = {"select", "ignore", "unsafe-fixes", "profile", "rules"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    profile = table.get("profile", "default")
+    if profile not in PROFILES:
+        raise ConfigError(f"{path}: profile must be one of {', '.join(PROFILES)}, not {profile!r}")
+    return Config(
+        select=table.get("select"),
+        ignore=list(table.get("ignore", [])),
+        unsafe_fixes=bool(table.get("unsafe-fixes", False)),
+        profile=profile,
+        rules=dict(table.get("rules", {})),
+        source=path,
+    )

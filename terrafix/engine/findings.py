@@ -1,0 +1,39 @@
+"""Findings and fixes: what a rule reports, and the plain edits that repair it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Applicability(StrEnum):
+    """How sure a fix is: applied by default, only on request, or shown and never applied."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """New texts for the files a fix touches (a path absent from ``base`` is a new file)."""
+
+    description: str
+    applicability: Applicability
+    base: dict[Path, str]  # the texts the fix was computed against
+    changes: dict[Path, str]  # path → new text
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # code, e.g. TF001
+    slug: str
+    message: str
+    path: Path
+    start: int  # character offsets in the file's text
+    end: int
+    key: str  # identifies the defect across passes (rule + what it is about)
+    severity: str = "warning"
+    fix: Fix | None = None
+    notes: tuple[str, ...] = field(default=())

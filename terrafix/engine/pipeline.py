@@ -1,0 +1,198 @@
+"""The fixpoint pipeline: analyse, apply non-overlapping fixes, verify, re-analyse, repeat.
+
+Nothing is written here: the result holds every file's original and final text, and the
+caller writes (atomically) only when the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Module, discover_modules
+from ..syntax import HclSyntaxError, parse
+from ..writer import TextEdit, apply_edits, diff_edits
+from .config import Config
+from .findings import Applicability, Finding
+from .rules import RuleContext, select_rules
+from .suppress import is_suppressed
+
+MAX_PASSES = 8
+
+
+@dataclass
+class FileResult:
+    path: Path
+    original: str | None  # None for a file the run creates
+    final: str
+    error: HclSyntaxError | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.final
+
+
+@dataclass
+class RunResult:
+    files: dict[Path, FileResult] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # what remains, against final texts
+    fixed: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed_files(self) -> list[FileResult]:
+        return [f for p, f in sorted(self.files.items()) if f.changed]
+
+    @property
+    def syntax_errors(self) -> list[HclSyntaxError]:
+        return [f.error for f in self.files.values() if f.error is not None]
+
+
+def read_text(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def run(
+    paths: list[Path],
+    config: Config,
+    *,
+    fix: bool,
+    overrides: dict[Path, str] | None = None,
+) -> RunResult:
+    """Analyse (and with ``fix``, repair) every module under ``paths``."""
+    result = RunResult()
+    overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
+    rules = [rule() for rule in select_rules(config.select, config.ignore)]
+    for directory, files in discover_modules(paths).items():
+        texts: dict[Path, str] = {}
+        for path in files:
+            try:
+                texts[path] = (
+                    overrides.get(path.resolve())
+                    if path.resolve() in overrides
+                    else read_text(path)
+                )
+            except (OSError, UnicodeDecodeError) as err:
+                result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
+        _run_module(directory, texts, rules, config, fix, result)
+    return result
+
+
+def _allowed(finding: Finding, config: Config) -> bool:
+    if finding.fix is None:
+        return False
+    if finding.fix.applicability is Applicability.SAFE:
+        return True
+    return finding.fix.applicability is Applicability.UNSAFE and config.unsafe_fixes
+
+
+def analyse(module: Module, rules, config: Config) -> list[Finding]:
+    findings = []
+    for rule in rules:
+        context = RuleContext(module, config.options_for(rule.code, rule.slug), config.profile)
+        findings.extend(f for f in rule.check(context) if not is_suppressed(f, module))
+    return sorted(findings, key=lambda f: (str(f.path), f.start, f.rule))
+
+
+def _conflicts(edits: dict[Path, list[TextEdit]], accepted: dict[Path, list[TextEdit]]) -> bool:
+    for path, new_edits in edits.items():
+        for new in new_edits:
+            for old in accepted.get(path, []):
+                if new == old:
+                    continue
+                if new.start < old.end and old.start < new.end:
+                    return True
+                if new.start == old.start or (
+                    new.start == new.end and old.start <= new.start <= old.end
+                ):
+                    return True
+    return False
+
+
+def _run_module(
+    directory: Path, texts, rules, config: Config, fix: bool, result: RunResult
+) -> None:
+    original = dict(texts)
+    applied: set[str] = set()
+    fixed: list[Finding] = []
+    module = Module.from_texts(directory, texts)
+    broken = {p for p, s in module.files.items() if s.error is not None}
+    findings = analyse(module, rules, config)
+    if fix and broken and any(_allowed(f, config) for f in findings):
+        # Fixes need the whole module: a declaration may sit in the file that does not parse.
+        names = ", ".join(p.name for p in sorted(broken))
+        result.errors.append(f"{directory}: error: not fixed, because {names} does not parse")
+        fix = False
+    for _ in range(MAX_PASSES if fix else 0):
+        candidates = [f for f in findings if _allowed(f, config)]
+        if not candidates:
+            break
+        accepted: dict[Path, list[TextEdit]] = {}
+        repeated = [f for f in candidates if f.key in applied]
+        if repeated:
+            result.errors.append(_not_converging(directory, repeated))
+            texts, fixed = original, []
+            break
+        for finding in candidates:
+            edits = {
+                p: diff_edits(finding.fix.base.get(p, ""), new)
+                for p, new in finding.fix.changes.items()
+            }
+            if _conflicts(edits, accepted):
+                continue
+            if not all(_parses(apply_edits(texts.get(p, ""), e)) for p, e in edits.items()):
+                result.errors.append(
+                    f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
+                    "would leave a file that does not parse; it was not applied"
+                )
+                continue
+            for path, path_edits in edits.items():
+                known = accepted.setdefault(path, [])
+                known.extend(e for e in path_edits if e not in known)
+            applied.add(finding.key)
+            fixed.append(finding)
+        if not accepted:
+            break
+        texts = {**texts, **{p: apply_edits(texts.get(p, ""), e) for p, e in accepted.items()}}
+        if not all(_parses(texts[p]) for p in accepted):
+            result.errors.append(
+                f"{directory}: error: fixes combined into unparsable code; nothing written"
+            )
+            texts, fixed = original, []
+            break
+        module = Module.from_texts(directory, texts)
+        findings = analyse(module, rules, config)
+    else:
+        if fix and any(_allowed(f, config) for f in findings):
+            result.errors.append(
+                _not_converging(directory, [f for f in findings if _allowed(f, config)])
+            )
+            texts, fixed = original, []
+            module = Module.from_texts(directory, texts)
+            findings = analyse(module, rules, config)
+    if texts is original:
+        module = Module.from_texts(directory, texts)
+        findings = analyse(module, rules, config)
+    for path, text in texts.items():
+        source = module.files.get(path)
+        result.files[path] = FileResult(
+            path, original.get(path), text, source.error if source else None
+        )
+    result.findings.extend(findings)
+    result.fixed.extend(fixed)
+
+
+def _not_converging(directory: Path, findings: list[Finding]) -> str:
+    rules = ", ".join(sorted({f.rule for f in findings}))
+    return (
+        f"{directory}: error: fixes did not converge ({rules}); nothing was written for this module"
+    )
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse(text)
+    except HclSyntaxError:
+        return False
+    return True

@@ -1,0 +1,159 @@
+"""A Terraform module: its parsed files, the symbols they declare and the references they make."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..syntax import HclSyntaxError, parse
+from ..syntax import nodes as n
+from .references import Traversal, traversals
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    text: str
+    tree: n.ConfigFile | None = None
+    error: HclSyntaxError | None = None
+
+    @classmethod
+    def load(cls, path: Path, text: str) -> SourceFile:
+        try:
+            return cls(path, text, parse(text, str(path)))
+        except HclSyntaxError as err:
+            return cls(path, text, None, err)
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A declaration: where it is and its block (or attribute, for locals)."""
+
+    path: Path
+    node: n.Block | n.Attribute
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    path: Path
+    traversal: Traversal
+    block: n.Block  # the top-level block the reference sits in
+
+
+@dataclass
+class Module:
+    """The files of one directory, parsed; symbols and references are computed on first use."""
+
+    directory: Path
+    files: dict[Path, SourceFile] = field(default_factory=dict)
+
+    @classmethod
+    def from_texts(cls, directory: Path, texts: dict[Path, str]) -> Module:
+        return cls(directory, {p: SourceFile.load(p, t) for p, t in sorted(texts.items())})
+
+    @property
+    def parsed(self) -> Iterator[SourceFile]:
+        return (f for f in self.files.values() if f.tree is not None)
+
+    def top_level_blocks(self, type_: str | None = None) -> Iterator[tuple[Path, n.Block]]:
+        for source in self.parsed:
+            for block in source.tree.body.blocks(type_):
+                yield source.path, block
+
+    @cached_property
+    def variables(self) -> dict[str, Symbol]:
+        return self._labelled("variable", 1)
+
+    @cached_property
+    def outputs(self) -> dict[str, Symbol]:
+        return self._labelled("output", 1)
+
+    @cached_property
+    def resources(self) -> dict[tuple[str, str], Symbol]:
+        return self._labelled("resource", 2)
+
+    @cached_property
+    def data_sources(self) -> dict[tuple[str, str], Symbol]:
+        return self._labelled("data", 2)
+
+    @cached_property
+    def module_calls(self) -> dict[str, Symbol]:
+        return self._labelled("module", 1)
+
+    @cached_property
+    def providers(self) -> dict[tuple[str, str | None], Symbol]:
+        """(provider name, alias or None) → its provider block."""
+        out = {}
+        for path, block in self.top_level_blocks("provider"):
+            if len(block.labels) == 1:
+                alias = block.body.attribute("alias")
+                alias_name = _literal_string(alias.value) if alias else None
+                out[(block.label_values[0], alias_name)] = Symbol(path, block)
+        return out
+
+    @cached_property
+    def locals(self) -> dict[str, Symbol]:
+        out = {}
+        for path, block in self.top_level_blocks("locals"):
+            for attribute in block.body.attributes():
+                out.setdefault(attribute.name.text, Symbol(path, attribute))
+        return out
+
+    @cached_property
+    def terraform_blocks(self) -> list[Symbol]:
+        return [Symbol(p, b) for p, b in self.top_level_blocks("terraform")]
+
+    @cached_property
+    def required_providers(self) -> dict[str, Symbol]:
+        """Provider local name → the `required_providers` block that lists it."""
+        out = {}
+        for symbol in self.terraform_blocks:
+            for inner in symbol.node.body.blocks("required_providers"):
+                for attribute in inner.body.attributes():
+                    out.setdefault(attribute.name.text, Symbol(symbol.path, inner))
+        return out
+
+    @cached_property
+    def backend(self) -> Symbol | None:
+        for symbol in self.terraform_blocks:
+            for inner in symbol.node.body.blocks("backend"):
+                return Symbol(symbol.path, inner)
+        return None
+
+    @cached_property
+    def references(self) -> list[Reference]:
+        out = []
+        for path, block in self.top_level_blocks():
+            out.extend(Reference(path, t, block) for t in traversals(block))
+        return out
+
+    def references_to(self, *prefix: str) -> list[Reference]:
+        size = len(prefix)
+        return [r for r in self.references if r.traversal.parts[:size] == prefix]
+
+    def _labelled(self, type_: str, count: int) -> dict:
+        out = {}
+        for path, block in self.top_level_blocks(type_):
+            labels = block.label_values
+            if len(labels) != count:
+                continue
+            key = labels[0] if count == 1 else labels
+            out.setdefault(key, Symbol(path, block))
+        return out
+
+
+def _literal_string(expr: n.Expression) -> str | None:
+    """The value of a string literal with no interpolation, else None."""
+    if type(expr) is n.TemplateString and all(
+        type(p) is not n.TemplateInterpolation for p in expr.parts
+    ):
+        from ..syntax.strings import unescape
+
+        if all(type(p).__name__ == "Leaf" for p in expr.parts):
+            return "".join(unescape(p.text) for p in expr.parts)
+    return None
+
+
+literal_string = _literal_string

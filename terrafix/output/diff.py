@@ -1,0 +1,32 @@
+"""Unified diffs with `a/` and `b/` paths relative to the current directory."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+from ..engine.pipeline import FileResult
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def unified_diff(file: FileResult) -> str:
+    name = display_path(file.path).replace(os.sep, "/")
+    old_name = "/dev/null" if file.original is None else f"a/{name}"
+    diff = difflib.unified_diff(
+        _lines(file.original or ""), _lines(file.final), old_name, f"b/{name}", n=3
+    )
+    return "".join(diff)

@@ -1,0 +1,195 @@
+"""Findings as text lines, a versioned JSON document, SARIF 2.1.0, and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..engine.findings import Finding
+from ..engine.pipeline import RunResult
+from ..engine.rules import all_rules
+from ..writer import diff_edits
+from .diff import display_path
+from .locations import point
+
+JSON_SCHEMA_VERSION = 1
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _text_of(result: RunResult, path: Path) -> str:
+    file = result.files.get(path)
+    return "" if file is None else file.final
+
+
+def _base_text(finding: Finding, path: Path) -> str:
+    return finding.fix.base.get(path, "") if finding.fix else ""
+
+
+def text_report(result: RunResult) -> str:
+    lines = []
+    for finding in result.findings:
+        start = point(_text_of(result, finding.path), finding.start)
+        fixable = " (fixable)" if finding.fix and finding.fix.applicability.value == "safe" else ""
+        lines.append(
+            f"{display_path(finding.path)}:{start.line}:{start.column}: {finding.severity}: "
+            f"{finding.message} [{finding.rule}]{fixable}"
+        )
+    return "\n".join(lines)
+
+
+def _edits_json(finding: Finding) -> list[dict]:
+    out = []
+    for path, new_text in sorted(finding.fix.changes.items()):
+        base = _base_text(finding, path)
+        new_file = path not in finding.fix.base
+        for edit in diff_edits(base, new_text):
+            out.append(
+                {
+                    "path": display_path(path),
+                    "new_file": new_file,
+                    "start": point(base, edit.start).as_json(),
+                    "end": point(base, edit.end).as_json(),
+                    "new_text": edit.new_text,
+                }
+            )
+    return out
+
+
+def finding_json(finding: Finding, text: str) -> dict:
+    data = {
+        "rule": finding.rule,
+        "slug": finding.slug,
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": display_path(finding.path),
+        "start": point(text, finding.start).as_json(),
+        "end": point(text, finding.end).as_json(),
+        "fix": None,
+    }
+    if finding.fix is not None:
+        data["fix"] = {
+            "description": finding.fix.description,
+            "applicability": finding.fix.applicability.value,
+            "edits": _edits_json(finding),
+        }
+    return data
+
+
+def json_report(result: RunResult) -> str:
+    """The JSON report (schema documented in docs/json-report.md; ``version`` bumps on change)."""
+    document = {
+        "version": JSON_SCHEMA_VERSION,
+        "terrafix": __version__,
+        "findings": [finding_json(f, _text_of(result, f.path)) for f in result.findings],
+        "fixed": [
+            {"rule": f.rule, "message": f.message, "path": display_path(f.path)}
+            for f in result.fixed
+        ],
+        "errors": _errors_json(result),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _errors_json(result: RunResult) -> list[dict]:
+    out = [
+        {
+            "path": display_path(Path(e.path)) if e.path else None,
+            "line": e.line,
+            "column": e.column,
+            "message": e.message,
+        }
+        for e in result.syntax_errors
+    ]
+    out.extend({"path": None, "line": None, "column": None, "message": m} for m in result.errors)
+    return out
+
+
+def _region(text: str, start: int, end: int) -> dict:
+    a, b = point(text, start), point(text, end)
+    return {"startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column}
+
+
+def sarif_report(result: RunResult) -> str:
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in result.findings:
+        text = _text_of(result, finding.path)
+        entry = {
+            "ruleId": finding.rule,
+            "ruleIndex": index.get(finding.rule, 0),
+            "level": SARIF_LEVEL.get(finding.severity, "warning"),
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(finding.path)},
+                        "region": _region(text, finding.start, finding.end),
+                    }
+                }
+            ],
+        }
+        if finding.fix is not None and finding.fix.applicability.value != "display-only":
+            entry["fixes"] = [_sarif_fix(finding)]
+        results.append(entry)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "terrafix",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/terrafix/",
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.slug,
+                                "shortDescription": {"text": rule.summary},
+                                "fullDescription": {"text": rule.summary},
+                                "help": {"text": rule.explanation, "markdown": rule.explanation},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _uri(path: Path) -> str:
+    return display_path(path).replace("\\", "/")
+
+
+def _sarif_fix(finding: Finding) -> dict:
+    changes = []
+    for path, new_text in sorted(finding.fix.changes.items()):
+        base = _base_text(finding, path)
+        replacements = [
+            {
+                "deletedRegion": _region(base, e.start, e.end),
+                "insertedContent": {"text": e.new_text},
+            }
+            for e in diff_edits(base, new_text)
+        ]
+        changes.append({"artifactLocation": {"uri": _uri(path)}, "replacements": replacements})
+    return {"description": {"text": finding.fix.description}, "artifactChanges": changes}
+
+
+def github_report(result: RunResult) -> str:
+    lines = []
+    for finding in result.findings:
+        text = _text_of(result, finding.path)
+        a, b = point(text, finding.start), point(text, finding.end)
+        level = "error" if finding.severity == "error" else "warning"
+        message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        lines.append(
+            f"::{level} file={_uri(finding.path)},line={a.line},col={a.column},"
+            f"endLine={b.line},endColumn={b.column},title={finding.rule} {finding.slug}::{message}"
+        )
+    return "\n".join(lines)

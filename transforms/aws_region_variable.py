@@ -1,0 +1,165 @@
+"""TF001 aws-region-variable: declare variables the module references but never declares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from terrafix.engine.changeset import Changeset
+from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.locate import span_of
+from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.syntax import nodes as n
+from terrafix.writer import BlockSpec, expr
+
+REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
+REGION_ALIASES = ("region", "aws_default_region", "default_region", "deploy_region", "location")
+FALLBACK_REGION = "us-east-1"
+
+
+class AwsRegionVariable(Rule):
+    code = "TF001"
+    slug = "aws-region-variable"
+    summary = "Declare variables that are referenced but never declared (var.aws_region first)."
+    applicability = Applicability.SAFE
+    explanation = """\
+## What it does
+Finds `var.NAME` references whose variable the module never declares, and declares it. For
+`aws_region` the declaration gets `description = "AWS region for deployment"`, `type = string`
+and a default taken, in order, from a similarly named variable (`region`), a region literal
+elsewhere in the module (e.g. the provider's `region = "us-west-2"`), the rule option
+`default_region`, else `us-east-1`. Other variables get a declaration with the type their use
+makes clear and no default.
+
+## Why
+`terraform plan` stops with "Reference to undeclared input variable". Code generators often write
+`region = var.aws_region` into a provider while declaring `variable "region"`.
+
+## Example
+Before (`provider.tf` references a variable `variables.tf` does not declare):
+```hcl
+provider "aws" {
+  region = var.aws_region
+}
+
+variable "region" {
+  default = "us-west-1"
+}
+```
+After (appended to `variables.tf`, or a new `variables.tf`):
+```hcl
+variable "aws_region" {
+  description = "AWS region for deployment"
+  type        = string
+  default     = "us-west-1"
+}
+```
+
+## Fix safety
+Safe: the module could not plan before. Declaring a variable without a default (when its type is
+clear but no value is known) makes Terraform ask for a value; when the type is not clear the
+finding is display-only.
+"""
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        module = context.module
+        seen: dict[str, list] = {}
+        for reference in module.references_to("var"):
+            parts = reference.traversal.parts
+            if len(parts) >= 2 and parts[1] not in module.variables:
+                seen.setdefault(parts[1], []).append(reference)
+        for name, references in sorted(seen.items()):
+            yield self._finding(context, name, references)
+
+    def _finding(self, context: RuleContext, name: str, references: list) -> Finding:
+        module = context.module
+        first = references[0]
+        tree = module.files[first.path].tree
+        start, end = span_of(tree, first.traversal.node)
+        count = len(references)
+        where = f" ({count} references)" if count > 1 else ""
+        message = f"variable {name!r} is referenced but not declared{where}"
+        spec, applicability, how = self._declaration(context, name, references)
+        fix = None
+        if spec is not None:
+            changes = Changeset(module)
+            changes.ensure_variable(name, spec)
+            fix = Fix(
+                f"declare variable {name!r}{how}", applicability, changes.base(), changes.changes()
+            )
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            first.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{name}",
+            severity="error",
+            fix=fix,
+        )
+
+    def _declaration(self, context: RuleContext, name: str, references: list):
+        if name == "aws_region":
+            default, source = region_default(context.module, context.options)
+            spec = BlockSpec(
+                "variable",
+                (name,),
+                (
+                    ("description", "AWS region for deployment"),
+                    ("type", expr("string")),
+                    ("default", default),
+                ),
+            )
+            return spec, Applicability.SAFE, f" with default {default!r} ({source})"
+        type_ = infer_type(name, references)
+        if type_ is None:
+            return None, Applicability.DISPLAY_ONLY, ""
+        spec = BlockSpec("variable", (name,), (("type", expr(type_)),))
+        return spec, Applicability.SAFE, f" of type {type_}"
+
+
+def region_default(module: Module, options: dict) -> tuple[str, str]:
+    """The default region for a new aws_region variable, and where it came from."""
+    for alias in REGION_ALIASES:
+        symbol = module.variables.get(alias)
+        if symbol is not None:
+            default = symbol.node.body.attribute("default")
+            value = literal_string(default.value) if default else None
+            if value:
+                return value, f"from variable {alias!r}"
+    for _, block in module.top_level_blocks():
+        for node in block.walk():
+            if type(node) is n.TemplateString:
+                value = literal_string(node)
+                if value and REGION.match(value):
+                    return value, "a region the module already uses"
+    configured = options.get("default_region")
+    if configured:
+        return str(configured), "from configuration"
+    return FALLBACK_REGION, "the default region"
+
+
+NUMBER_NAMES = re.compile(
+    r"(^|_)(count|size|port|timeout|days|retention|capacity|memory|number|min|max|desired)(_|$)"
+)
+BOOL_NAMES = re.compile(r"^(enable|enabled|is|use|create|allow|has)(_|$)|_enabled$")
+
+
+def infer_type(name: str, references: list) -> str | None:
+    """The variable's type when its name and uses make it clear, else None."""
+    if BOOL_NAMES.search(name):
+        return "bool"
+    if NUMBER_NAMES.search(name):
+        return "number"
+    if name.endswith(("_ids", "_arns", "_cidrs", "_names", "_subnets", "_zones")):
+        return "list(string)"
+    if name == "tags" or name.endswith("_tags"):
+        return "map(string)"
+    if name.endswith(
+        ("_name", "_id", "_arn", "_cidr", "_prefix", "_suffix", "environment", "region", "_type")
+    ):
+        return "string"
+    return None
