@@ -15,7 +15,8 @@ does. The format, with comments off (``SerializationOptions(with_comments=False)
   ``?`` and ``:``, ``", "`` between items, objects as ``{k = v, ...}``, no comments or newlines.
 
 The canonical text is built with an explicit stack, not recursion: expressions nest as deep as
-the source does, and Python's call stack is shallower than that.
+the source does, and Python's call stack is shallower than that. Only literal tuples and objects
+outside ``${...}`` recurse, into lists and dicts that Python itself compares recursively.
 """
 
 from __future__ import annotations
