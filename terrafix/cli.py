@@ -327,3 +327,7 @@ def _hcl_files(paths: tuple[Path, ...]):
                     yield child
         else:
             yield path
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""The terrafix CLI end to end: exit codes, writes, diffs, reports, stdin buffers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from terrafix.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "modules"
+
+
+@pytest.fixture
+def module(tmp_path: Path, monkeypatch) -> Path:
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+
+    monkeypatch.chdir(tmp_path)
+    return copy
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_check_reports_and_exits_1(module):
+    path = module("seed000_region")
+    result = invoke("check", str(path))
+    assert result.exit_code == 1
+    assert (
+        "seed000_region/main.tf:4:12: error: variable 'aws_region' is referenced but not declared [TF001]"
+        in result.output
+    )
+
+
+def test_fix_writes_variables_file_and_is_idempotent(module, snapshot):
+    path = module("seed000_region")
+    first = invoke("fix", str(path))
+    assert first.exit_code == 0, first.output
+    written = (path / "variables.tf").read_text()
+    assert 'default     = "us-west-1"' in written
+    assert invoke("fix", "--dry-run", str(path)).output == ""
+    assert invoke("check", str(path)).exit_code == 0
+    assert written == snapshot
+
+
+def test_dry_run_prints_diff_and_writes_nothing(module, snapshot):
+    path = module("undeclared_many")
+    before = {p.name: p.read_text() for p in path.iterdir()}
+    result = invoke("fix", "--dry-run", str(path))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "--- a/undeclared_many/variables.tf\n+++ b/undeclared_many/variables.tf\n"
+    )
+    assert {p.name: p.read_text() for p in path.iterdir()} == before
+    assert result.output == snapshot
+
+
+def test_unclear_type_is_display_only(module):
+    path = module("undeclared_many")
+    invoke("fix", str(path))
+    remaining = invoke("check", str(path))
+    assert remaining.exit_code == 1
+    assert "'mystery'" in remaining.output and "(fixable)" not in remaining.output
+    assert 'variable "instance_count" {\n  type = number\n}' in (path / "variables.tf").read_text()
+
+
+def test_json_report_schema(module):
+    path = module("undeclared_many")
+    data = json.loads(invoke("check", "--format", "json", str(path)).output)
+    assert data["version"] == 1
+    first = data["findings"][0]
+    assert set(first) == {"rule", "slug", "severity", "message", "path", "start", "end", "fix"}
+    assert set(first["start"]) == {"line", "column", "offset", "byte"}
+    fixable = [f for f in data["findings"] if f["fix"] and f["fix"]["applicability"] == "safe"]
+    assert fixable and all(f["fix"]["edits"] for f in fixable)
+
+
+def test_sarif_has_rules_results_and_fixes(module):
+    path = module("seed000_region")
+    data = json.loads(invoke("check", "--format", "sarif", str(path)).output)
+    assert data["version"] == "2.1.0"
+    run = data["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "TF001"
+    result = run["results"][0]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    change = result["fixes"][0]["artifactChanges"][0]
+    assert change["artifactLocation"]["uri"].endswith("variables.tf")
+
+
+def test_github_annotations(module):
+    path = module("seed000_region")
+    out = invoke("check", "--format", "github", str(path)).output
+    assert out.startswith("::error file=seed000_region/main.tf,line=4,col=12,")
+
+
+def test_parse_error_is_reported_and_other_modules_fixed(module):
+    good = module("seed000_region")
+    broken = module("undeclared_many")
+    (broken / "broken.tf").write_text('resource "x" "y" {\n  a = "unterminated\n}\n')
+    result = CliRunner().invoke(main, ["fix", str(good), str(broken)])
+    assert result.exit_code == 2
+    assert "broken.tf:2:7: error: unterminated string" in result.output
+    assert (good / "variables.tf").exists()
+    assert "aws_region" not in (broken / "variables.tf").read_text()
+
+
+def test_crlf_and_bom_are_kept(module):
+    path = module("seed000_region")
+    main_tf = path / "main.tf"
+    main_tf.write_bytes(b"\xef\xbb\xbf" + main_tf.read_bytes().replace(b"\n", b"\r\n"))
+    (path / "variables.tf").write_bytes(b'variable "name" {\r\n  type = string\r\n}\r\n')
+    assert invoke("fix", str(path)).exit_code == 0
+    data = (path / "variables.tf").read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.startswith(b'variable "name" {\r\n') and b'default     = "us-west-1"\r\n' in data
+    assert main_tf.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_read_only_file_keeps_its_mode(module):
+    path = module("undeclared_many")
+    variables = path / "variables.tf"
+    variables.chmod(0o444)
+    invoke("fix", str(path))
+    assert variables.stat().st_mode & 0o777 == 0o444
+    assert "aws_region" in variables.read_text()
+
+
+def test_stdin_buffer_in_buffer_out(module):
+    path = module("undeclared_many")
+    buffer = (path / "variables.tf").read_text()
+    result = invoke("fix", "--stdin-filename", str(path / "variables.tf"), "-", input=buffer)
+    assert result.exit_code in (0, 1)
+    assert result.output.startswith(buffer)
+    assert 'variable "aws_region"' in result.output
+    assert (path / "variables.tf").read_text() == buffer  # nothing written
+
+
+def test_stdin_requires_dash(module):
+    path = module("undeclared_many")
+    result = CliRunner().invoke(
+        main, ["check", "--stdin-filename", str(path / "main.tf"), str(path)]
+    )
+    assert result.exit_code == 2
+    assert "pass '-'" in result.output
+
+
+def test_rules_and_explain():
+    assert "TF001  aws-region-variable" in invoke("rules").output
+    text = invoke("explain", "aws-region-variable").output
+    for heading in ("## What it does", "## Why", "## Example", "## Fix safety"):
+        assert heading in text
+    assert CliRunner().invoke(main, ["explain", "TF999"]).exit_code == 2
+
+
+def test_suppression_comment(module):
+    path = module("seed000_region")
+    main_tf = path / "main.tf"
+    main_tf.write_text(
+        main_tf.read_text().replace(
+            "  region = var.aws_region",
+            "  region = var.aws_region # terrafix:ignore[TF001] set by CI",
+        )
+    )
+    assert invoke("check", str(path)).exit_code == 0
+
+
+def test_config_file_selects_rules(module):
+    path = module("seed000_region")
+    (path / ".terrafix.toml").write_text('ignore = ["TF001"]\n')
+    assert invoke("check", str(path)).exit_code == 0
+    (path / ".terrafix.toml").write_text("nonsense = 1\n")
+    bad = CliRunner().invoke(main, ["check", str(path)])
+    assert bad.exit_code == 2 and "unknown setting" in bad.output
+
+
+def test_real_subprocess_exit_codes(module):
+    path = module("seed000_region")
+    exe = [sys.executable, "-m", "terrafix.cli"]
+    assert subprocess.run([*exe, "check", str(path)], capture_output=True).returncode == 1
+    assert subprocess.run([*exe, "fix", str(path)], capture_output=True).returncode == 0
+    assert subprocess.run([*exe, "fix", "--dry-run", str(path)], capture_output=True).stdout == b""
