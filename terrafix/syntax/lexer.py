@@ -232,14 +232,17 @@ class _Lexer:
                 self.stack.pop()
                 return pos + 1
             if pos >= len(text) or text[pos] in "\r\n":
-                raise self.error(self.unterminated_string(), ctx.pos)
+                raise self.error(self.unterminated_string(pos), ctx.pos)
             if text[pos] == "\\":
                 raise self.error(self.invalid_escape(pos), pos)
             return self.template_open(pos)
         return self.heredoc(ctx, pos)
 
-    def unterminated_string(self) -> str:
-        message = "unterminated string: a quoted string must end on its own line"
+    def unterminated_string(self, pos: int) -> str:
+        if pos >= len(self.text):
+            message = "unterminated string: the file ends before its closing quote"
+        else:
+            message = "unterminated string: a quoted string must end on its own line"
         outer = self.stack[-2]
         if outer.kind in (INTERP, DIRECTIVE):  # `"${x"`: the inner quote is the symptom
             line, col = line_col(self.text, outer.pos)
