@@ -1,12 +1,11 @@
 """Reduction callbacks: turn the LALR parser's reductions straight into CST nodes.
 
-Lark calls one method per grammar rule with the rule's children (tokens and already-built nodes),
-so no intermediate parse tree is ever built.
+The parse driver (``lalr.Driver``) calls one method per grammar rule, or per alias, with the rule's
+children (tokens and already-built nodes), so no intermediate parse tree is ever built. A plain
+class, not a lark ``Transformer``: parsing with a warm table cache never imports lark.
 """
 
 from __future__ import annotations
-
-from lark import Transformer
 
 from . import nodes as n
 from .tokens import Leaf
@@ -36,7 +35,7 @@ def _split_for_header(children: list) -> tuple[Leaf | None, Leaf | None, Leaf, L
     return None, None, children[0], children[1], 2
 
 
-class TreeBuilder(Transformer):
+class TreeBuilder:
     """One method per grammar rule; each returns a node of ``terrafix.syntax.nodes``."""
 
     def start(self, c):
@@ -163,7 +162,7 @@ class TreeBuilder(Transformer):
         return n.ObjectItem(c[0], c[1], c[2], ())
 
     def function_call(self, c):
-        open_at = next(i for i, x in enumerate(c) if type(x) is Leaf and x.type == "LPAR")
+        open_at = 1 if c[1].type == "LPAR" else 5  # `f (` or `provider :: ns :: f (`
         inner = c[open_at + 1 : -1]
         arguments = []
         i = 0

@@ -78,6 +78,45 @@ DIRECTIVE_TYPES = {
 }
 
 
+def _step(trivia: re.Pattern[str]) -> re.Pattern[str]:
+    """Trivia, then the next token (or the end of the text), in one match: half the regex calls.
+
+    The trivia sits in an atomic group, so it is exactly what ``trivia.match`` alone would take:
+    the engine never backtracks into a comment to find a token in it (``/* x`` stays an error).
+    Group 1 is the trivia; ``lastindex`` names the token's group, as in ``EXPR_TOKEN``. A quoted
+    string with nothing but plain text (most of them) is one ``STRING`` match, lexed on the spot
+    into the same three tokens the template mode would make.
+    """
+    flags = "s" if trivia.flags & re.S else ""
+    return re.compile(
+        rf"((?>(?{flags}:{trivia.pattern})))"
+        rf"(?:(?P<STRING>{SIMPLE_STRING})|{EXPR_TOKEN.pattern}|(?P<END>\Z))",
+        EXPR_TOKEN.flags,
+    )
+
+
+# A string that QUOTED_LITERAL would take whole: no escape, `${`, `%{` or line break in it.
+SIMPLE_STRING = r'"[^"\\$%\r\n]*+"'
+
+
+STEP_SAME_LINE = _step(TRIVIA_SAME_LINE)
+STEP_FREE = _step(TRIVIA_WITH_NEWLINES)
+_GROUP = STEP_SAME_LINE.groupindex
+G_IDENT, G_NUMBER, G_NL, G_STRING, G_QUOTE, G_HEREDOC, G_OP, G_END = (
+    _GROUP[name] for name in ("IDENT", "NUMBER", "NL", "STRING", "QUOTE", "HEREDOC", "OP", "END")
+)
+# Operators that leave the context stack alone; the rest (brackets, and `/` for its `/*` check)
+# go through ``_Lexer.operator``.
+SIMPLE_OPERATORS = {
+    op: type_
+    for op, type_ in OPERATOR_TYPES.items()
+    if op not in {"{", "}", "(", ")", "[", "]", "~}", "/"}
+}
+# The hot loop builds tokens with ``tuple.__new__`` (NamedTuple's ``__new__`` is Python code).
+if Leaf._fields != ("type", "text", "pre", "pos"):  # pragma: no cover - guards a Leaf change
+    raise ImportError("the lexer builds Leaf as (type, text, pre, pos); update it with Leaf")
+
+
 class _Context:
     """One open construct: its kind, where it opened, and mode details."""
 
@@ -109,53 +148,76 @@ class _Lexer:
         return HclSyntaxError(message, self.text, offset, self.path)
 
     def run(self) -> list[Leaf]:
+        """The hot loop: one ``STEP_*`` match per token, an inner loop while the context holds."""
         text = self.text
         pos = 1 if text.startswith("\ufeff") else 0
         bom = text[:pos]
         tokens = self.tokens
+        append = tokens.append
         stack = self.stack
-        end = len(text)
-        pending_pre = bom
+        new = tuple.__new__
         while True:
             ctx = stack[-1]
-            kind = ctx.kind
-            if kind in TEMPLATE_MODES:
+            if ctx.kind in TEMPLATE_MODES:
                 pos = self.template(ctx, pos)
                 continue
-            trivia = (
-                TRIVIA_SAME_LINE if kind in NEWLINE_SIGNIFICANT else TRIVIA_WITH_NEWLINES
-            ).match(text, pos)
-            start = trivia.end()
-            pre = pending_pre + text[pos:start] if pending_pre else text[pos:start]
-            pending_pre = ""
-            if start >= end:
-                return self.finish(pre, start)
-            m = EXPR_TOKEN.match(text, start)
-            if m is None:
-                if text.startswith("/*", start):
-                    raise self.error("unterminated block comment: '/*' has no closing '*/'", start)
-                char = text[start]
-                raise self.error(f"unexpected character {char!r}", start)
-            group = m.lastgroup
-            value = m.group()
-            pos = m.end()
-            if group == "IDENT":
-                tokens.append(Leaf(self.keyword(ctx, value), value, pre, start))
-            elif group == "NUMBER":
-                if tokens and tokens[-1].type == "DOT":  # legacy index `a.0.1`: digits only
-                    value = DIGITS.match(text, start).group()
-                    pos = start + len(value)
-                tokens.append(Leaf("NUMBER", value, pre, start))
-            elif group == "NL":
-                tokens.append(Leaf("NL", value, pre, start))
-            elif group == "OP":
-                self.operator(ctx, value, pre, start, pos)
-            elif group == "QUOTE":
-                tokens.append(Leaf("QUOTE", value, pre, start))
-                stack.append(_Context(QUOTE, start))
-            else:  # heredoc opener
-                tokens.append(Leaf("HEREDOC", value, pre, start))
-                stack.append(_Context(HEREDOC, start, marker=m.group(m.lastindex + 2)))
+            step = (STEP_SAME_LINE if ctx.kind in NEWLINE_SIGNIFICANT else STEP_FREE).match
+            while True:  # until a token opens or closes a context
+                m = step(text, pos)
+                if m is None:
+                    raise self.unexpected(ctx, pos)
+                group = m.lastindex
+                start, end = m.span(group)
+                pre = text[pos:start]
+                pos = end
+                if group == G_IDENT:
+                    value = text[start:end]
+                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
+                    append(new(Leaf, (type_, value, pre, start)))
+                elif group == G_OP:
+                    value = text[start:end]
+                    type_ = SIMPLE_OPERATORS.get(value)
+                    if type_ is None:
+                        self.operator(ctx, value, pre, start, pos)
+                        break
+                    append(new(Leaf, (type_, value, pre, start)))
+                elif group == G_NL:
+                    append(new(Leaf, ("NL", text[start:end], pre, start)))
+                elif group == G_STRING:
+                    append(new(Leaf, ("QUOTE", '"', pre, start)))
+                    if end - start > 2:
+                        append(new(Leaf, ("TLIT", text[start + 1 : end - 1], "", start + 1)))
+                    append(new(Leaf, ("QUOTE_END", '"', "", end - 1)))
+                elif group == G_QUOTE:
+                    append(new(Leaf, ("QUOTE", '"', pre, start)))
+                    stack.append(_Context(QUOTE, start))
+                    break
+                elif group == G_NUMBER:
+                    value = text[start:end]
+                    if tokens and tokens[-1].type == "DOT":  # legacy index `a.0.1`: digits only
+                        value = DIGITS.match(text, start).group()
+                        pos = start + len(value)
+                    append(new(Leaf, ("NUMBER", value, pre, start)))
+                elif group == G_HEREDOC:
+                    append(new(Leaf, ("HEREDOC", text[start:end], pre, start)))
+                    stack.append(_Context(HEREDOC, start, marker=m.group(group + 2)))
+                    break
+                else:  # G_END: only trivia was left
+                    tokens = self.finish(pre, start)
+                    if bom:  # the byte-order mark leads the first token's trivia
+                        first = tokens[0]
+                        tokens[0] = new(Leaf, (first.type, first.text, bom + first.pre, first.pos))
+                    return tokens
+
+    def unexpected(self, ctx: _Context, pos: int) -> HclSyntaxError:
+        """The error for text where no token starts."""
+        text = self.text
+        trivia = TRIVIA_SAME_LINE if ctx.kind in NEWLINE_SIGNIFICANT else TRIVIA_WITH_NEWLINES
+        start = trivia.match(text, pos).end()
+        if text.startswith("/*", start):
+            return self.error("unterminated block comment: '/*' has no closing '*/'", start)
+        char = text[start]
+        return self.error(f"unexpected character {char!r}", start)
 
     def keyword(self, ctx: _Context, word: str) -> str:
         """Decide whether an identifier is a for-expression keyword here."""
@@ -174,39 +236,40 @@ class _Lexer:
 
     def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> None:
         tokens = self.tokens
+        new = tuple.__new__
         stack = self.stack
         if value == "{":
             if FOR_AHEAD.match(self.text, pos):
                 stack.append(_Context(BRACE_FOR, start, FOR_EXPECTED))
             else:
                 stack.append(_Context(BRACE, start))
-            tokens.append(Leaf("LBRACE", value, pre, start))
+            tokens.append(new(Leaf, ("LBRACE", value, pre, start)))
         elif value in ("}", "~}"):
             kind = ctx.kind
             if kind in (INTERP, DIRECTIVE):
-                tokens.append(Leaf("TCLOSE", value, pre, start))
+                tokens.append(new(Leaf, ("TCLOSE", value, pre, start)))
             elif value == "}" and kind in (BRACE, BRACE_FOR):
-                tokens.append(Leaf("RBRACE", value, pre, start))
+                tokens.append(new(Leaf, ("RBRACE", value, pre, start)))
             else:
                 raise self.error(self.mismatch(ctx, value), start)
             stack.pop()
         elif value == "(":
             stack.append(_Context(PAREN, start))
-            tokens.append(Leaf("LPAR", value, pre, start))
+            tokens.append(new(Leaf, ("LPAR", value, pre, start)))
         elif value == "[":
             for_state = FOR_EXPECTED if FOR_AHEAD.match(self.text, pos) else FOR_NONE
             stack.append(_Context(BRACK, start, for_state))
-            tokens.append(Leaf("LBRACK", value, pre, start))
+            tokens.append(new(Leaf, ("LBRACK", value, pre, start)))
         elif value in CLOSERS:
             if ctx.kind != CLOSERS[value]:
                 raise self.error(self.mismatch(ctx, value), start)
             stack.pop()
-            tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
         elif value == "/" and self.text.startswith("*", pos):
             # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
             raise self.error("unterminated block comment: '/*' has no closing '*/'", start)
         else:
-            tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
 
     def mismatch(self, ctx: _Context, closer: str) -> str:
         if ctx.kind == BODY:
@@ -275,6 +338,10 @@ class _Lexer:
                 line_end = text.find("\n", pos)
                 line = text[pos : end if line_end < 0 else line_end]
                 if line.strip(" \t\r") == marker:
+                    if line_end < 0:
+                        raise self.error(
+                            f"the heredoc's closing {marker!r} line must end with a newline", end
+                        )
                     if pos > literal_start:
                         self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
                     if self.directives and self.directives[-1][2] is ctx:

@@ -1,22 +1,20 @@
-"""``parse``: HCL text to a ``ConfigFile`` tree, on lark's LALR parser and our own lexer.
+"""``parse``: HCL text to a ``ConfigFile`` tree: our lexer, lark's LALR(1) tables, our driver.
 
-The lark parser is built on first use, not at import, and lark caches its grammar analysis on
-disk, so ``import terrafix`` stays cheap and later processes skip the table construction.
+lark computes the tables from ``hcl.lark``; ``lalr.Driver`` runs them over the token list and
+builds the tree with ``TreeBuilder`` (see ``lalr`` for why we do not use lark's own parse loop).
+The tables are loaded on first use, from the user cache when they are there, so
+``import terrafix`` stays cheap and only a cold cache pays for lark's grammar analysis.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from pathlib import Path
-
-from lark import Lark
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.lexer import Lexer
 
 from .builder import TreeBuilder
 from .errors import HclSyntaxError
+from .lalr import Driver, ParseError, load_table
 from .lexer import tokenize
 from .nodes import ConfigFile
 
@@ -64,44 +62,9 @@ TOKEN_NAMES = {
 }
 
 
-class _TokenListLexer(Lexer):
-    """Hands lark the token list our lexer already made."""
-
-    __future_interface__ = 0
-
-    def __init__(self, lexer_conf) -> None:
-        pass
-
-    def lex(self, tokens):  # type: ignore[override]
-        return iter(tokens)
-
-
 @functools.cache
-def _lark() -> Lark:
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "terrafix"
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cache: str | bool = str(cache_dir / f"grammar-{_grammar_digest()}.lark-cache")
-    except OSError:
-        cache = os.path.join(tempfile.gettempdir(), f"terrafix-grammar-{_grammar_digest()}")
-    return Lark(
-        GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer=_TokenListLexer,
-        transformer=TreeBuilder(),
-        cache=cache,
-        maybe_placeholders=False,
-    )
-
-
-@functools.cache
-def _grammar_digest() -> str:
-    import hashlib
-
-    import lark
-
-    data = GRAMMAR.read_bytes() + lark.__version__.encode()
-    return hashlib.sha256(data).hexdigest()[:16]
+def _driver() -> Driver:
+    return Driver(load_table(GRAMMAR), TreeBuilder())
 
 
 def parse(text: str, path: str | os.PathLike[str] | None = None) -> ConfigFile:
@@ -111,14 +74,12 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> ConfigFile:
         raise TypeError(f"parse() takes the file's text as str, not {type(text).__name__}")
     tokens = tokenize(text, name)
     try:
-        return _lark().parse(tokens)
-    except UnexpectedToken as err:
+        return _driver().parse(tokens)
+    except ParseError as err:
         raise _syntax_error(err, text, name) from None
-    except UnexpectedInput as err:  # pragma: no cover - the token list leaves no other kind
-        raise HclSyntaxError(f"invalid syntax: {err}", text, 0, name) from None
 
 
-def _syntax_error(err: UnexpectedToken, text: str, path: str | None) -> HclSyntaxError:
+def _syntax_error(err: ParseError, text: str, path: str | None) -> HclSyntaxError:
     token = err.token
     expected = sorted(TOKEN_NAMES.get(t, t) for t in err.expected if t in TOKEN_NAMES)
     found = TOKEN_NAMES.get(token.type, token.type)
