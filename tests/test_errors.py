@@ -93,6 +93,9 @@ CASES = {
     "heredoc marker with a suffix": Case(
         "a = <<-EOT\n  hello\n  EOTX\n", 1, 5, "unterminated heredoc", False
     ),
+    "heredoc marker at the end of the file": Case(
+        "a = <<EOT\nx\nEOT", 3, 4, "closing 'EOT' line must end with a newline"
+    ),
     "unterminated block comment": Case("a = 1\n/* hello\nb = 2\n", 2, 1, "'/*' has no closing"),
     "unterminated block comment in a tuple": Case("a = [1, /* x\n", 1, 9, "unterminated block"),
     "unterminated block comment after a value": Case(
