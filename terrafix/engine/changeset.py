@@ -11,8 +11,10 @@ from pathlib import Path
 
 from ..model import Module
 from ..syntax import nodes as n
-from ..writer import BlockSpec, Document, Style
-from ..writer.body import append_block
+from ..syntax.tokens import Leaf
+from ..writer import BlockSpec, Document, Expr, Style, set_attribute, value_source
+from ..writer.body import body_indent, indent_of, owned_comment_lines
+from ..writer.build import block_source, build_block, build_body_elements, convert_newlines
 
 VARIABLE_FILES = ("variables.tf", "vars.tf", "variable.tf", "inputs.tf")
 LOCALS_FILES = ("locals.tf", "local.tf")
@@ -128,46 +130,153 @@ class Changeset:
         return True
 
     def ensure_required_provider(self, name: str, source: str, version: str) -> bool:
-        """List a provider in `terraform { required_providers { ... } }`."""
+        """List ``name = { source, version }`` in ``terraform { required_providers {} }``.
+
+        The entry joins the module's existing ``required_providers`` block wherever it is kept;
+        else a ``required_providers`` block is created in an existing ``terraform`` block; else
+        a ``terraform`` block is added to the module's versions/provider file (a new
+        ``versions.tf`` when it has none). True when this call added the entry.
+        """
         if name in self.module.required_providers or ("provider", name) in self._ensured:
             return False
         self._ensured.add(("provider", name))
-        from ..writer.build import Expr, value_source
-
-        entry = Expr(value_source({"source": source, "version": version}, "    ", self.style.unit))
-        for symbol in self.module.terraform_blocks:
-            doc = self.document(symbol.path)
-            terraform = _same_block(doc, symbol.node)
-            required = next(terraform.body.blocks("required_providers"), None)
-            from ..writer.body import set_body_attribute
-
-            if required is not None:
-                entry = Expr(
-                    value_source(
-                        {"source": source, "version": version}, _indent(required), self.style.unit
-                    )
-                )
-                new_required = required.with_changes(
-                    body=set_body_attribute(required, required.body, name, entry, doc.style)
-                )
-                doc.replace(required, new_required)
-                return True
-        path = self.file_for(PROVIDER_FILES, "versions.tf")
-        spec = BlockSpec("terraform", (), (BlockSpec("required_providers", (), ((name, entry),)),))
-        doc = self.document(path)
-        doc.tree = doc.tree.with_changes(body=append_block(doc.tree.body, spec, doc.style))
+        entry = {"source": source, "version": version}
+        found = self._required_providers_block()
+        if found is not None:
+            path, required = found
+            if required.body.attribute(name) is not None:
+                return False
+            doc = self.document(path)
+            doc.replace(required, _with_provider_entry(required, name, entry, doc.style))
+            return True
+        spec = BlockSpec("required_providers", (), ((name, entry),))
+        home = self._terraform_block()
+        if home is not None:
+            path, terraform = home
+            doc = self.document(path)
+            doc.replace(terraform, insert_nested_block(terraform, spec, doc.style))
+            return True
+        doc = self.document(self._versions_file())
+        terraform = BlockSpec("terraform", (), (spec,))
+        if next(doc.tree.body.blocks(), None) is None:
+            doc.append_block(terraform)
+        else:
+            doc.tree = doc.tree.with_changes(
+                body=prepend_block(doc.tree.body, terraform, doc.style)
+            )
         return True
 
+    def _current_trees(self) -> list[tuple[Path, n.ConfigFile]]:
+        """Every parsed file's tree as this changeset has it now, by provider-file preference."""
+        paths = [p for p, s in self.module.files.items() if s.tree is not None]
+        paths += [p for p in self.documents if p not in self.module.files]
+        trees = [
+            (p, self.documents[p].tree if p in self.documents else self.module.files[p].tree)
+            for p in paths
+        ]
+        return sorted(trees, key=lambda item: _provider_file_rank(item[0]))
 
-def _indent(block: n.Block) -> str:
-    from ..writer.body import indent_of
+    def _required_providers_block(self) -> tuple[Path, n.Block] | None:
+        for path, tree in self._current_trees():
+            for terraform in tree.body.blocks("terraform"):
+                for required in terraform.body.blocks("required_providers"):
+                    return path, required
+        return None
 
-    return indent_of(block.type) + "  "
+    def _terraform_block(self) -> tuple[Path, n.Block] | None:
+        """The terraform block to hold a new required_providers: not a backend-only one first."""
+        candidates = [
+            (next(t.body.blocks("backend"), None) is not None, rank, path, t)
+            for rank, (path, tree) in enumerate(self._current_trees())
+            for t in tree.body.blocks("terraform")
+        ]
+        if not candidates:
+            return None
+        _, _, path, terraform = min(candidates, key=lambda c: (c[0], c[1]))
+        return path, terraform
+
+    def _versions_file(self) -> Path:
+        names = {p.name: p for p in self.module.files}
+        for name in PROVIDER_FILES:
+            if name in names:
+                return names[name]
+        return self.module.directory / PROVIDER_FILES[0]
 
 
-def _same_block(doc: Document, block: n.Block) -> n.Block:
-    for candidate in doc.tree.body.elements:
-        if candidate is block:
-            return candidate
-    rendered = block.render()
-    return next(b for b in doc.tree.body.elements if type(b) is n.Block and b.render() == rendered)
+def _provider_file_rank(path: Path) -> tuple[int, str]:
+    name = path.name
+    return (PROVIDER_FILES.index(name) if name in PROVIDER_FILES else len(PROVIDER_FILES), name)
+
+
+def _with_provider_entry(required: n.Block, name: str, entry: dict, style: Style) -> n.Block:
+    """``required`` with one more entry, written one-line when its entries are one-line."""
+    indent = body_indent(required, required.body, style)
+    values = [a.value for a in required.body.attributes()]
+    one_line = bool(values) and all(
+        type(v) is n.Object and "\n" not in v.render().strip() for v in values
+    )
+    if one_line:
+        items = ", ".join(f"{k} = {value_source(v)}" for k, v in entry.items())
+        source = f"{{ {items} }}"
+    else:
+        source = value_source(entry, indent, style.unit)
+    return set_attribute(required, name, Expr(source), style)
+
+
+def insert_nested_block(parent: n.Block, spec: BlockSpec, style: Style) -> n.Block:
+    """``parent`` with a new nested block after its attributes, before its first nested block,
+    set off by blank lines as fmt-formatted code usually is."""
+    indent = body_indent(parent, parent.body, style)
+    if parent.open_newline is None:
+        items = tuple(
+            (a.name.text, Expr(a.value.render().strip())) for a in parent.body.attributes()
+        )
+        rebuilt = build_block(
+            BlockSpec(parent.block_type, parent.label_values, (*items, spec)),
+            indent_of(parent.type),
+            style.unit,
+            style.newline,
+        )
+        return parent.with_changes(
+            open=parent.open.with_changes(pre=parent.open.pre or " "),
+            open_newline=rebuilt.open_newline,
+            body=rebuilt.body,
+            close=rebuilt.close,
+        )
+    elements = list(parent.body.elements)
+    first_block = next((i for i, e in enumerate(elements) if type(e) is n.Block), None)
+    if first_block is not None:
+        position = first_block - owned_comment_lines(parent.body, first_block)
+    else:
+        position = len(elements)
+        while position > 0 and _is_blank(elements[position - 1]):
+            position -= 1
+    source = block_source(spec, indent, style.unit) + "\n"
+    new = list(build_body_elements(convert_newlines(source, style.newline)))
+    if position > 0 and not _is_blank(elements[position - 1]):
+        new.insert(0, _blank_line(style))
+    if position < len(elements) and not _is_blank(elements[position]):
+        new.append(_blank_line(style))
+    elements[position:position] = new
+    return parent.with_changes(body=parent.body.with_changes(elements=tuple(elements)))
+
+
+def prepend_block(body: n.Body, spec: BlockSpec, style: Style) -> n.Body:
+    """``body`` with a new top-level block before its first block and that block's comments."""
+    elements = list(body.elements)
+    first = next(i for i, e in enumerate(elements) if type(e) is n.Block)
+    position = first - owned_comment_lines(body, first)
+    source = block_source(spec, "", style.unit) + "\n"
+    new = [*build_body_elements(convert_newlines(source, style.newline)), _blank_line(style)]
+    if position > 0 and not _is_blank(elements[position - 1]):
+        new.insert(0, _blank_line(style))
+    elements[position:position] = new
+    return body.with_changes(elements=tuple(elements))
+
+
+def _blank_line(style: Style) -> n.EmptyLine:
+    return n.EmptyLine(Leaf("NL", style.newline, "", -1))
+
+
+def _is_blank(element: n.BodyElement) -> bool:
+    return type(element) is n.EmptyLine and element.is_blank
