@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "lsp")
 
 
 def _common(function):
@@ -118,10 +118,28 @@ def _emit(result, output_format: str) -> None:
         "json": reports.json_report,
         "sarif": reports.sarif_report,
         "github": reports.github_report,
+        "lsp": _lsp_report,
     }[output_format]
     text = render(result)
     if text:
         click.echo(text)
+
+
+def _lsp_report(result) -> str:
+    from .output.lsp import lsp_report
+
+    return lsp_report(result)
+
+
+def _report_buffer_errors(result) -> None:
+    """Syntax errors as finding lines on stdout, for editors that read `file:line:col` lines."""
+    from .output.diff import display_path
+
+    for err in result.syntax_errors:
+        path = display_path(Path(err.path)) if err.path else "<stdin>"
+        click.echo(f"{path}:{err.line}:{err.column}: error: {err.message} [syntax]")
+    for message in result.errors:
+        click.echo(message, err=True)
 
 
 @main.command("check")
@@ -146,7 +164,10 @@ def check_command(
     )
     result = run(paths, config, fix=False, overrides=overrides)
     _emit(result, output_format)
-    _report_errors(result)
+    if stdin_filename is not None and output_format == "text":
+        _report_buffer_errors(result)
+    else:
+        _report_errors(result)
     if result.syntax_errors or result.errors:
         sys.exit(2)
     sys.exit(1 if result.findings else 0)
@@ -185,7 +206,14 @@ def fix_command(
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
     )
-    result = run(paths, config, fix=True, overrides=overrides)
+    adapt = None
+    if stdin_filename is not None:
+        from .lsp.placement import confine
+
+        # Only the buffer can change: a new file's text lands in it, other fixes wait.
+        buffer = stdin_filename.resolve()
+        adapt = confine(buffer, writable=lambda p: p == buffer, can_create=False)
+    result = run(paths, config, fix=True, overrides=overrides, adapt=adapt)
     failed = bool(result.syntax_errors or result.errors)
     if stdin_filename is not None:
         _emit_buffer(result, stdin_filename, overrides[stdin_filename], output_format)
@@ -211,6 +239,11 @@ def fix_command(
 
 
 def _emit_buffer(result, path: Path, buffer: str, output_format: str) -> None:
+    if output_format == "lsp":
+        from .output.lsp import lsp_report
+
+        click.echo(lsp_report(result, buffer=path, original=buffer))
+        return
     if output_format == "json":
         _emit(result, "json") if not result.fixed else click.echo(_fixed_edits_json(result))
         return
@@ -290,6 +323,22 @@ def explain_command(rule: str) -> None:
         sys.exit(2)
     click.echo(f"{found.code} {found.slug}: {found.summary}\n")
     click.echo(found.explanation)
+
+
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server on stdin/stdout: diagnostics, quick fixes, fix-all.
+
+    \b
+    Example (Neovim):
+      vim.lsp.start({ name = "terrafix", cmd = { "terrafix", "lsp" } })
+    """
+    try:
+        from .lsp.server import serve
+    except ImportError as err:
+        click.echo(f"error: the language server needs pygls ({err})", err=True)
+        sys.exit(2)
+    serve()
 
 
 @main.command("parse")

@@ -6,6 +6,7 @@ caller writes (atomically) only when the whole run succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +60,13 @@ def run(
     *,
     fix: bool,
     overrides: dict[Path, str] | None = None,
+    adapt: Callable[[Finding], Finding | None] | None = None,
 ) -> RunResult:
-    """Analyse (and with ``fix``, repair) every module under ``paths``."""
+    """Analyse (and with ``fix``, repair) every module under ``paths``.
+
+    ``adapt`` lets a front end that can write only some files (an editor buffer) move a fix's
+    edits or drop the fix (by returning None) before it is applied.
+    """
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
     rules = [rule() for rule in select_rules(config.select, config.ignore)]
@@ -75,7 +81,7 @@ def run(
                 )
             except (OSError, UnicodeDecodeError) as err:
                 result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
-        _run_module(directory, texts, rules, config, fix, result)
+        _run_module(directory, texts, rules, config, fix, result, adapt)
     return result
 
 
@@ -111,7 +117,7 @@ def _conflicts(edits: dict[Path, list[TextEdit]], accepted: dict[Path, list[Text
 
 
 def _run_module(
-    directory: Path, texts, rules, config: Config, fix: bool, result: RunResult
+    directory: Path, texts, rules, config: Config, fix: bool, result: RunResult, adapt=None
 ) -> None:
     original = dict(texts)
     applied: set[str] = set()
@@ -126,6 +132,8 @@ def _run_module(
         fix = False
     for _ in range(MAX_PASSES if fix else 0):
         candidates = [f for f in findings if _allowed(f, config)]
+        if adapt is not None:
+            candidates = [a for a in map(adapt, candidates) if a is not None]
         if not candidates:
             break
         accepted: dict[Path, list[TextEdit]] = {}

@@ -1,0 +1,81 @@
+"""Where a fix may write when the front end can change only some files (an editor's buffers).
+
+A formatter-style editor call can only replace the buffer it sent; a language client without
+file-creation support can only edit files that exist. A fix that would create a new file
+(``variables.tf``) lands at the end of the buffer instead: Terraform reads every ``.tf`` file of
+a module alike, so the declaration means the same there. A fix that needs a file the front end
+cannot write is dropped, and its finding stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from ..engine.findings import Finding, Fix
+
+
+def append_new_file(buffer: str, content: str) -> str:
+    """``buffer`` with ``content`` (a new file's text) appended after one blank line."""
+    if not buffer.strip():
+        return buffer + content
+    if buffer.endswith("\n\n"):
+        return buffer + content
+    return buffer + ("\n" if buffer.endswith("\n") else "\n\n") + content
+
+
+def confine_fix(
+    fix: Fix, buffer: Path, *, writable: Callable[[Path], bool], can_create: bool
+) -> Fix | None:
+    """``fix`` rewritten so it only edits files ``writable`` allows; None when it cannot be."""
+    changes: dict[Path, str] = {}
+    moved: list[str] = []
+    for path, new_text in sorted(fix.changes.items()):
+        if path == buffer:
+            changes[path] = new_text
+        elif path not in fix.base:
+            if can_create:
+                changes[path] = new_text
+            else:
+                moved.append(new_text)
+        elif writable(path):
+            changes[path] = new_text
+        else:
+            return None
+    if moved:
+        if buffer not in fix.base:
+            return None
+        text = changes.get(buffer, fix.base[buffer])
+        for content in moved:
+            text = append_new_file(text, content)
+        changes[buffer] = text
+    if changes == fix.changes:
+        return fix
+    return replace(fix, changes=changes)
+
+
+def confine(
+    buffer: Path, *, writable: Callable[[Path], bool], can_create: bool
+) -> Callable[[Finding], Finding | None]:
+    """A pipeline ``adapt`` hook applying :func:`confine_fix` to each finding's fix."""
+    buffer = buffer.resolve()
+
+    def adapt(finding: Finding) -> Finding | None:
+        if finding.fix is None:
+            return finding
+        paths = {p.resolve(): p for p in (*finding.fix.base, *finding.fix.changes)}
+        target = paths.get(buffer)
+        if target is None:
+            return None
+        fix = confine_fix(
+            finding.fix,
+            target,
+            writable=lambda p: writable(p.resolve()),
+            can_create=can_create,
+        )
+        if fix is None:
+            return None
+        return finding if fix is finding.fix else replace(finding, fix=fix)
+
+    return adapt

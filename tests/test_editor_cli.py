@@ -1,0 +1,141 @@
+"""The calls editors' generic plugins make: a buffer on stdin, lines or a fixed buffer out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from oracle import needs_oracle, unparsable
+
+FIXTURES = Path(__file__).parent / "fixtures" / "editor"
+TERRAFIX = Path(sys.executable).with_name("terrafix")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def call(*args: str, buffer: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(TERRAFIX), *args, "-"],
+        input=buffer,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_check_prints_one_based_lines(workspace):
+    module = workspace / "region"
+    buffer = (module / "main.tf").read_text()
+    result = call("check", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "main.tf:3:12: error: variable 'aws_region' is referenced but not declared [TF001] (fixable)"
+    ]
+
+
+def test_check_reads_the_buffer_not_the_file(workspace):
+    module = workspace / "region"
+    buffer = (module / "main.tf").read_text() + '\nvariable "aws_region" {\n  type = string\n}\n'
+    result = call("check", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+@needs_oracle
+def test_fix_prints_the_fixed_buffer_and_writes_nothing(workspace):
+    module = workspace / "region"
+    path = module / "main.tf"
+    buffer = path.read_text()
+    result = call("fix", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert result.returncode == 0, result.stderr
+    # No variables.tf to edit, and a formatter cannot create one: the declaration joins the buffer.
+    assert result.stdout == buffer + (
+        "\n"
+        'variable "aws_region" {\n'
+        '  description = "AWS region for deployment"\n'
+        "  type        = string\n"
+        '  default     = "eu-west-1"\n'
+        "}\n"
+    )
+    assert path.read_text() == buffer
+    assert sorted(p.name for p in module.iterdir()) == ["main.tf"]
+    again = call("fix", "--stdin-filename", "main.tf", buffer=result.stdout, cwd=module)
+    assert (again.returncode, again.stdout) == (0, result.stdout)
+    fixed = workspace / "fixed.tf"
+    fixed.write_text(result.stdout)
+    assert not unparsable([fixed])
+
+
+def test_fix_never_touches_other_files(workspace):
+    module = workspace / "with_variables"
+    buffer = (module / "main.tf").read_text()
+    variables = (module / "variables.tf").read_text()
+    result = call("fix", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    # The declaration belongs in variables.tf, which a formatter call cannot change.
+    assert result.returncode == 1
+    assert result.stdout == buffer
+    assert (module / "variables.tf").read_text() == variables
+
+
+def test_lsp_format_counts_utf16_units(workspace):
+    module = workspace / "unicode"
+    buffer = (module / "main.tf").read_text()
+    result = call(
+        "check", "--format", "lsp", "--stdin-filename", "main.tf", buffer=buffer, cwd=module
+    )
+    assert result.returncode == 1
+    [diagnostic] = json.loads(result.stdout)["diagnostics"]
+    line = buffer.splitlines()[2]
+    before = line[: line.index("var.aws_region")]
+    units = len(before.encode("utf-16-le")) // 2
+    assert units == len(before) + 1  # the emoji takes two UTF-16 units
+    assert diagnostic["range"] == {
+        "start": {"line": 2, "character": units},
+        "end": {"line": 2, "character": units + len("var.aws_region")},
+    }
+    assert diagnostic["code"] == "TF001"
+    [file] = diagnostic["fix"]["files"]
+    assert file["new_file"] is True
+
+
+def test_fix_lsp_format_returns_buffer_edits(workspace):
+    module = workspace / "region"
+    buffer = (module / "main.tf").read_text()
+    result = call(
+        "fix", "--format", "lsp", "--stdin-filename", "main.tf", buffer=buffer, cwd=module
+    )
+    document = json.loads(result.stdout)
+    [edit] = document["edits"]
+    end = {"line": len(buffer.splitlines()), "character": 0}
+    assert edit["range"] == {"start": end, "end": end}
+    assert edit["newText"].startswith('\nvariable "aws_region" {\n')
+    assert document["diagnostics"] == []
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_broken_buffer_gives_one_diagnostic_and_no_edits(workspace, command):
+    module = workspace / "region"
+    buffer = (workspace / "broken.tf.txt").read_text()
+    text = call(command, "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert text.returncode == 2
+    assert "Traceback" not in text.stderr
+    if command == "check":
+        assert text.stdout == "main.tf:3:10: error: '{' is never closed [syntax]\n"
+    else:
+        assert text.stdout == buffer
+    lsp = call(command, "--format", "lsp", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert lsp.returncode == 2
+    document = json.loads(lsp.stdout)
+    [diagnostic] = document["diagnostics"]
+    assert diagnostic["code"] == "syntax"
+    assert diagnostic["range"]["start"] == {"line": 2, "character": 9}
+    assert diagnostic["fix"] is None
+    assert document.get("edits", []) == []
