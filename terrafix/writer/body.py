@@ -170,13 +170,18 @@ def append_block(
     body: n.Body, spec: BlockSpec, style: Style, indent: str = "", *, final_newline: bool = True
 ) -> n.Body:
     """Append a block at the end of ``body``, one blank line after what is there."""
+    source = block_source(spec, indent, style.unit) + "\n"
+    return append_source(body, source, style, final_newline=final_newline)
+
+
+def append_source(body: n.Body, source: str, style: Style, *, final_newline: bool = True) -> n.Body:
+    """Append body elements given as source laid out for their place ("\n" newlines)."""
     elements = list(body.elements)
     ends_without_newline = _ends_without_newline(elements)
     if ends_without_newline:
         elements[-1] = _with_newline(elements[-1], style.newline)
     while elements and _is_blank(elements[-1]):
         elements.pop()
-    source = block_source(spec, indent, style.unit) + "\n"
     if elements:
         source = "\n" + source
     new = list(build_body_elements(convert_newlines(source, style.newline)))
@@ -189,16 +194,84 @@ def insert_block_after(
     body: n.Body, anchor: n.BodyElement, spec: BlockSpec, style: Style, indent: str = ""
 ) -> n.Body:
     """Insert a block right after ``anchor``, separated by one blank line."""
+    return insert_source_after(body, anchor, block_source(spec, indent, style.unit) + "\n", style)
+
+
+def insert_block_before(
+    body: n.Body, anchor: n.BodyElement, spec: BlockSpec, style: Style, indent: str = ""
+) -> n.Body:
+    """Insert a block right before ``anchor`` and the comments it owns, one blank line between."""
+    return insert_source_before(body, anchor, block_source(spec, indent, style.unit) + "\n", style)
+
+
+def insert_source_after(body: n.Body, anchor: n.BodyElement, source: str, style: Style) -> n.Body:
     elements = list(body.elements)
-    index = next(i for i, e in enumerate(elements) if e is anchor)
+    index = _index_of(elements, anchor)
     if index == len(elements) - 1:
-        return append_block(body, spec, style, indent)
-    source = "\n" + block_source(spec, indent, style.unit) + "\n"
-    new = list(build_body_elements(convert_newlines(source, style.newline)))
+        return append_source(body, source, style)
+    new = list(build_body_elements(convert_newlines("\n" + source, style.newline)))
     if not _is_blank(elements[index + 1]):
         new.append(_blank_line(style))
     elements[index + 1 : index + 1] = new
     return body.with_changes(elements=tuple(elements))
+
+
+def insert_source_before(body: n.Body, anchor: n.BodyElement, source: str, style: Style) -> n.Body:
+    elements = list(body.elements)
+    index = _index_of(elements, anchor)
+    start = index - owned_comment_lines(body, index)
+    new = list(build_body_elements(convert_newlines(source, style.newline)))
+    new.append(_blank_line(style))
+    if start > 0 and not _is_blank(elements[start - 1]):
+        new.insert(0, _blank_line(style))
+    elements[start:start] = new
+    return body.with_changes(elements=tuple(elements))
+
+
+def find_blocks(body: n.Body, type_: str, *labels: str) -> list[n.Block]:
+    """The blocks of ``type_`` whose first labels are ``labels`` (all of that type when none)."""
+    return [b for b in body.blocks(type_) if tuple(b.label_values[: len(labels)]) == labels]
+
+
+def take_element(body: n.Body, index: int) -> tuple[n.Body, str]:
+    """Remove element ``index`` with the comments it owns; also return their source ("\n" newlines).
+
+    The source is what `insert_source_*`/`append_source` take, so an element moves with its
+    comments, within a body or to another file (of the same nesting depth).
+    """
+    start = index - owned_comment_lines(body, index)
+    source = "".join(e.render() for e in body.elements[start : index + 1])
+    source = source.replace("\r\n", "\n")
+    if not source.endswith("\n"):
+        source += "\n"
+    return remove_element(body, index), source
+
+
+def move_block(
+    body: n.Body,
+    moved: n.Block,
+    style: Style,
+    *,
+    after: n.Block | None = None,
+    before: n.Block | None = None,
+) -> n.Body:
+    """Move ``moved`` (with its comments) right after or before another block of the same body."""
+    if (after is None) == (before is None):
+        raise ValueError("move_block takes exactly one of after= or before=")
+    anchor = after if after is not None else before
+    if anchor is moved:
+        return body
+    remaining, source = take_element(body, _index_of(list(body.elements), moved))
+    if after is not None:
+        return insert_source_after(remaining, after, source, style)
+    return insert_source_before(remaining, before, source, style)
+
+
+def _index_of(elements: list[n.BodyElement], element: n.BodyElement) -> int:
+    for i, candidate in enumerate(elements):
+        if candidate is element:
+            return i
+    raise ValueError("the element is not in this body")
 
 
 def _ends_without_newline(elements: list[n.BodyElement]) -> bool:

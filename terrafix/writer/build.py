@@ -28,6 +28,40 @@ def expr(source: str) -> Expr:
 
 
 @dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A string to write as a heredoc (policies, scripts): ``heredoc(json_text)``.
+
+    The text is literal: ``${`` and ``%{`` are escaped. A heredoc's value ends with a newline, so
+    one is implied when the text has none at its end.
+    """
+
+    text: str
+
+
+def heredoc(text: str) -> Heredoc:
+    return Heredoc(text)
+
+
+def heredoc_source(text: str, indent: str, unit: str) -> str:
+    """``<<-EOT`` with the lines indented one level deeper than ``indent`` (HCL strips that again).
+
+    A text whose every line already starts with spaces would lose them to that stripping, so it
+    goes into a plain ``<<EOT`` as it is.
+    """
+    body = text[:-1] if text.endswith("\n") else text
+    lines = body.replace("${", "$${").replace("%{", "%%{").split("\n")
+    marker = "EOT"
+    while any(line.strip() == marker for line in lines):
+        marker += "_"
+    written = [line for line in lines if line.strip()]
+    if written and all(line[:1] in (" ", "\t") for line in written):
+        return f"<<{marker}\n" + "\n".join(lines) + f"\n{marker}"
+    inner = indent + unit
+    content = "\n".join(inner + line if line.strip() else "" for line in lines)
+    return f"<<-{marker}\n{content}\n{indent}{marker}"
+
+
+@dataclass(frozen=True, slots=True)
 class BlockSpec:
     """A block to build: type, labels and body items (attributes and nested blocks, in order)."""
 
@@ -45,6 +79,8 @@ def value_source(value: object, indent: str = "", unit: str = "  ") -> str:
     """HCL source for a Python value; multi-line objects are indented from ``indent``."""
     if isinstance(value, Expr):
         return value.source
+    if isinstance(value, Heredoc):
+        return heredoc_source(value.text, indent, unit)
     if value is None:
         return "null"
     if value is True:
