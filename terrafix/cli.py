@@ -103,6 +103,15 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
     return list(paths), config, overrides
 
 
+def _progress(stdin_filename):
+    """A progress line on stderr for a person at a terminal; never for an editor's buffer."""
+    if stdin_filename is not None:
+        return None
+    from .output.terminal import progress_reporter
+
+    return progress_reporter()
+
+
 def _report_errors(result) -> None:
     for err in result.syntax_errors:
         click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
@@ -162,7 +171,7 @@ def check_command(
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
     )
-    result = run(paths, config, fix=False, overrides=overrides)
+    result = run(paths, config, fix=False, overrides=overrides, progress=_progress(stdin_filename))
     _emit(result, output_format)
     if stdin_filename is not None and output_format == "text":
         _report_buffer_errors(result)
@@ -176,6 +185,13 @@ def check_command(
 @main.command("fix")
 @_common
 @click.option("--dry-run", is_flag=True, help="Print a unified diff instead of writing files.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the --dry-run diff (auto: only on a terminal, and not when NO_COLOR is set).",
+)
 def fix_command(
     paths,
     select,
@@ -186,6 +202,7 @@ def fix_command(
     stdin_filename,
     output_format,
     dry_run,
+    color,
 ):
     """Apply fixes in place (safe ones; unsafe ones with --unsafe-fixes).
 
@@ -202,6 +219,7 @@ def fix_command(
     """
     from .engine.pipeline import run
     from .output.diff import unified_diff
+    from .output.terminal import color_diff, wants_color
 
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
@@ -213,13 +231,22 @@ def fix_command(
         # Only the buffer can change: a new file's text lands in it, other fixes wait.
         buffer = stdin_filename.resolve()
         adapt = confine(buffer, writable=lambda p: p == buffer, can_create=False)
-    result = run(paths, config, fix=True, overrides=overrides, adapt=adapt)
+    result = run(
+        paths,
+        config,
+        fix=True,
+        overrides=overrides,
+        adapt=adapt,
+        progress=_progress(stdin_filename),
+    )
     failed = bool(result.syntax_errors or result.errors)
     if stdin_filename is not None:
         _emit_buffer(result, stdin_filename, overrides[stdin_filename], output_format)
     elif dry_run:
+        colored = wants_color(sys.stdout, color)
         for file in result.changed_files:
-            click.echo(unified_diff(file), nl=False)
+            diff = unified_diff(file)
+            click.echo(color_diff(diff) if colored else diff, nl=False, color=colored)
         if output_format != "text":
             _emit(result, output_format)
     else:
@@ -376,6 +403,11 @@ def _hcl_files(paths: tuple[Path, ...]):
                     yield child
         else:
             yield path
+
+
+from .bot.command import pr_command  # noqa: E402  (it reuses _setup above)
+
+main.add_command(pr_command)
 
 
 if __name__ == "__main__":

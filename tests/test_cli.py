@@ -28,7 +28,12 @@ def module(tmp_path: Path, monkeypatch) -> Path:
 
 
 def invoke(*args: str, input: str | None = None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    """Run the CLI in-process. These tests drive it through TF001 (other rules have their own
+    tests), so `check` and `fix` run only TF001 unless a test selects rules itself."""
+    argv = list(args)
+    if argv[0] in ("check", "fix") and "--select" not in argv:
+        argv[1:1] = ["--select", "TF001"]
+    return CliRunner().invoke(main, argv, input=input, catch_exceptions=False)
 
 
 def test_check_reports_and_exits_1(module):
@@ -55,7 +60,7 @@ def test_fix_writes_variables_file_and_is_idempotent(module, snapshot):
 def test_dry_run_prints_diff_and_writes_nothing(module, snapshot):
     path = module("undeclared_many")
     before = {p.name: p.read_text() for p in path.iterdir()}
-    result = invoke("fix", "--dry-run", str(path))
+    result = invoke("fix", "--dry-run", "--select", "TF001", str(path))
     assert result.exit_code == 1
     assert result.output.startswith(
         "--- a/undeclared_many/variables.tf\n+++ b/undeclared_many/variables.tf\n"
@@ -170,13 +175,18 @@ def test_suppression_comment(module):
             "  region = var.aws_region # terrafix:ignore[TF001] set by CI",
         )
     )
-    assert invoke("check", str(path)).exit_code == 0
+    assert invoke("check", "--select", "TF001", str(path)).exit_code == 0
 
 
 def test_config_file_selects_rules(module):
     path = module("seed000_region")
-    (path / ".terrafix.toml").write_text('ignore = ["TF001"]\n')
-    assert invoke("check", str(path)).exit_code == 0
+    config = path / ".terrafix.toml"
+    config.write_text('select = ["aws-region-variable"]\n')
+    only = CliRunner().invoke(main, ["check", str(path)])
+    assert only.exit_code == 1
+    assert {line.split(" [", 1)[1][:6] for line in only.output.splitlines()} == {"TF001]"}
+    config.write_text('select = ["TF001"]\nignore = ["TF001"]\n')
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
     (path / ".terrafix.toml").write_text("nonsense = 1\n")
     bad = CliRunner().invoke(main, ["check", str(path)])
     assert bad.exit_code == 2 and "unknown setting" in bad.output
@@ -185,6 +195,61 @@ def test_config_file_selects_rules(module):
 def test_real_subprocess_exit_codes(module):
     path = module("seed000_region")
     exe = [sys.executable, "-m", "terrafix.cli"]
-    assert subprocess.run([*exe, "check", str(path)], capture_output=True).returncode == 1
-    assert subprocess.run([*exe, "fix", str(path)], capture_output=True).returncode == 0
-    assert subprocess.run([*exe, "fix", "--dry-run", str(path)], capture_output=True).stdout == b""
+    check = subprocess.run([*exe, "check", "--select", "TF001", str(path)], capture_output=True)
+    assert check.returncode == 1
+    fix = subprocess.run([*exe, "fix", "--select", "TF001", str(path)], capture_output=True)
+    assert fix.returncode == 0
+    again = [*exe, "fix", "--dry-run", "--select", "TF001", str(path)]
+    assert subprocess.run(again, capture_output=True).stdout == b""
+
+
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json"
+
+
+@pytest.mark.parametrize("fixture", ["seed000_region", "undeclared_many"])
+def test_sarif_validates_against_the_sarif_2_1_0_schema(module, fixture):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    data = json.loads(invoke("check", "--format", "sarif", str(module(fixture))).output)
+    errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(data), key=str)
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in errors] == []
+    assert data["runs"][0]["results"], "the fixture has findings, so results must not be empty"
+
+
+@pytest.mark.parametrize("fixture", ["seed000_region", "undeclared_many"])
+def test_json_report_per_fixture(module, fixture, snapshot):
+    result = invoke("check", "--format", "json", str(module(fixture)))
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert all(f["rule"] == "TF001" for f in data["findings"])
+    assert json.dumps(data, indent=2, sort_keys=True) + "\n" == snapshot
+
+
+def test_dry_run_colours_only_when_asked_or_on_a_terminal(module):
+    path = module("seed000_region")
+    plain = invoke("fix", "--dry-run", str(path)).output
+    assert "\x1b[" not in plain  # CliRunner's stdout is not a terminal
+    colored = invoke("fix", "--dry-run", "--color", "always", str(path)).output
+    assert "\x1b[32m+" in colored and "\x1b[1m--- " in colored
+    assert invoke("fix", "--dry-run", "--color", "never", str(path)).output == plain
+
+
+def test_progress_line_only_on_a_terminal_with_many_files(tmp_path):
+    from io import StringIO
+
+    from terrafix.output.terminal import PROGRESS_MIN_FILES, progress_reporter
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert progress_reporter(StringIO()) is None
+    stream = Terminal()
+    report = progress_reporter(stream)
+    report(1, PROGRESS_MIN_FILES - 1)
+    assert stream.getvalue() == ""
+    report(PROGRESS_MIN_FILES // 2, PROGRESS_MIN_FILES)
+    report(PROGRESS_MIN_FILES, PROGRESS_MIN_FILES)
+    shown = stream.getvalue()
+    assert f"{PROGRESS_MIN_FILES // 2}/{PROGRESS_MIN_FILES} files" in shown
+    assert shown.endswith("\r")  # the line is cleared at the end

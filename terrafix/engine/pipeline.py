@@ -61,16 +61,21 @@ def run(
     fix: bool,
     overrides: dict[Path, str] | None = None,
     adapt: Callable[[Finding], Finding | None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Analyse (and with ``fix``, repair) every module under ``paths``.
 
     ``adapt`` lets a front end that can write only some files (an editor buffer) move a fix's
-    edits or drop the fix (by returning None) before it is applied.
+    edits or drop the fix (by returning None) before it is applied. ``progress`` is told
+    (files done, files in all) after each module.
     """
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
     rules = [rule() for rule in select_rules(config.select, config.ignore)]
-    for directory, files in discover_modules(paths).items():
+    modules = discover_modules(paths)
+    total = sum(len(files) for files in modules.values())
+    done = 0
+    for directory, files in modules.items():
         texts: dict[Path, str] = {}
         for path in files:
             try:
@@ -82,6 +87,9 @@ def run(
             except (OSError, UnicodeDecodeError) as err:
                 result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
         _run_module(directory, texts, rules, config, fix, result, adapt)
+        done += len(files)
+        if progress is not None:
+            progress(done, total)
     return result
 
 
