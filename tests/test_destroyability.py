@@ -1,0 +1,230 @@
+"""TF005–TF009: stacks that `terraform destroy` can remove (snapshots, protection, force flags)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import GENERATED, needs_shared
+from oracle import needs_oracle, not_fmt_clean, unparsable
+
+from terrafix.data.destroyability import ALL_TABLES
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+from terrafix.engine.rules import find_rule
+from terrafix.model import Module
+from terrafix.output.diff import unified_diff
+from terrafix.syntax.values import body_to_python, expression_to_python
+
+FIXTURES = Path(__file__).parent / "fixtures" / "destroyability"
+RULES = ["TF005", "TF006", "TF007", "TF008", "TF009"]
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def _write(result) -> None:
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+
+
+def _report(result) -> str:
+    diffs = "".join(unified_diff(f) for f in result.changed_files)
+    remaining = "".join(
+        f"{f.path.name}: {f.rule} {f.severity}: {f.message}\n" for f in result.findings
+    )
+    return f"{diffs}\n# still reported after the fix\n{remaining}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
+    module = _copy(tmp_path, case, monkeypatch)
+    first = run([module], Config(select=RULES), fix=True)
+    assert first.errors == []
+    _write(first)
+    assert run([module], Config(select=RULES), fix=True).changed_files == []
+    assert _report(first) == snapshot
+
+
+@needs_oracle
+def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
+    changed = []
+    for case in CASES:
+        module = _copy(tmp_path, case, monkeypatch)
+        result = run([module], Config(select=RULES), fix=True)
+        _write(result)
+        changed.extend(f.path for f in result.changed_files)
+    assert len(changed) >= len(CASES)
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_production_profile_proposes_nothing(case: str, tmp_path: Path, monkeypatch):
+    module = _copy(tmp_path, case, monkeypatch)
+    result = run([module], Config(select=RULES, profile="production"), fix=True)
+    assert result.findings == [] and result.changed_files == []
+
+
+def test_each_rule_alone_fixes_only_its_argument(tmp_path: Path, monkeypatch):
+    module = _copy(tmp_path, "seed002_cicd", monkeypatch)
+    result = run([module], Config(select=["TF007"]), fix=True)
+    (file,) = result.changed_files
+    changed = [
+        line
+        for line in unified_diff(file).splitlines()
+        if line[:1] in "+-" and not line.startswith(("---", "+++"))
+    ]
+    assert changed == [
+        '-  name = "payments-aurora-credentials"',
+        '+  name                    = "payments-aurora-credentials"',
+        "+  recovery_window_in_days = 0",
+    ]
+
+
+def test_shared_lifecycle_keeps_other_entries(tmp_path: Path, monkeypatch):
+    module = _copy(tmp_path, "values", monkeypatch)
+    _write(run([module], Config(select=["TF005"]), fix=True))
+    text = (module / "main.tf").read_text()
+    assert 'final_snapshot_identifier = "commented' not in text
+    assert "Snapshot name must be unique" not in text and "# unique" not in text
+    assert "    ignore_changes = [\n      password,\n      tags,\n    ]" in text
+    assert "create_before_destroy = true" in text
+    # a conditional keeps its snapshot name: it is reported, not rewritten
+    assert 'var.environment == "prod" ? "conditional-final" : null' in text
+
+
+def test_variable_used_for_opposite_guards_is_reported(tmp_path: Path, monkeypatch):
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_db_instance" "db" {\n'
+        "  skip_final_snapshot = var.flag\n"
+        "  deletion_protection = var.flag\n"
+        "}\n\n"
+        'variable "flag" {\n  default = false\n}\n'
+    )
+    result = run([module], Config(select=RULES), fix=True)
+    assert result.changed_files == []
+    (finding,) = result.findings
+    assert finding.rule == "TF005" and finding.fix is None
+    assert "also sets deletion_protection on aws_db_instance.db" in finding.message
+
+
+def test_variable_used_elsewhere_is_reported(tmp_path: Path, monkeypatch):
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_lb" "app" {\n'
+        "  enable_deletion_protection = var.production\n"
+        "}\n\n"
+        'resource "aws_wafv2_web_acl_association" "app" {\n'
+        "  count = var.production ? 1 : 0\n"
+        "}\n\n"
+        'variable "production" {\n  default = true\n}\n'
+    )
+    result = run([module], Config(select=RULES), fix=True)
+    assert result.changed_files == []
+    (finding,) = result.findings
+    assert finding.fix is None
+    assert "is also used in resource aws_wafv2_web_acl_association.app" in finding.message
+
+
+def test_explanations_name_the_production_profile():
+    for code in RULES:
+        rule = find_rule(code)
+        assert rule is not None
+        text = rule.explanation
+        for heading in ("## What it does", "## Why", "## Example", "## Fix safety", "## Profiles"):
+            assert heading in text, (code, heading)
+        assert "--profile production" in text
+
+
+# ---------------------------------------------------------------- generated corpus
+
+
+def _flagged() -> list[str]:
+    if not GENERATED.is_dir():
+        return []
+    rows = csv.DictReader((GENERATED / "index.csv").open())
+    return [
+        r["task_id"]
+        for r in rows
+        if r["model_destroyability"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
+    ]
+
+
+VARIABLE = re.compile(r"\$\{var\.([A-Za-z_][\w-]*)\}\Z")
+
+
+def _blocking(module: Module, reported: set[str]) -> list[str]:
+    """Guarded resources whose values (read through the plain-values projection) still block
+    destroy: a literal other than the destroyable one, a variable whose default is, or an
+    expression nobody reported."""
+    defaults = {
+        name: body_to_python(symbol.node.body).get("default", None)
+        for name, symbol in module.variables.items()
+    }
+    out = []
+    for (type_, name), symbol in module.resources.items():
+        for table in ALL_TABLES:
+            guard = table.get(type_)
+            if guard is None:
+                continue
+            attribute = symbol.node.body.attribute(guard.argument)
+            if attribute is None:
+                if not guard.default_destroyable:
+                    out.append(f"{type_}.{name}.{guard.argument}")
+                continue
+            value = expression_to_python(attribute.value)
+            variable = VARIABLE.match(value) if isinstance(value, str) else None
+            if variable:
+                value = defaults.get(variable.group(1))
+                if f"{type_}.{name}" in reported:
+                    continue  # the variable has other uses: reported
+            if isinstance(value, str) and value.startswith("${"):
+                if f"{type_}.{name}" not in reported:
+                    out.append(f"{type_}.{name}.{guard.argument}: expression not reported")
+                continue
+            if value != guard.destroyable:
+                out.append(f"{type_}.{name}.{guard.argument} = {value!r}")
+    return out
+
+
+@needs_shared
+@needs_oracle
+def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
+    tasks = _flagged()
+    assert len(tasks) >= 10
+    problems: dict[str, object] = {}
+    changed: list[Path] = []
+    for task in tasks:
+        work = tmp_path / task
+        shutil.copytree(GENERATED / task / "model", work)
+        first = run([work], Config(select=RULES), fix=True)
+        _write(first)
+        changed.extend(f.path for f in first.changed_files)
+        second = run([work], Config(select=RULES), fix=True)
+        if second.changed_files:
+            problems[task] = "second run changed files"
+        reported = {f.key.rsplit(":", 1)[-1] for f in second.findings}
+        broken = {d for d in first.errors if "does not parse" in d}
+        for directory in sorted({p.parent for p in work.rglob("*.tf")}):
+            if any(str(directory) in b for b in broken):
+                continue
+            texts = {p: p.read_text() for p in directory.glob("*.tf")}
+            module = Module.from_texts(directory, texts)
+            blocking = _blocking(module, reported)
+            if blocking:
+                problems[f"{task}/{directory.relative_to(work)}"] = blocking
+    assert problems == {}
+    assert changed
+    assert unparsable(changed) == set()
