@@ -20,7 +20,7 @@ from terrafix.writer.body import (
     move_block,
     take_element,
 )
-from terrafix.writer.build import block_source, heredoc
+from terrafix.writer.build import block_source, call, heredoc, template, value_source
 from terrafix.writer.tree import replace_expression
 from terrafix.writer.tuples import insert_tuple_item, remove_tuple_item
 
@@ -176,3 +176,13 @@ def test_moves_and_heredocs_satisfy_hashicorp_tools(tmp_path):
         paths.append(path)
     assert unparsable(paths) == set()
     assert not_fmt_clean(paths) == set()
+
+
+def test_call_and_template_builders_escape_literal_text():
+    name = template(expr("local.name_prefix"), '-alb "${x}"')
+    assert value_source(name) == '"${local.name_prefix}-alb \\"$${x}\\""'
+    hashed = call("filebase64sha256", expr("data.archive_file.auth.output_path"))
+    assert value_source(hashed) == "filebase64sha256(data.archive_file.auth.output_path)"
+    assert value_source(call("max", 1, 2.5, "a")) == 'max(1, 2.5, "a")'
+    source = block_source(block("locals", name=name, hash=hashed)) + "\n"
+    assert terrafix.parse(source).render() == source

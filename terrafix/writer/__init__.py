@@ -20,9 +20,11 @@ from .build import (
     Heredoc,
     block,
     build_expression,
+    call,
     expr,
     heredoc,
     parse_expression,
+    template,
     value_source,
 )
 from .document import Document
@@ -42,6 +44,7 @@ __all__ = [
     "apply_edits",
     "block",
     "build_expression",
+    "call",
     "diff_edits",
     "expr",
     "find_blocks",
@@ -60,5 +63,6 @@ __all__ = [
     "set_attribute",
     "set_body_attribute",
     "take_element",
+    "template",
     "value_source",
 ]

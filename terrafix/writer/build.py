@@ -27,6 +27,20 @@ def expr(source: str) -> Expr:
     return Expr(source)
 
 
+def call(name: str, *args: object) -> Expr:
+    """A function call: ``call("filebase64sha256", expr("local.zip"))``."""
+    return Expr(f"{name}({', '.join(value_source(arg) for arg in args)})")
+
+
+def template(*parts: str | Expr) -> Expr:
+    """A quoted template: literal text is escaped, ``expr(...)`` parts become ``${...}``.
+
+    ``template(expr("local.name_prefix"), "-alb")`` is ``"${local.name_prefix}-alb"``.
+    """
+    pieces = [f"${{{p.source}}}" if isinstance(p, Expr) else quote(p)[1:-1] for p in parts]
+    return Expr('"' + "".join(pieces) + '"')
+
+
 @dataclass(frozen=True, slots=True)
 class Heredoc:
     """A string to write as a heredoc (policies, scripts): ``heredoc(json_text)``.
