@@ -1,0 +1,236 @@
+"""What a physical name is built from: per-deployment parts, caller inputs, or static text.
+
+A name is *suffixed* when something in it differs per deployment (the environment suffix, a
+random resource, the workspace, another resource's generated id); it comes from *inputs* when a
+caller must supply a part of it (a variable without a default, a module output, a data source);
+it is *static* when every part is fixed text or a variable's default. Only static names collide
+when one stack is deployed twice into one account.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+from terrafix.data.resource_names import PhysicalName, physical_name
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.model.references import traversals
+from terrafix.syntax import nodes as n
+from terrafix.syntax.tokens import Leaf
+
+SUFFIX_VARIABLES = frozenset(
+    {
+        "environment_suffix",
+        "env_suffix",
+        "suffix",
+        "name_suffix",
+        "resource_suffix",
+        "unique_suffix",
+        "deployment_suffix",
+        "random_suffix",
+        "stack_suffix",
+        "deployment_id",
+        "pr_number",
+    }
+)
+PER_DEPLOYMENT_RESOURCES = (
+    "random_string",
+    "random_id",
+    "random_pet",
+    "random_integer",
+    "random_uuid",
+)
+PER_DEPLOYMENT_FUNCTIONS = frozenset({"uuid", "timestamp", "uuidv5"})
+# Data sources whose values are the same for every deployment into one account and region.
+ACCOUNT_CONSTANT_DATA = frozenset(
+    {"aws_caller_identity", "aws_region", "aws_partition", "aws_availability_zones"}
+)
+LOG_GROUP_HEAD = re.compile(r"^/aws/[a-z0-9-]+(?:/[a-z0-9-]+)?/")
+ITERATION_ROOTS = frozenset({"count", "self"})
+
+
+class Origin(IntEnum):
+    """How a value varies, ordered so that the strongest part of an expression wins."""
+
+    STATIC = 0
+    INPUT = 1
+    SUFFIXED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class NameSite:
+    """One physical name in a module: the resource, its rules and the attribute holding it."""
+
+    path: Path
+    resource_type: str
+    resource_name: str
+    block: n.Block
+    attribute: n.Attribute
+    rules: PhysicalName
+
+    @property
+    def address(self) -> str:
+        return f"{self.resource_type}.{self.resource_name}"
+
+
+def name_sites(module: Module) -> list[NameSite]:
+    """Every physical name the module sets explicitly, in file order."""
+    sites = []
+    for path, block in module.top_level_blocks("resource"):
+        labels = block.label_values
+        if len(labels) != 2:
+            continue
+        rules = physical_name(labels[0])
+        if rules is None:
+            continue
+        attribute = block.body.attribute(rules.attribute)
+        if attribute is not None:
+            sites.append(NameSite(path, labels[0], labels[1], block, attribute, rules))
+    return sites
+
+
+def variable_default(module: Module, name: str) -> n.Expression | None:
+    symbol = module.variables.get(name)
+    if symbol is None:
+        return None
+    default = symbol.node.body.attribute("default")
+    return default.value if default is not None else None
+
+
+class OriginAnalysis:
+    """Classifies expressions of one module, following locals and other resources' names."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self._locals: dict[str, Origin] = {}
+        self._resources: dict[tuple[str, str], Origin] = {}
+        self._busy: set[object] = set()
+        self.for_each = Origin.INPUT  # the origin of `each` in the block being classified
+
+    def site_origin(self, site: NameSite) -> tuple[Origin, Origin]:
+        """How a physical name varies as a whole, and how its leading part (its prefix) does;
+        `each` stands for the block's for_each."""
+        for_each = site.block.body.attribute("for_each")
+        self.for_each = self.origin(for_each.value) if for_each is not None else Origin.INPUT
+        try:
+            value = site.attribute.value
+            return self.origin(value), self.origin(leading_part(value, site.rules))
+        finally:
+            self.for_each = Origin.INPUT
+
+    def origin(self, expression: n.Node) -> Origin:
+        result = Origin.STATIC
+        for node in expression.walk():
+            if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
+                return Origin.SUFFIXED
+        for traversal in traversals(expression):
+            result = max(result, self._reference(traversal.parts))
+            if result is Origin.SUFFIXED:
+                break
+        return result
+
+    def _reference(self, parts: tuple[str, ...]) -> Origin:
+        root = parts[0]
+        if root == "var" and len(parts) >= 2:
+            return self.variable(parts[1])
+        if root == "local" and len(parts) >= 2:
+            return self.local(parts[1])
+        if root == "terraform":
+            return Origin.SUFFIXED
+        if root in ITERATION_ROOTS:
+            return Origin.STATIC
+        if root == "each":
+            return self.for_each
+        if root == "data":
+            if len(parts) >= 2 and parts[1] in ACCOUNT_CONSTANT_DATA:
+                return Origin.STATIC
+            return Origin.INPUT
+        if root == "module":
+            return Origin.INPUT
+        if root in PER_DEPLOYMENT_RESOURCES:
+            return Origin.SUFFIXED
+        if len(parts) >= 2 and (root, parts[1]) in self.module.resources:
+            return self.resource(root, parts[1], parts[2] if len(parts) > 2 else None)
+        return Origin.INPUT
+
+    def variable(self, name: str) -> Origin:
+        if name in SUFFIX_VARIABLES:
+            return Origin.SUFFIXED
+        if name not in self.module.variables:
+            return Origin.INPUT
+        default = variable_default(self.module, name)
+        if default is None or _is_empty(default):
+            return Origin.INPUT
+        return self.origin(default)
+
+    def local(self, name: str) -> Origin:
+        if name in self._locals:
+            return self._locals[name]
+        symbol = self.module.locals.get(name)
+        if symbol is None or ("local", name) in self._busy:
+            return Origin.INPUT
+        self._busy.add(("local", name))
+        result = self.origin(symbol.node.value)
+        self._busy.discard(("local", name))
+        self._locals[name] = result
+        return result
+
+    def resource(self, type_: str, name: str, attribute: str | None) -> Origin:
+        """A reference to another resource: its generated ids differ per deployment, its
+        physical name varies as that name does."""
+        rules = physical_name(type_)
+        if rules is None or attribute not in (rules.attribute, "name", "id", "arn"):
+            return Origin.SUFFIXED
+        key = (type_, name)
+        if key in self._resources:
+            return self._resources[key]
+        block = self.module.resources[key].node
+        value = block.body.attribute(rules.attribute)
+        if value is None or key in self._busy:
+            return Origin.SUFFIXED  # AWS generates the name
+        self._busy.add(key)
+        result = self.origin(value.value)
+        self._busy.discard(key)
+        self._resources[key] = result
+        return result
+
+
+def form_head(rules: PhysicalName, text: str) -> str:
+    """The fixed head a name of this form starts with (`alias/`, `/aws/lambda/`, `/`)."""
+    if rules.form == "kms_alias" and text.startswith("alias/"):
+        return "alias/"
+    if rules.form == "log_group":
+        match = LOG_GROUP_HEAD.match(text)
+        if match:
+            return match.group()
+    if rules.form in ("log_group", "path") and text.startswith("/"):
+        return "/"
+    return ""
+
+
+def leading_part(value: n.Expression, rules: PhysicalName) -> n.Node:
+    """The part of a name that acts as its prefix: the template's first piece after the
+    form's fixed head, or the whole expression when it is not a template."""
+    if type(value) is not n.TemplateString or not value.parts:
+        return value
+    first = value.parts[0]
+    if type(first) is n.TemplateInterpolation:
+        return first.expression
+    if type(first) is not Leaf:
+        return value
+    if first.text == form_head(rules, first.text) and len(value.parts) > 1:
+        second = value.parts[1]
+        return second.expression if type(second) is n.TemplateInterpolation else value
+    return _LITERAL
+
+
+_LITERAL = n.TemplateString(Leaf("QUOTE", '"'), (), Leaf("QUOTE_END", '"'))
+
+
+def _is_empty(expression: n.Expression) -> bool:
+    if type(expression) is n.Variable and expression.identifier == "null":
+        return True
+    return literal_string(expression) == ""

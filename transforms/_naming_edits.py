@@ -1,0 +1,103 @@
+"""Carrying out a naming plan on a changeset: locals, names, and the strings that spell them."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from terrafix.engine.changeset import Changeset
+from terrafix.syntax import nodes as n
+from terrafix.syntax.errors import HclSyntaxError
+from terrafix.writer import parse_expression, path_to
+from terrafix.writer.align import realign_body
+
+from ._naming_plan import NamingPlan, SiteChange
+from ._naming_rewrite import replace_names, source_of, template_inner
+
+SKIPPED_ATTRIBUTES = frozenset({"description"})
+
+
+def apply_plan(changes: Changeset, plan: NamingPlan) -> None:
+    for symbol, source in plan.local_fixes:
+        changes.replace_expression(symbol.path, symbol.node.value, parse_expression(source))
+    _follow_renames(changes, plan)
+    for change in plan.changes:
+        _rewrite_site(changes, change)
+
+
+def _rewrite_site(changes: Changeset, change: SiteChange) -> None:
+    site = change.site
+    document = changes.document(site.path)
+    if change.prefix_argument is not None:
+        block = next(
+            b for b in reversed(path_to(document.tree, site.attribute)) if type(b) is n.Block
+        )
+        body = block.body
+        index = body.elements.index(site.attribute)
+        attribute = site.attribute.with_changes(
+            name=site.attribute.name.with_changes(text=site.rules.prefix_attribute),
+            value=_with_pre(parse_expression(f'"{change.prefix_argument}"'), site.attribute.value),
+        )
+        elements = list(body.elements)
+        elements[index] = attribute
+        new_body = realign_body(body.with_changes(elements=tuple(elements)), {index})
+        document.replace(block, block.with_changes(body=new_body))
+    elif change.value is not None:
+        document.replace_expression(site.attribute.value, parse_expression(change.value))
+
+
+def _with_pre(value: n.Expression, old: n.Expression) -> n.Expression:
+    from terrafix.writer.tree import replace_first_leaf
+
+    pre = old.first_leaf().pre
+    return replace_first_leaf(value, lambda leaf: leaf.with_changes(pre=pre))
+
+
+def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
+    """Rewrite other strings that spell a renamed name, so they name the same resource."""
+    others: list[tuple[str, str]] = []
+    own: dict[int, list[tuple[str, str]]] = {}
+    name_values: set[int] = {id(c.site.attribute.value) for c in plan.changes}
+    for change in plan.changes:
+        old = template_inner(change.site.attribute.value)
+        if old is None:
+            continue
+        if change.follow_inner is not None:
+            others.append((old, change.follow_inner))
+        if change.renamed_inner is not None:
+            own.setdefault(id(change.site.block), []).append((old, change.renamed_inner))
+    if not others and not own:
+        return
+    module = changes.module
+    for path, source in module.files.items():
+        if source.tree is None:
+            continue
+        for block in source.tree.body.blocks():
+            renames = own.get(id(block), []) + others
+            if renames:
+                _follow_in_block(changes, path, block, renames, name_values)
+
+
+def _follow_in_block(
+    changes: Changeset,
+    path: Path,
+    block: n.Block,
+    renames: list[tuple[str, str]],
+    name_values: set[int],
+) -> None:
+    stack: list[n.Node] = [block]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if id(node) in name_values:
+            continue
+        if kind is n.Attribute and node.name.text in SKIPPED_ATTRIBUTES:
+            continue
+        if kind in (n.TemplateString, n.Heredoc):
+            text = source_of(node)
+            new_text = replace_names(text, renames)
+            if new_text != text:
+                with contextlib.suppress(HclSyntaxError):
+                    changes.replace_expression(path, node, parse_expression(new_text))
+            continue
+        stack.extend(child for child in node.children() if isinstance(child, n.Node))

@@ -1,0 +1,361 @@
+"""The plan for one module: which prefix local, which declarations, and each name's new form."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from terrafix.data.resource_names import PhysicalName
+from terrafix.model import Module
+from terrafix.model.module import Symbol, literal_string
+from terrafix.model.references import traversal_parts
+from terrafix.syntax import nodes as n
+from terrafix.syntax.tokens import Leaf
+from terrafix.writer import BlockSpec, expr, parse_expression
+
+from ._naming import (
+    SUFFIX_VARIABLES,
+    NameSite,
+    Origin,
+    OriginAnalysis,
+    form_head,
+    name_sites,
+    variable_default,
+)
+from ._naming_length import LengthEstimate
+from ._naming_rewrite import as_inner, prefixed, source_of, template_inner
+
+PROJECT_VARIABLES = (
+    "project_name",
+    "project",
+    "app_name",
+    "application_name",
+    "application",
+    "service_name",
+    "stack_name",
+    "name_prefix",
+    "resource_prefix",
+    "prefix",
+    "app",
+    "name",
+)
+PREFIX_LOCAL = "name_prefix"
+STRING_FUNCTIONS = frozenset(
+    {"lower", "upper", "format", "join", "replace", "trimsuffix", "substr"}
+)
+WORD = re.compile(r"[a-z][a-z0-9]*")
+SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
+DEFAULT_PROJECT = "app"
+
+
+@dataclass
+class SiteChange:
+    """What happens to one physical name."""
+
+    site: NameSite
+    how: str  # for the finding's message
+    value: str | None = None  # new expression source; None when a local's fix carries it
+    prefix_argument: str | None = None  # switch to the type's prefix argument with this value
+    renamed_inner: str | None = None  # the new name as template text, for its own tags
+    follow_inner: str | None = None  # what other strings that spell the old name now say
+
+
+@dataclass
+class NamingPlan:
+    prefix_local: str
+    suffix_variable: str
+    new_variables: list[tuple[str, BlockSpec]] = field(default_factory=list)
+    new_local: tuple[str, str] | None = None
+    local_fixes: list[tuple[Symbol, str]] = field(default_factory=list)
+    changes: list[SiteChange] = field(default_factory=list)
+
+
+def plan_module(module: Module, options: dict) -> NamingPlan | None:
+    """The change that gives every static physical name the suffix, or None when there is
+    nothing to do or the module's names are its callers' business."""
+    if _hands_names_to_foreign_modules(module):
+        return None
+    analysis = OriginAnalysis(module)
+    static: list[NameSite] = []
+    for site in name_sites(module):
+        whole, lead = analysis.site_origin(site)
+        if whole is Origin.SUFFIXED:
+            continue
+        if lead is not Origin.STATIC:
+            return None  # the module takes its name prefix from inputs
+        static.append(site)
+    if not static:
+        return None
+    return _Planner(module, options, analysis).plan(static)
+
+
+def _hands_names_to_foreign_modules(module: Module) -> bool:
+    """Whether the module calls modules from outside its own tree (registry, git, `../`)."""
+    for symbol in module.module_calls.values():
+        source = symbol.node.body.attribute("source")
+        text = literal_string(source.value) if source is not None else None
+        if text is None or not text.startswith("./"):
+            return True
+    return False
+
+
+def suffix_variable_spec(name: str, default: str) -> BlockSpec:
+    return BlockSpec(
+        "variable",
+        (name,),
+        (
+            (
+                "description",
+                "Unique suffix for resource names, so several deployments can share an account",
+            ),
+            ("type", expr("string")),
+            ("default", default),
+        ),
+    )
+
+
+def project_variable_spec(default: str) -> BlockSpec:
+    return BlockSpec(
+        "variable",
+        ("project_name",),
+        (
+            ("description", "Project name, the first part of every resource name"),
+            ("type", expr("string")),
+            ("default", default),
+        ),
+    )
+
+
+class _Planner:
+    def __init__(self, module: Module, options: dict, analysis: OriginAnalysis) -> None:
+        self.module = module
+        self.options = options
+        self.analysis = analysis
+        self.budget = int(options.get("suffix_budget", 8))
+
+    def plan(self, static: list[NameSite]) -> NamingPlan | None:
+        module = self.module
+        suffix = next((v for v in _suffix_candidates(self.options) if v in module.variables), None)
+        plan = NamingPlan(
+            PREFIX_LOCAL, suffix or self.options.get("suffix_variable", "environment_suffix")
+        )
+        if suffix is None:
+            default = str(self.options.get("default_suffix", "dev"))
+            plan.new_variables.append(
+                (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
+            )
+        suffix_ref = "${var." + plan.suffix_variable + "}"
+        leading_locals = self._leading_locals(static)
+        existing = module.locals.get(PREFIX_LOCAL)
+        project_var: str | None = None
+        project_word: str | None = None
+        if existing is not None:
+            origin = self.analysis.local(PREFIX_LOCAL)
+            if origin is Origin.STATIC:
+                if not _appendable(existing.node.value):
+                    return None
+                leading_locals[PREFIX_LOCAL] = existing
+            elif origin is Origin.INPUT:
+                return None
+        elif leading_locals:
+            plan.prefix_local = Counter(
+                name for name in self._lead_local_names(static) if name in leading_locals
+            ).most_common(1)[0][0]
+        if existing is not None or leading_locals:
+            project_var = _first_variable(module.locals[plan.prefix_local].node.value)
+            if project_var is not None:
+                project_word = literal_string(variable_default(module, project_var) or _EMPTY)
+        else:
+            project_var = self._project_variable()
+            if project_var is None:
+                project_word = self._derived_project(static)
+                plan.new_variables.append(("project_name", project_variable_spec(project_word)))
+                project_var = "project_name"
+            else:
+                project_word = literal_string(variable_default(module, project_var))
+            plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
+        for symbol in leading_locals.values():
+            plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
+        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        estimate = LengthEstimate(module, self.budget, extra)
+        prefix_ref = "${local." + plan.prefix_local + "}"
+        for site in static:
+            plan.changes.append(
+                self._site_change(site, plan, prefix_ref, project_var, project_word, estimate)
+            )
+        return plan
+
+    def _new_locals(self, plan: NamingPlan) -> dict[str, str]:
+        out = {}
+        if plan.new_local is not None:
+            out[plan.new_local[0]] = plan.new_local[1]
+        for symbol, source in plan.local_fixes:
+            out[symbol.node.name.text] = source
+        return out
+
+    # ------------------------------------------------------------ choosing the prefix
+
+    def _lead_local_names(self, static: list[NameSite]) -> list[str]:
+        names = []
+        for site in static:
+            lead = _lead_expression(site)
+            parts = traversal_parts(lead) if lead is not None else None
+            if parts and len(parts) == 2 and parts[0] == "local" and type(lead) is n.GetAttr:
+                names.append(parts[1])
+        return names
+
+    def _leading_locals(self, static: list[NameSite]) -> dict[str, Symbol]:
+        """Static locals that names start with and that a suffix can be appended to."""
+        out = {}
+        for name in self._lead_local_names(static):
+            symbol = self.module.locals.get(name)
+            if symbol is None or name in out:
+                continue
+            if self.analysis.local(name) is Origin.STATIC and _appendable(symbol.node.value):
+                out[name] = symbol
+        return out
+
+    def _project_variable(self) -> str | None:
+        for name in PROJECT_VARIABLES:
+            default = variable_default(self.module, name)
+            if default is not None and literal_string(default):
+                return name
+        return None
+
+    def _derived_project(self, static: list[NameSite]) -> str:
+        """The word most static names start with, when at least two share it."""
+        words = Counter()
+        for site in static:
+            value = literal_string(site.attribute.value)
+            if value:
+                value = value[len(form_head(site.rules, value)) :]
+                match = WORD.match(value.lower())
+                if match and value[match.end() : match.end() + 1] in ("-", "_"):
+                    words[match.group()] += 1
+        common = words.most_common(1)
+        return common[0][0] if common and common[0][1] >= 2 else DEFAULT_PROJECT
+
+    # ------------------------------------------------------------ each name
+
+    def _site_change(
+        self,
+        site: NameSite,
+        plan: NamingPlan,
+        prefix_ref: str,
+        project_var: str | None,
+        project_word: str | None,
+        estimate: LengthEstimate,
+    ) -> SiteChange:
+        lead = _lead_expression(site)
+        parts = traversal_parts(lead) if lead is not None else None
+        fixed_names = {symbol.node.name.text for symbol, _ in plan.local_fixes}
+        value = site.attribute.value
+        if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
+            change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
+            return self._limited(change, parse_expression(source_of(value)), site, estimate)
+        inner = as_inner(value)
+        literal = template_inner(value) is not None
+        head = form_head(site.rules, inner) if literal else ""
+        if project_var is not None and inner[len(head) :].startswith("${var." + project_var + "}"):
+            leading = "${var." + project_var + "}"
+        else:
+            leading = project_word if literal and project_word else None
+        new_inner = prefixed(inner, head, prefix_ref, leading)
+        change = SiteChange(
+            site,
+            f"built from local.{plan.prefix_local}",
+            value='"' + new_inner + '"',
+            renamed_inner=new_inner if literal else None,
+            follow_inner=new_inner if literal else None,
+        )
+        return self._limited(change, parse_expression(change.value), site, estimate)
+
+    def _limited(
+        self, change: SiteChange, value: n.Expression, site: NameSite, estimate: LengthEstimate
+    ) -> SiteChange:
+        """Keep the name within its AWS limit: the short prefix argument, else substr()."""
+        rules = site.rules
+        length = estimate.length(value)
+        if length <= rules.max_length:
+            return change
+        if rules.prefix_attribute and rules.prefix_limit <= SHORT_PREFIX_LIMIT:
+            change.prefix_argument = _abbreviation(site, rules)
+            change.how += (
+                f"; it can reach {length} characters (limit {rules.max_length}), so it uses "
+                f"{rules.prefix_attribute} = {change.prefix_argument!r} and AWS appends a unique part"
+            )
+            counted = any(site.block.body.attribute(a) for a in ("count", "for_each"))
+            reference = "${" + f"{site.address}.{rules.attribute}" + "}"
+            change.follow_inner = None if counted else reference
+            return change
+        source = change.value if change.value is not None else source_of(site.attribute.value)
+        change.value = f"substr({source}, 0, {rules.max_length})"
+        change.how += (
+            f"; it can reach {length} characters, so it is cut to the limit of "
+            f"{rules.max_length} with substr()"
+        )
+        change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
+        return change
+
+
+def _suffix_candidates(options: dict) -> list[str]:
+    configured = options.get("suffix_variable")
+    ordered = sorted(SUFFIX_VARIABLES, key=lambda v: (v != "environment_suffix", v))
+    return [configured, *ordered] if configured else ordered
+
+
+def _lead_expression(site: NameSite) -> n.Expression | None:
+    value = site.attribute.value
+    if type(value) is n.TemplateString:
+        for part in value.parts:
+            if type(part) is n.TemplateInterpolation:
+                return part.expression
+            if form_head(site.rules, part.text) != part.text:
+                return None
+        return None
+    return value
+
+
+_EMPTY = parse_expression('""')
+
+
+def _first_variable(value: n.Expression) -> str | None:
+    """The variable a prefix local starts with: `var.project` in `"${var.project}-..."`."""
+    lead = value
+    if type(value) is n.TemplateString and value.parts:
+        first = value.parts[0]
+        lead = first.expression if type(first) is n.TemplateInterpolation else None
+    parts = traversal_parts(lead) if lead is not None else None
+    return parts[1] if parts and len(parts) == 2 and parts[0] == "var" else None
+
+
+def _appendable(value: n.Expression) -> bool:
+    """Whether a local's value is a string a suffix can be appended to."""
+    if type(value) is n.TemplateString:
+        return template_inner(value) is not None
+    if type(value) is n.FunctionCall:
+        return value.function_name in STRING_FUNCTIONS
+    parts = traversal_parts(value)
+    return bool(parts) and parts[0] == "var" and type(value) is n.GetAttr
+
+
+def _appended(value: n.Expression, suffix_ref: str) -> str:
+    """The local's value with `-<suffix>` appended (before a trailing separator it ends with)."""
+    inner = as_inner(value)
+    if inner.endswith(("-", "_")):
+        return '"' + inner[:-1] + inner[-1] + suffix_ref + inner[-1] + '"'
+    return '"' + inner + "-" + suffix_ref + '"'
+
+
+def _abbreviation(site: NameSite, rules: PhysicalName) -> str:
+    """A short prefix: a short word of the name's own text (`alb-...` → `alb-`), else the
+    type's conventional one (`tg-`)."""
+    value = site.attribute.value
+    pieces = value.parts if type(value) is n.TemplateString else ()
+    text = "-".join(p.text for p in pieces if type(p) is Leaf)
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    short = [w for w in words if len(w) < rules.prefix_limit]
+    if short:
+        return short[-1] + "-"
+    return rules.short_prefix or "app-"[: rules.prefix_limit]

@@ -1,0 +1,81 @@
+"""Rewriting physical names as template text: put a prefix in front, follow renamed names.
+
+Names are edited as the source text between the quotes of a template (``${var.p}-alb``), so
+every interpolation the name already has stays exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from terrafix.syntax import nodes as n
+from terrafix.syntax.strings import escape
+
+NAME_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
+MIN_FOLLOWED_LENGTH = 5  # shorter names are too likely to occur by chance in other strings
+
+
+def source_of(expression: n.Expression) -> str:
+    """An expression's source without the spacing or comments in front of it."""
+    text = expression.render()
+    first = expression.first_leaf()
+    return text[len(first.pre) :] if first is not None else text
+
+
+def template_inner(expression: n.Expression) -> str | None:
+    """The source between the quotes of a one-line template string, else None."""
+    if type(expression) is not n.TemplateString:
+        return None
+    text = source_of(expression)
+    return text[1:-1] if "\n" not in text else None
+
+
+def as_inner(expression: n.Expression) -> str:
+    """Template text with the value of ``expression``: itself, or one interpolation of it."""
+    inner = template_inner(expression)
+    return inner if inner is not None else "${" + source_of(expression) + "}"
+
+
+def prefixed(inner: str, head: str, prefix: str, leading: str | None) -> str:
+    """``inner`` with ``prefix`` after the form's ``head``; ``leading`` (an interpolation or a
+    literal word the prefix already stands for) is replaced rather than repeated."""
+    rest = inner[len(head) :]
+    if leading is not None and rest.startswith(leading):
+        after = rest[len(leading) :]
+        if leading.startswith("${") or after == "" or after[0] in "-_./":
+            return head + prefix + after
+    separator = "" if rest[:1] in ("-", "_", "/", ".") or rest == "" else "-"
+    return head + prefix + separator + rest
+
+
+def literal_word(value: str) -> str:
+    """Template text for a literal value."""
+    return escape(value)
+
+
+def replace_names(inner: str, renames: list[tuple[str, str]]) -> str:
+    """Replace whole occurrences of old names (template text) by new ones: an occurrence must
+    not continue a longer name on either side."""
+    out: list[str] = []
+    index = 0
+    ordered = sorted(renames, key=lambda pair: -len(pair[0]))
+    while index < len(inner):
+        for old, new in ordered:
+            if (
+                len(old) >= MIN_FOLLOWED_LENGTH
+                and inner.startswith(old, index)
+                and _boundary(inner, index - 1)
+                and _boundary(inner, index + len(old))
+            ):
+                out.append(new)
+                index += len(old)
+                break
+        else:
+            out.append(inner[index])
+            index += 1
+    return "".join(out)
+
+
+def _boundary(text: str, index: int) -> bool:
+    """True when the character at ``index`` cannot continue a name (`.` ends one: `b.s3...`)."""
+    return index < 0 or index >= len(text) or not NAME_CHARACTER.match(text[index])

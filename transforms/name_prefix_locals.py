@@ -1,0 +1,145 @@
+"""TF002 name-prefix-locals: build every physical name from one per-deployment name prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from terrafix.engine.changeset import Changeset
+from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.locate import span_of
+from terrafix.engine.rules import Rule, RuleContext
+
+from ._naming_edits import apply_plan
+from ._naming_plan import NamingPlan, SiteChange, plan_module
+
+
+class NamePrefixLocals(Rule):
+    code = "TF002"
+    slug = "name-prefix-locals"
+    summary = (
+        "Build physical resource names from one name_prefix that carries an environment suffix."
+    )
+    applicability = Applicability.SAFE
+    explanation = """\
+## What it does
+Finds resources whose physical name (the `name`, `function_name`, `bucket`, `identifier`,
+`alarm_name`, `replication_group_id`, ... that AWS requires to be unique; one table covers
+about a hundred resource types with their length and character rules) is fixed text, or is built
+only from fixed text and variables' defaults. It then makes one change per module:
+
+- declares `variable "environment_suffix"` (`type = string`, default `"dev"`, or the rule option
+  `default_suffix`), unless the module already has a suffix variable;
+- adds `name_prefix = "${var.project_name}-${var.environment_suffix}"` to the module's locals
+  (or `locals.tf`); without a `project_name`-like variable it declares `project_name`, with a
+  default taken from the names in use. When the module already has a prefix local (such as
+  `name_prefix = "${var.project}-${var.environment}"`), the suffix is appended to that local
+  instead, and every name built from it follows;
+- rewrites each static name to start with the prefix, keeping its own interpolations:
+  `"${var.project_name}-alb"` becomes `"${local.name_prefix}-alb"`, `"payment-db"` becomes
+  `"${local.name_prefix}-payment-db"`; KMS aliases keep `alias/`, log groups keep `/aws/<service>/`
+  and SSM parameters keep their leading `/`;
+- other strings that spell a renamed name (policy ARNs, `Name` tags, environment variables)
+  are rewritten the same way, so they keep pointing at the same resource;
+- a name that can exceed its AWS limit with a suffix of `suffix_budget` characters (default 8)
+  switches to the type's `name_prefix` argument when AWS caps that prefix at 6 characters
+  (`aws_lb`, `aws_lb_target_group`), and is otherwise cut with `substr(..., 0, LIMIT)`; the
+  finding says which.
+
+Modules that already take their name prefix from inputs (a variable without a default, a module
+output, a data source), and modules that hand names to modules outside their own tree, are left
+alone: their callers choose the names.
+
+Options (`[tool.terrafix.rules.name-prefix-locals]`): `suffix_variable` (default
+`"environment_suffix"`), `default_suffix` (`"dev"`), `suffix_budget` (8).
+
+## Why
+Two deployments of one stack into one account (CI runs per pull request, a second environment)
+collide on fixed names: `ResourceConflictException`, `EntityAlreadyExists`, `BucketAlreadyExists`.
+Long names break AWS limits (load balancers and target groups allow 32 characters).
+
+## Example
+Before (seed: a Lambda function named only from the project):
+```hcl
+variable "project_name" {
+  type    = string
+  default = "events"
+}
+
+resource "aws_lambda_function" "event_ingestion" {
+  function_name = "${var.project_name}-event-ingestion"
+}
+```
+After:
+```hcl
+variable "environment_suffix" {
+  description = "Unique suffix for resource names, so several deployments can share an account"
+  type        = string
+  default     = "dev"
+}
+
+locals {
+  name_prefix = "${var.project_name}-${var.environment_suffix}"
+}
+
+resource "aws_lambda_function" "event_ingestion" {
+  function_name = "${local.name_prefix}-event-ingestion"
+}
+```
+And a target group whose name can pass 32 characters (seed: `tg-${var.environment}-...`) gets
+`name_prefix = "tg-"`: AWS appends a unique part.
+
+## Fix safety
+Renaming a deployed resource makes Terraform destroy it and create a new one. In the default
+profile (isolated, destroyable stacks, as in CI) that is what the fix is for, so it is safe. In
+the `production` profile the fix is unsafe: it is applied only with `--unsafe-fixes`, after you
+have checked that replacing those resources is acceptable.
+"""
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        module = context.module
+        if any(source.tree is None for source in module.files.values()):
+            return
+        plan = plan_module(module, context.options)
+        if plan is None:
+            return
+        applicability = (
+            Applicability.UNSAFE if context.profile == "production" else Applicability.SAFE
+        )
+        fix = self._fix(context, plan, applicability)
+        for change in plan.changes:
+            yield self._finding(context, plan, change, fix)
+
+    def _fix(self, context: RuleContext, plan: NamingPlan, applicability: Applicability) -> Fix:
+        changes = Changeset(context.module)
+        for name, spec in plan.new_variables:
+            changes.ensure_variable(name, spec)
+        if plan.new_local is not None:
+            changes.ensure_local(*plan.new_local)
+        apply_plan(changes, plan)
+        count = len(plan.changes)
+        description = (
+            f"build {count} physical name{'s' if count > 1 else ''} from local.{plan.prefix_local}"
+        )
+        return Fix(description, applicability, changes.base(), changes.changes())
+
+    def _finding(
+        self, context: RuleContext, plan: NamingPlan, change: SiteChange, fix: Fix
+    ) -> Finding:
+        module = context.module
+        site = change.site
+        tree = module.files[site.path].tree
+        start, end = span_of(tree, site.attribute.value)
+        message = (
+            f"{site.address}: {site.rules.attribute} is the same for every deployment; {change.how}"
+        )
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            site.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{site.address}",
+            severity="warning",
+            fix=fix,
+        )
