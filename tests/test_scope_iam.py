@@ -1,0 +1,254 @@
+"""TF003 scope-iam-arns: seed fixtures as snapshots, the "*" that must stay, and the corpora."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import GENERATED, REAL, needs_shared
+from oracle import needs_oracle, not_fmt_clean, unparsable
+from terrafix.transforms._iam_policies import statements
+from terrafix.transforms.scope_iam_arns import ScopeIamArns
+
+from terrafix.data.iam_resources import action_scope
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+from terrafix.model import Module, discover_modules
+from terrafix.syntax import parse
+from terrafix.syntax.values import expression_to_python
+from terrafix.writer import parse_expression
+from terrafix.writer.objects import insert_tuple_item
+
+FIXTURES = Path(__file__).parent / "fixtures" / "iam"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("acct"))
+
+
+@pytest.fixture(autouse=True)
+def only_this_rule(monkeypatch):
+    """Run TF003 alone, without importing every other transform of the package."""
+    monkeypatch.setattr("terrafix.engine.pipeline.select_rules", lambda *_: [ScopeIamArns])
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def _fix(path: Path, *, unsafe: bool = True, profile: str = "default"):
+    result = run([path], Config(select=["TF003"], unsafe_fixes=unsafe, profile=profile), fix=True)
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+    return result
+
+
+def _report(root: Path, result, before: dict[Path, str]) -> str:
+    """Findings that remain, then the diff of every changed file, paths relative to ``root``."""
+    lines = []
+    for finding in result.fixed + result.findings:
+        state = "fixed" if finding in result.fixed else "left"
+        how = finding.fix.applicability if finding.fix else "display-only"
+        lines.append(f"{state} ({how}) {finding.path.name}: {finding.message}")
+    for file in result.changed_files:
+        name = file.path.relative_to(root).as_posix()
+        lines.extend(
+            difflib.unified_diff(
+                before.get(file.path, "").splitlines(),
+                file.final.splitlines(),
+                f"a/{name}",
+                f"b/{name}",
+                lineterm="",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_snapshot(tmp_path: Path, case: str, snapshot):
+    path = _copy(tmp_path, case)
+    before = {p: p.read_text() for p in path.rglob("*.tf")}
+    result = _fix(path)
+    assert result.errors == []
+    assert _report(path, result, before) == snapshot
+    assert _fix(path).changed_files == []
+
+
+@needs_oracle
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_output_parses_and_is_fmt_clean(tmp_path: Path, case: str):
+    path = _copy(tmp_path, case)
+    changed = [f.path for f in _fix(path).changed_files]
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+
+
+def test_seed_secrets_scoped_safely(tmp_path: Path):
+    path = _copy(tmp_path, "seed_secrets")
+    result = _fix(path, unsafe=False)
+    text = (path / "main.tf").read_text()
+    assert "aws_secretsmanager_secret.rds_credentials.arn" in text
+    assert "aws_secretsmanager_secret.app_secrets.arn" in text
+    assert "Resource = [aws_kms_key.rds.arn]" in text
+    assert {f.fix.applicability for f in result.fixed} == {"safe"}
+
+
+def test_production_profile_makes_scoping_unsafe(tmp_path: Path):
+    path = _copy(tmp_path, "seed_secrets")
+    result = _fix(path, unsafe=False, profile="production")
+    assert result.changed_files == []
+    assert {f.fix.applicability for f in result.findings if f.fix} == {"unsafe"}
+
+
+def _wildcard_statements(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    out = {}
+    for directory, files in discover_modules([path]).items():
+        module = Module.from_texts(directory, {p: p.read_text() for p in files})
+        for statement in statements(module):
+            if statement.wildcard:
+                out[(statement.address, statement.sid or str(statement.index))] = statement.actions
+    return out
+
+
+def test_required_wildcards_stay(tmp_path: Path):
+    """VPC ENI actions, X-Ray, PutMetricData, KMS key policies, Deny and trust policies."""
+    path = _copy(tmp_path, "mixed")
+    _fix(path)
+    left = _wildcard_statements(path)
+    kept_actions = {a for actions in left.values() for a in actions or ()}
+    assert {"ec2:CreateNetworkInterface", "xray:PutTraceSegments", "kms:*"} <= kept_actions
+    assert "cloudwatch:PutMetricData" in kept_actions
+    assert "s3:DeleteBucket" in kept_actions  # the Deny statement
+    text = (path / "main.tf").read_text()
+    assert 'Resource  = "*"' in text  # the key policy, untouched
+
+
+def test_vpc_lambda_keeps_wildcard_and_splits(tmp_path: Path):
+    path = _copy(tmp_path, "vpc_lambda")
+    result = _fix(path, unsafe=False)
+    text = (path / "main.tf").read_text()
+    assert '"ec2:CreateNetworkInterface"' in text
+    assert "${aws_cloudwatch_log_group.canary.arn}:*" in text
+    assert result.fixed and all(f.fix.applicability == "safe" for f in result.fixed)
+
+
+def test_no_fix_when_the_resource_depends_on_the_policy(tmp_path: Path):
+    path = _copy(tmp_path, "cycle")
+    result = _fix(path)
+    assert result.changed_files == []
+    assert [f.fix for f in result.findings] == [None]
+
+
+def test_heredoc_json_is_reported_not_edited(tmp_path: Path):
+    path = _copy(tmp_path, "mixed")
+    result = _fix(path)
+    heredoc = [f for f in result.findings if "aws_iam_policy.legacy" in f.message]
+    assert len(heredoc) == 1 and heredoc[0].fix is None
+    assert "${aws_cloudwatch_log_group.canary.arn}:*" in heredoc[0].message
+
+
+def test_action_scope_from_dataset():
+    assert action_scope("secretsmanager:GetSecretValue").resource_types == ("secret",)
+    assert action_scope("dynamodb:Query").resource_types == ("table", "index")
+    assert action_scope("xray:PutTraceSegments").needs_wildcard
+    assert action_scope("ec2:CreateNetworkInterface").needs_wildcard
+    assert action_scope("kms:*").needs_wildcard  # kms:CreateKey has no resource
+    assert not action_scope("nosuchservice:Thing").known
+    assert not action_scope("iam:CreateServiceLinkedRole").names_own
+
+
+@pytest.mark.parametrize(
+    ("source", "index", "expected"),
+    [
+        ("[1, 2]", 1, "[1, 9, 2]"),
+        ("[1, 2]", 2, "[1, 2, 9]"),
+        ("[1, 2]", 0, "[9, 1, 2]"),
+        ("[]", 0, "[9]"),
+        ("[\n  1,\n  2\n]", 2, "[\n  1,\n  2,\n  9\n]"),
+        ("[\n  1,\n  2,\n]", 1, "[\n  1,\n  9,\n  2,\n]"),
+        ("[\n  # a\n  1\n]", 0, "[\n  9,\n  # a\n  1\n]"),
+    ],
+)
+def test_insert_tuple_item(source: str, index: int, expected: str):
+    tup = parse(f"x = {source}\n").body.elements[0].value
+    assert insert_tuple_item(tup, index, parse_expression("9")).render() == " " + expected
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def _policy_shape_errors(path: Path) -> list[str]:
+    """Statements whose projected values are not a valid IAM statement shape."""
+    errors = []
+    for directory, files in discover_modules([path]).items():
+        module = Module.from_texts(directory, {p: p.read_text() for p in files})
+        for statement in statements(module):
+            if statement.form != "jsonencode":
+                continue
+            value = expression_to_python(statement.node)
+            where = f"{statement.path.name}:{statement.address}#{statement.index}"
+            if not isinstance(value, dict):
+                errors.append(f"{where}: not an object")
+                continue
+            for key in ("Resource", "Action"):
+                item = value.get(key)
+                if item is None:
+                    continue
+                items = item if isinstance(item, list) else [item]
+                if not items or not all(isinstance(i, str) for i in items):
+                    errors.append(f"{where}: {key} is {json.dumps(item)}")
+    return errors
+
+
+def _scopable_on_wildcard(path: Path) -> int:
+    count = 0
+    for directory, files in discover_modules([path]).items():
+        module = Module.from_texts(directory, {p: p.read_text() for p in files})
+        for s in statements(module):
+            if s.wildcard and s.actions and not s.is_resource_policy and s.effect == "Allow":
+                count += sum(1 for a in s.actions if not action_scope(a).needs_wildcard)
+    return count
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
+    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
+    tasks = [
+        r["task_id"]
+        for r in rows
+        if r["model_iam_wildcard"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
+    ]
+    assert tasks
+    before = after = fixed = 0
+    changed: list[Path] = []
+    for name in tasks:
+        work = tmp_path / name
+        shutil.copytree(GENERATED / name / "model", work)
+        broken = unparsable(sorted(work.rglob("*.tf")))
+        before += _scopable_on_wildcard(work)
+        result = _fix(work)
+        assert result.errors == [] or broken, (name, result.errors)
+        fixed += sum(1 for f in result.fixed if f.rule == "TF003")
+        changed.extend(f.path for f in result.changed_files)
+        assert _fix(work).changed_files == [], f"{name}: second run changed files"
+        assert _policy_shape_errors(work) == [], name
+        after += _scopable_on_wildcard(work)
+    assert unparsable(changed) == set()
+    assert fixed > 0 and after < before
+    with capsys.disabled():
+        print(
+            f"\nTF003 on {len(tasks)} generated tasks: {fixed} statements scoped, "
+            f'scopable actions on "*" {before} -> {after}'
+        )
+
+
+@needs_shared
+def test_real_modules_keep_required_wildcards(tmp_path: Path):
+    """Safe fixes on human-written modules change no policy whose "*" is required."""
+    result = run([REAL], Config(select=["TF003"]), fix=True)
+    assert result.changed_files == []
+    assert result.errors == []

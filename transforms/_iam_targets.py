@@ -1,0 +1,152 @@
+"""The module's own resources a policy statement may name, as ARN expressions.
+
+A policy must not name a resource that itself depends on the policy (a role's inline policy
+naming the Lambda function that runs under the role): Terraform would report a cycle. So the
+candidates leave out every block that reaches the policy's block through references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from terrafix.data.iam_resources import ArnSource
+from terrafix.model import Module
+from terrafix.model.references import traversals
+from terrafix.syntax import nodes as n
+
+
+@dataclass(frozen=True, slots=True)
+class ArnExpression:
+    """HCL source giving one ARN (``many`` False) or a list of ARNs (``many`` True).
+
+    ``maybe_empty``: the resource's ``count``/``for_each`` is not a literal, so the list may be
+    empty, and a statement with no resources is not a valid policy.
+    """
+
+    source: str
+    many: bool
+    maybe_empty: bool = False
+    nested: bool = False  # names what is inside the resource (objects, indexes, streams)
+
+
+def block_address(block: n.Block) -> str:
+    labels = block.label_values
+    if block.block_type == "resource" and len(labels) == 2:
+        return f"{labels[0]}.{labels[1]}"
+    if block.block_type == "data" and len(labels) == 2:
+        return f"data.{labels[0]}.{labels[1]}"
+    if block.block_type == "module" and labels:
+        return f"module.{labels[0]}"
+    return ".".join((block.block_type, *labels))
+
+
+def _addresses_of(parts: tuple[str, ...]) -> str | None:
+    if len(parts) >= 3 and parts[0] == "data":
+        return ".".join(parts[:3])
+    if len(parts) >= 2 and parts[0] in ("local", "module"):
+        return ".".join(parts[:2])
+    if len(parts) >= 2 and parts[0] not in ("var", "each", "count", "self", "path", "terraform"):
+        return ".".join(parts[:2])
+    return None
+
+
+def _dependency_graph(module: Module) -> dict[str, set[str]]:
+    """Address → the addresses it references (locals count one by one)."""
+    graph: dict[str, set[str]] = {}
+    for _, block in module.top_level_blocks():
+        if block.block_type == "locals":
+            for attribute in block.body.attributes():
+                graph.setdefault(f"local.{attribute.key}", set()).update(_targets(attribute))
+        else:
+            graph.setdefault(block_address(block), set()).update(_targets(block))
+    return graph
+
+
+def _targets(node: n.Node) -> set[str]:
+    out = set()
+    for traversal in traversals(node):
+        address = _addresses_of(traversal.parts)
+        if address:
+            out.add(address)
+    return out
+
+
+def dependents(module: Module, block: n.Block) -> set[str]:
+    """Addresses that reach ``block`` through references, ``block`` (and its locals) included."""
+    graph = _dependency_graph(module)
+    if block.block_type == "locals":
+        roots = {f"local.{a.key}" for a in block.body.attributes()}
+    else:
+        roots = {block_address(block)}
+    reached = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for address, targets in graph.items():
+            if address not in reached and targets & reached:
+                reached.add(address)
+                changed = True
+    return reached
+
+
+def arn_expressions(
+    module: Module, sources: Iterable[ArnSource], excluded: set[str]
+) -> list[ArnExpression]:
+    """ARN expressions of the module's resources of the sources' types, in module order."""
+    out: list[ArnExpression] = []
+    for source in sources:
+        for (type_, name), symbol in module.resources.items():
+            if type_ != source.terraform_type or f"{type_}.{name}" in excluded:
+                continue
+            expression = _arn_expression(type_, name, symbol.node, source)
+            if expression not in out:
+                out.append(expression)
+    return out
+
+
+def cyclic_candidates(
+    module: Module, sources: Iterable[ArnSource], excluded: set[str]
+) -> list[str]:
+    """Addresses of the sources' types left out because they depend on the policy."""
+    types = {source.terraform_type for source in sources}
+    return [
+        f"{type_}.{name}"
+        for type_, name in module.resources
+        if type_ in types and f"{type_}.{name}" in excluded
+    ]
+
+
+def _arn_expression(type_: str, name: str, block: n.Block, source: ArnSource) -> ArnExpression:
+    address = f"{type_}.{name}"
+    plain = source.template == "{ref}"
+    count = block.body.attribute("count")
+    if count is not None:
+        empty = not _positive_number(count.value)
+        if plain:
+            return ArnExpression(f"{address}[*].{source.attribute}", True, empty)
+        return ArnExpression(_for_each_item(address, source), True, empty, nested=True)
+    for_each = block.body.attribute("for_each")
+    if for_each is not None:
+        empty = not _non_empty_literal(for_each.value)
+        if plain:
+            return ArnExpression(f"values({address})[*].{source.attribute}", True, empty)
+        return ArnExpression(_for_each_item(address, source), True, empty, nested=True)
+    ref = f"{address}.{source.attribute}"
+    return ArnExpression(source.template.format(ref=ref), False, nested=not plain)
+
+
+def _positive_number(value: n.Expression) -> bool:
+    return type(value) is n.Number and value.token.text not in ("0", "0.0")
+
+
+def _non_empty_literal(value: n.Expression) -> bool:
+    """A literal map or list (possibly through ``toset``) with at least one item."""
+    if type(value) is n.FunctionCall and value.function_name == "toset" and value.arguments:
+        value = value.arguments[0].value
+    return type(value) in (n.Object, n.Tuple) and bool(value.items)
+
+
+def _for_each_item(address: str, source: ArnSource) -> str:
+    item = source.template.format(ref=f"r.{source.attribute}")
+    return f"[for r in {address} : {item}]"

