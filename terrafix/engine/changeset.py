@@ -262,10 +262,17 @@ def insert_nested_block(parent: n.Block, spec: BlockSpec, style: Style) -> n.Blo
 
 
 def prepend_block(body: n.Body, spec: BlockSpec, style: Style) -> n.Body:
-    """``body`` with a new top-level block before its first block and that block's comments."""
+    """``body`` with a new top-level block before its first block."""
+    first = next(e for e in body.elements if type(e) is n.Block)
+    return insert_block_before(body, first, spec, style)
+
+
+def insert_block_before(body: n.Body, anchor: n.Block, spec: BlockSpec, style: Style) -> n.Body:
+    """``body`` with a new top-level block before ``anchor`` and the comments it owns,
+    one blank line on each side."""
     elements = list(body.elements)
-    first = next(i for i, e in enumerate(elements) if type(e) is n.Block)
-    position = first - owned_comment_lines(body, first)
+    index = next(i for i, e in enumerate(elements) if e is anchor)
+    position = index - owned_comment_lines(body, index)
     source = block_source(spec, "", style.unit) + "\n"
     new = [*build_body_elements(convert_newlines(source, style.newline)), _blank_line(style)]
     if position > 0 and not _is_blank(elements[position - 1]):

@@ -1,0 +1,226 @@
+"""TF004 archive-file-sources on fixtures rebuilt from the seeds, and on the generated corpus."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from corpus import GENERATED, REAL, needs_shared, real_modules
+from oracle import needs_oracle, not_fmt_clean, unparsable
+
+from terrafix.cli import main
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.output.diff import unified_diff
+
+FIXTURES = Path(__file__).parent / "fixtures" / "archive"
+FIXABLE = ["seed001", "shared", "versions_tf", "existing_source", "built_elsewhere"]
+UNTOUCHED = ["s3_and_image", "existing_archive", "present_zip"]
+TF004 = Config(select=["TF004"])
+
+
+@pytest.fixture
+def copy(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def copy(name: str) -> Path:
+        shutil.copytree(FIXTURES / name, tmp_path / name)
+        return Path(name)
+
+    return copy
+
+
+def fix(path: Path, config: Config = TF004):
+    result = run([path], config, fix=True)
+    for file in result.changed_files:
+        file.path.parent.mkdir(parents=True, exist_ok=True)
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+    return result
+
+
+@pytest.mark.parametrize("name", FIXABLE)
+def test_fixture(copy, name, snapshot):
+    path = copy(name)
+    first = fix(path)
+    assert first.fixed and first.errors == []
+    assert [f.message for f in first.findings] == []
+    second = run([path], TF004, fix=True)
+    assert second.changed_files == [] and second.findings == []
+    assert "".join(unified_diff(f) for f in first.changed_files) == snapshot
+
+
+@pytest.mark.parametrize("name", UNTOUCHED)
+def test_nothing_to_do(copy, name):
+    result = run([copy(name)], TF004, fix=True)
+    assert result.findings == [] and result.changed_files == []
+
+
+def test_seed_functions_share_nothing_and_layer_goes_under_layers(copy):
+    path = copy("seed001")
+    text = (path / "lambda.tf").read_text()
+    found = run([path], TF004, fix=False).findings
+    assert len(found) == 5
+    fix(path)
+    text = (path / "lambda.tf").read_text()
+    assert text.count('data "archive_file"') == 5
+    assert '"${path.module}/lambda-src/layers/common-dependencies"' in text
+    assert '"${path.module}/.terraform/lambda-layers/common-dependencies.zip"' in text
+    assert "filebase64sha256" not in text
+    assert text.count("source_code_hash") == 5
+    assert (path / "provider.tf").read_text().count("hashicorp/archive") == 1
+
+
+def test_finding_names_the_directory_to_provide(copy):
+    path = copy("seed001")
+    messages = {f.message for f in run([path], TF004, fix=False).findings}
+    assert (
+        "aws_lambda_function.authorizer: package 'authorizer.zip' does not exist and nothing in "
+        "the module builds it; build it with data.archive_file.authorizer from "
+        "lambda-src/authorizer (provide the function's code in lambda-src/authorizer/)"
+    ) in messages
+
+
+def test_existing_code_is_used_and_never_created(copy):
+    path = copy("existing_source")
+    before = sorted(p.relative_to(path) for p in path.rglob("*"))
+    fix(path)
+    text = (path / "main.tf").read_text()
+    assert 'source_dir  = "${path.module}/lambda/processor"' in text
+    assert 'source_file = "${path.module}/notify.py"' in text
+    created = sorted(p.relative_to(path) for p in path.rglob("*"))
+    assert set(created) - set(before) == {Path("versions.tf")}
+
+
+def test_shared_package_gets_one_archive(copy):
+    path = copy("shared")
+    assert len(run([path], TF004, fix=False).findings) == 3
+    fix(path)
+    text = (path / "main.tf").read_text()
+    assert text.count('data "archive_file" "api"') == 1
+    assert text.count("filename         = data.archive_file.api.output_path") == 3
+
+
+def test_variable_default_is_an_unsafe_fix(copy):
+    path = copy("variable_default")
+    safe = fix(path)
+    assert [f.rule for f in safe.findings] == ["TF004"] and safe.changed_files == []
+    assert "default of var.package_path" in safe.findings[0].message
+    unsafe = fix(path, Config(select=["TF004"], unsafe_fixes=True))
+    assert unsafe.findings == []
+    text = (path / "main.tf").read_text()
+    assert "filename         = data.archive_file.handler.output_path" in text
+    assert "source_code_hash = data.archive_file.handler.output_base64sha256" in text
+
+
+def test_directory_convention_is_an_option(copy):
+    path = copy("versions_tf")
+    options = {"archive-file-sources": {"source_root": "functions", "output_dir": "dist"}}
+    fix(path, Config(select=["TF004"], rules=options))
+    text = (path / "lambda.tf").read_text()
+    assert 'source_dir  = "${path.module}/functions/cleanup"' in text
+    assert 'output_path = "${path.module}/dist/cleanup.zip"' in text
+
+
+def test_editor_buffer_checks_paths_next_to_the_buffer(copy):
+    path = copy("present_zip")
+    buffer = (path / "main.tf").read_text().replace('"shipped.zip"', '"missing.zip"', 1)
+    result = CliRunner().invoke(
+        main,
+        ["fix", "--select", "TF004", "--stdin-filename", str(path / "main.tf"), "-"],
+        input=buffer,
+        catch_exceptions=False,
+    )
+    assert "data.archive_file.shipped.output_path" in result.output
+    # the hash still names shipped.zip, which exists: only the missing package is rebuilt
+    unchanged = CliRunner().invoke(
+        main,
+        ["fix", "--select", "TF004", "--stdin-filename", str(path / "main.tf"), "-"],
+        input=(path / "main.tf").read_text(),
+        catch_exceptions=False,
+    )
+    assert unchanged.output == (path / "main.tf").read_text()
+
+
+@needs_oracle
+def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
+    written = []
+    for name in FIXABLE:
+        written += [f.path for f in fix(copy(name)).changed_files]
+    assert written
+    assert unparsable(written) == set()
+    assert not_fmt_clean(written) == set()
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def _missing_literal_packages(directory: Path) -> list[str]:
+    """Lambda packages named by a plain string that is absent and that no other block mentions."""
+    texts = {p: p.read_text() for p in directory.glob("*.tf")}
+    module = Module.from_texts(directory, texts)
+    if any(s.error for s in module.files.values()):
+        return []
+    others = " ".join(
+        block.render()
+        for _, block in module.top_level_blocks()
+        if block.label_values[:1] not in (("aws_lambda_function",), ("aws_lambda_layer_version",))
+    )
+    missing = []
+    for (type_, name), symbol in module.resources.items():
+        if type_ not in ("aws_lambda_function", "aws_lambda_layer_version"):
+            continue
+        attribute = symbol.node.body.attribute("filename")
+        value = literal_string(attribute.value) if attribute else None
+        if value and not (directory / value).exists() and Path(value).name not in others:
+            missing.append(f"{directory.name}: {type_}.{name} = {value!r}")
+    return missing
+
+
+def _deploys_lambda(directory: Path) -> bool:
+    """Only modules declaring Lambda functions or layers can have findings: skip the rest."""
+    return any("aws_lambda_" in p.read_text() for p in directory.rglob("*.tf"))
+
+
+def _flagged() -> list[str]:
+    rows = csv.DictReader((GENERATED / "index.csv").open())
+    return [r["task_id"] for r in rows if r["model_archive_file"] == "1"]
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks_build_their_packages(tmp_path: Path):
+    tasks = sorted(p for p in GENERATED.iterdir() if (p / "model").is_dir())
+    assert set(_flagged()) <= {t.name for t in tasks}
+    tasks = [t for t in tasks if _deploys_lambda(t / "model")]
+    fixed_tasks, changed, left, not_idempotent = set(), [], [], []
+    for task in tasks:
+        work = tmp_path / task.name
+        shutil.copytree(task / "model", work)
+        result = fix(work)
+        if result.fixed:
+            fixed_tasks.add(task.name)
+        changed += [f.path for f in result.changed_files]
+        if result.changed_files and run([work], TF004, fix=True).changed_files:
+            not_idempotent.append(task.name)
+        for directory in sorted({p.parent for p in work.rglob("*.tf")}):
+            left += _missing_literal_packages(directory)
+    assert not_idempotent == []
+    assert left == []
+    assert unparsable(changed) == set()
+    # every flagged task whose files parse, and whose zip nothing else builds, is fixed
+    assert {"Pr1482", "Pr1497", "Pr3710", "Pr4288", "Pr8776", "Pr9278"} <= fixed_tasks
+    assert len(fixed_tasks & set(_flagged())) >= 11
+
+
+@needs_shared
+def test_no_findings_on_human_written_modules():
+    assert REAL.is_dir()
+    modules = [m for m in real_modules() if _deploys_lambda(m)]
+    assert modules
+    findings = [f for m in modules for f in run([m], TF004, fix=False).findings]
+    assert findings == []

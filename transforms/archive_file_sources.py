@@ -1,0 +1,505 @@
+"""TF004 archive-file-sources: Lambda packages built by Terraform, not missing zip files."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from terrafix.data.providers import PROVIDERS
+from terrafix.engine.changeset import Changeset, insert_block_before
+from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.locate import span_of
+from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.model.references import traversal_parts
+from terrafix.syntax import nodes as n
+from terrafix.writer import BlockSpec, Expr, Style, set_attribute
+from terrafix.writer.align import realign_body
+from terrafix.writer.body import indent_of
+from terrafix.writer.build import build_attribute
+
+CONSUMERS = {"aws_lambda_function": "function", "aws_lambda_layer_version": "layer"}
+DEFAULT_OPTIONS = {
+    "source_root": "lambda-src",
+    "layer_source_root": "lambda-src/layers",
+    "output_dir": ".terraform/lambda-packages",
+    "layer_output_dir": ".terraform/lambda-layers",
+}
+# Where existing function code is looked for, besides the configured source roots.
+CODE_ROOTS = ("lambda-src", "lambda_src", "lambda", "lambdas", "functions", "src", "layers")
+RUNTIME_EXTENSIONS = {
+    "python": (".py",),
+    "nodejs": (".js", ".mjs", ".cjs"),
+    "ruby": (".rb",),
+}
+HASH_FUNCTIONS = {
+    "filebase64sha256",
+    "filesha256",
+    "base64sha256",
+    "sha256",
+    "filebase64sha512",
+    "filesha512",
+    "filemd5",
+}
+FILE_WRITERS = {"local_file", "local_sensitive_file"}
+COMMAND_RUNNERS = {"null_resource", "terraform_data"}
+
+
+@dataclass
+class Consumer:
+    """A Lambda function or layer whose package is a path in the module's own tree."""
+
+    path: Path
+    block: n.Block
+    kind: str  # "function" or "layer"
+    filename: n.Attribute
+    location: str  # normalised, relative to the module directory
+    via_variable: str | None
+
+    @property
+    def address(self) -> str:
+        return ".".join(self.block.label_values)
+
+    @property
+    def name(self) -> str:
+        return self.block.label_values[1]
+
+
+@dataclass
+class Package:
+    """One zip path and every function or layer deploying it."""
+
+    location: str  # normalised, relative to the module directory
+    consumers: list[Consumer] = field(default_factory=list)
+    builder: str | None = None  # name of the data "archive_file" that already writes it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The archive_file to add for a package: its name and where its code comes from."""
+
+    name: str
+    source_attribute: str  # "source_dir" or "source_file"
+    source: str  # relative to the module directory
+    source_exists: bool
+    output: str
+
+
+class ArchiveFileSources(Rule):
+    code = "TF004"
+    slug = "archive-file-sources"
+    summary = "Build Lambda packages with data.archive_file instead of pointing at missing zips."
+    applicability = Applicability.SAFE
+    explanation = """\
+## What it does
+Finds `aws_lambda_function` and `aws_lambda_layer_version` resources whose `filename` is a path
+(a literal, `"${path.module}/x.zip"`, or a variable or local whose value is one) that does not
+exist next to the module and that nothing in the module builds (no `archive_file` writes it, no
+`local_file` or `local-exec` command makes it). The package is then built by Terraform:
+
+- `data "archive_file"` zips the code from `lambda-src/<name>` (layers: `lambda-src/layers/<name>`)
+  into `.terraform/lambda-packages/<name>.zip` (layers: `.terraform/lambda-layers/`). A directory
+  or file next to the module that matches the function's name, its zip's name or its handler
+  (`lambda/rollback/`, `index.py`) is used instead, with `source_file` for a single file.
+- `filename = data.archive_file.<name>.output_path` and `source_code_hash =
+  data.archive_file.<name>.output_base64sha256` (replacing `filebase64sha256(...)`, or added).
+- `archive` (`hashicorp/archive`) joins `required_providers`.
+
+Functions that share a zip share one `archive_file`. Handler, runtime and everything else stay.
+S3-based (`s3_bucket`) and image-based (`package_type = "Image"`) functions are not touched.
+When an `archive_file` already writes the zip but the function names it by path, the function is
+made to reference that data source.
+
+Options (`[tool.terrafix.rules.archive-file-sources]`): `source_root`, `layer_source_root`,
+`output_dir`, `layer_output_dir` (paths relative to the module).
+
+## Why
+`terraform apply` fails with "no such file" when the zip is not there, and
+`filebase64sha256("x.zip")` fails already at plan time. A package built from source in the
+module is reproducible and redeploys when the code changes.
+
+## Example
+Before:
+```hcl
+resource "aws_lambda_function" "authorizer" {
+  filename         = "authorizer.zip"
+  source_code_hash = filebase64sha256("authorizer.zip")
+  handler          = "index.handler"
+}
+```
+After:
+```hcl
+data "archive_file" "authorizer" {
+  type        = "zip"
+  source_dir  = "${path.module}/lambda-src/authorizer"
+  output_path = "${path.module}/.terraform/lambda-packages/authorizer.zip"
+}
+
+resource "aws_lambda_function" "authorizer" {
+  filename         = data.archive_file.authorizer.output_path
+  source_code_hash = data.archive_file.authorizer.output_base64sha256
+  handler          = "index.handler"
+}
+```
+
+## Fix safety
+Safe: the module could not deploy before. The fix never writes code: when the source directory
+does not exist yet, the finding names it and `terraform plan` asks for it until it is provided.
+Unsafe when the path came from a variable's default, since callers may pass a real package.
+"""
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        module = context.module
+        options = {**DEFAULT_OPTIONS, **context.options}
+        packages = [p for p in _packages(module) if _needs_fix(module, p)]
+        plans = _plans(module, [p for p in packages if p.builder is None], options)
+        for package in packages:
+            plan = plans.get(package.location)
+            fix = _fix(module, package, plan)
+            for consumer in package.consumers:
+                yield self._finding(module, package, plan, consumer, fix)
+
+    def _finding(
+        self, module: Module, package: Package, plan: Plan | None, consumer: Consumer, fix: Fix
+    ) -> Finding:
+        tree = module.files[consumer.path].tree
+        start, end = span_of(tree, consumer.filename.value)
+        where = f" (default of var.{consumer.via_variable})" if consumer.via_variable else ""
+        if plan is None:
+            message = (
+                f"{consumer.address}: package {package.location!r}{where} is written by "
+                f"data.archive_file.{package.builder} but named by its path; reference the "
+                "data source so Terraform builds it first"
+            )
+            severity = "warning"
+        else:
+            message = (
+                f"{consumer.address}: package {package.location!r}{where} does not exist and "
+                f"nothing in the module builds it; build it with data.archive_file.{plan.name} "
+                f"from {plan.source}"
+            )
+            if not plan.source_exists:
+                message += f" (provide the {consumer.kind}'s code in {plan.source}/)"
+            severity = "error"
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            consumer.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{consumer.address}",
+            severity=severity,
+            fix=fix,
+        )
+
+
+# ---------------------------------------------------------------- detection
+
+
+def _packages(module: Module) -> list[Package]:
+    """Packages named by a path, grouped by location, in file order."""
+    packages: dict[str, Package] = {}
+    for (type_, _), symbol in module.resources.items():
+        kind = CONSUMERS.get(type_)
+        if kind is None:
+            continue
+        consumer = _consumer(module, symbol.path, symbol.node, kind)
+        if consumer is None:
+            continue
+        package = packages.setdefault(consumer.location, Package(consumer.location))
+        package.consumers.append(consumer)
+    return list(packages.values())
+
+
+def _consumer(module: Module, path: Path, block: n.Block, kind: str) -> Consumer | None:
+    body = block.body
+    filename = body.attribute("filename")
+    if filename is None or body.attribute("s3_bucket") is not None:
+        return None
+    package_type = body.attribute("package_type")
+    if package_type is not None and literal_string(package_type.value) == "Image":
+        return None
+    if body.attribute("image_uri") is not None:
+        return None
+    location, via = _location(module, filename.value)
+    if location is None:
+        return None
+    return Consumer(path, block, kind, filename, location, via)
+
+
+def _location(
+    module: Module, expression: n.Expression, seen: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None]:
+    """The module-relative path an expression names, and the variable it came from."""
+    value = _path_literal(expression)
+    if value is not None:
+        return _normalise(value), None
+    parts = traversal_parts(expression)
+    if parts is None or len(parts) != 2 or type(expression) is not n.GetAttr:
+        return None, None
+    root, name = parts
+    if root == "var" and name in module.variables:
+        default = module.variables[name].node.body.attribute("default")
+        value = _path_literal(default.value) if default is not None else None
+        return (_normalise(value), name) if value else (None, None)
+    if root == "local" and name in module.locals and name not in seen:
+        local = module.locals[name].node
+        return _location(module, local.value, seen | {name})
+    return None, None
+
+
+def _path_literal(expression: n.Expression) -> str | None:
+    """A literal string, or one starting with ``${path.module}``/``${path.root}``."""
+    if type(expression) is not n.TemplateString:
+        return None
+    plain = literal_string(expression)
+    if plain is not None:
+        return plain or None
+    parts = expression.parts
+    if len(parts) != 2 or type(parts[0]) is not n.TemplateInterpolation:
+        return None
+    if traversal_parts(parts[0].expression) not in (("path", "module"), ("path", "root")):
+        return None
+    rest = n.TemplateString(expression.open, parts[1:], expression.close)
+    tail = literal_string(rest)
+    return "." + tail if tail and tail.startswith("/") else None
+
+
+def _normalise(path: str) -> str:
+    normal = posixpath.normpath(path)
+    return normal[2:] if normal.startswith("./") else normal
+
+
+def _needs_fix(module: Module, package: Package) -> bool:
+    """Missing and built by nothing; or built by an archive_file the consumers do not name."""
+    if (module.directory / package.location).exists():
+        return False
+    builder = _archive_builder(module, package.location)
+    if builder is not None:
+        package.builder = builder
+        return True
+    return not _built_otherwise(module, package.location)
+
+
+def _archive_builder(module: Module, location: str) -> str | None:
+    for _, block in module.top_level_blocks():
+        labels = block.label_values
+        if block.block_type not in ("data", "resource") or labels[:1] != ("archive_file",):
+            continue
+        output = block.body.attribute("output_path")
+        if output is None or _location(module, output.value)[0] != location:
+            continue
+        counted = block.body.attribute("count") or block.body.attribute("for_each")
+        if block.block_type == "data" and len(labels) == 2 and counted is None:
+            return labels[1]
+        return "!"  # built, but not by a data source the consumers can name plainly
+    return None
+
+
+def _built_otherwise(module: Module, location: str) -> bool:
+    """A local_file writes the path, a local-exec command mentions it, or an archive_file
+    the consumers cannot reference plainly builds it."""
+    if _archive_builder(module, location) == "!":
+        return True
+    base = posixpath.basename(location)
+    for (type_, _), symbol in module.resources.items():
+        body = symbol.node.body
+        if type_ in FILE_WRITERS:
+            filename = body.attribute("filename")
+            if filename is not None and _location(module, filename.value)[0] == location:
+                return True
+        if type_ in COMMAND_RUNNERS and base in symbol.node.render():
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _plans(module: Module, packages: list[Package], options: dict) -> dict[str, Plan]:
+    """A distinct data source name and output for each package to build."""
+    taken_names = {name for type_, name in module.data_sources if type_ == "archive_file"}
+    taken_outputs: set[str] = set()
+    plans: dict[str, Plan] = {}
+    for package in packages:
+        plan = _plan(module, package, options)
+        name, output = plan.name, plan.output
+        counter = 1
+        while _clashes(module, name, output, taken_names) or output in taken_outputs:
+            counter += 1
+            name = f"{plan.name}_{counter}"
+            stem, ext = posixpath.splitext(plan.output)
+            output = f"{stem}-{counter}{ext}"
+        taken_names.add(name)
+        taken_outputs.add(output)
+        plans[package.location] = Plan(
+            name, plan.source_attribute, plan.source, plan.source_exists, output
+        )
+    return plans
+
+
+def _clashes(module: Module, name: str, output: str, taken: set[str]) -> bool:
+    """The name is in use, unless by the very archive_file this plan would add (a later pass)."""
+    if name not in taken:
+        return False
+    existing = module.data_sources.get(("archive_file", name))
+    if existing is None:
+        return True
+    current = existing.node.body.attribute("output_path")
+    return current is None or _location(module, current.value)[0] != output
+
+
+def _plan(module: Module, package: Package, options: dict) -> Plan:
+    consumers = package.consumers
+    layer = all(c.kind == "layer" for c in consumers)
+    stem = _identifier(posixpath.splitext(posixpath.basename(package.location))[0])
+    if len(consumers) == 1:
+        base = consumers[0].name
+        name = base if not layer or base.endswith("layer") else f"{base}_layer"
+    else:
+        base = name = stem
+    directory = base.replace("_", "-")
+    root = options["layer_source_root" if layer else "source_root"]
+    output_dir = options["layer_output_dir" if layer else "output_dir"]
+    output = _normalise(f"{output_dir}/{directory}.zip")
+    found = _existing_source(module, package, (base, directory, stem), root)
+    if found is not None:
+        attribute, source = found
+        return Plan(name, attribute, source, True, output)
+    return Plan(name, "source_dir", _normalise(f"{root}/{directory}"), False, output)
+
+
+def _identifier(text: str) -> str:
+    name = re.sub(r"\W+", "_", text).strip("_") or "package"
+    return name if not name[0].isdigit() else f"package_{name}"
+
+
+def _existing_source(
+    module: Module, package: Package, names: tuple[str, ...], root: str
+) -> tuple[str, str] | None:
+    """A directory or file next to the module holding the code, by name or handler."""
+    directory = module.directory
+    parent = posixpath.dirname(package.location)
+    roots = _unique([root, *CODE_ROOTS, parent] if parent else [root, *CODE_ROOTS])
+    names = _unique([*names, *(x.replace("-", "_") for x in names)])
+    for folder in roots:
+        for name in names:
+            candidate = _normalise(f"{folder}/{name}")
+            if (directory / candidate).is_dir():
+                return "source_dir", candidate
+    consumer = package.consumers[0]
+    extensions = _extensions(consumer.block)
+    modules = _unique([*names, *_handler_modules(consumer.block)])
+    for folder in ["", *roots]:
+        for name in modules:
+            for extension in extensions:
+                candidate = _normalise(
+                    f"{folder}/{name}{extension}" if folder else name + extension
+                )
+                if (directory / candidate).is_file():
+                    return "source_file", candidate
+    return None
+
+
+def _extensions(block: n.Block) -> tuple[str, ...]:
+    runtime = block.body.attribute("runtime")
+    value = literal_string(runtime.value) if runtime is not None else None
+    if value is None:
+        runtimes = block.body.attribute("compatible_runtimes")
+        if runtimes is not None and type(runtimes.value) is n.Tuple and runtimes.value.items:
+            value = literal_string(runtimes.value.items[0].value)
+    for prefix, extensions in RUNTIME_EXTENSIONS.items():
+        if value and value.startswith(prefix):
+            return extensions
+    return tuple(e for group in RUNTIME_EXTENSIONS.values() for e in group)
+
+
+def _handler_modules(block: n.Block) -> list[str]:
+    handler = block.body.attribute("handler")
+    value = literal_string(handler.value) if handler is not None else None
+    if not value or "." not in value:
+        return []
+    module_part = value.rsplit(".", 1)[0]
+    return _unique([module_part, module_part.replace(".", "/")])
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+# ---------------------------------------------------------------- fixing
+
+
+def _fix(module: Module, package: Package, plan: Plan | None) -> Fix:
+    changes = Changeset(module)
+    name = plan.name if plan is not None else package.builder
+    first = package.consumers[0]
+    if plan is not None and ("archive_file", name) not in module.data_sources:
+        doc = changes.document(first.path)
+        body = insert_block_before(doc.tree.body, first.block, _archive_spec(plan), doc.style)
+        doc.tree = doc.tree.with_changes(body=body)
+    for consumer in package.consumers:
+        doc = changes.document(consumer.path)
+        doc.replace(consumer.block, _repointed(consumer, name, doc.style))
+    archive = PROVIDERS["archive"]
+    changes.ensure_required_provider("archive", archive.source, archive.version)
+    applicability = (
+        Applicability.UNSAFE
+        if any(c.via_variable for c in package.consumers)
+        else Applicability.SAFE
+    )
+    what = f"build {package.location!r} with data.archive_file.{name}"
+    return Fix(what, applicability, changes.base(), changes.changes())
+
+
+def _archive_spec(plan: Plan) -> BlockSpec:
+    return BlockSpec(
+        "data",
+        ("archive_file", plan.name),
+        (
+            ("type", "zip"),
+            (plan.source_attribute, Expr(f'"${{path.module}}/{plan.source}"')),
+            ("output_path", Expr(f'"${{path.module}}/{plan.output}"')),
+        ),
+    )
+
+
+def _repointed(consumer: Consumer, name: str, style: Style) -> n.Block:
+    """The consumer with filename and source_code_hash taken from the archive_file."""
+    block = consumer.block
+    reference = f"data.archive_file.{name}"
+    block = set_attribute(block, "filename", Expr(f"{reference}.output_path"), style)
+    digest = f"{reference}.output_base64sha256"
+    current = block.body.attribute("source_code_hash")
+    if current is None:
+        return _insert_after(block, "filename", "source_code_hash", digest, style)
+    if _replaceable_hash(current.value):
+        return set_attribute(block, "source_code_hash", Expr(digest), style)
+    return block
+
+
+def _replaceable_hash(value: n.Expression) -> bool:
+    """A hash computed from a file (or a literal), as opposed to some other reference."""
+    if type(value) is n.FunctionCall:
+        return value.function_name in HASH_FUNCTIONS
+    return type(value) is n.TemplateString
+
+
+def _insert_after(block: n.Block, anchor: str, name: str, source: str, style: Style) -> n.Block:
+    if block.open_newline is None:
+        return set_attribute(block, name, Expr(source), style)
+    elements = list(block.body.elements)
+    index = next(
+        i for i, e in enumerate(elements) if type(e) is n.Attribute and e.name.text == anchor
+    )
+    indent = indent_of(elements[index].name)
+    elements.insert(
+        index + 1, build_attribute(name, Expr(source), indent, style.unit, style.newline)
+    )
+    body = block.body.with_changes(elements=tuple(elements))
+    return block.with_changes(body=realign_body(body, {index + 1}))
