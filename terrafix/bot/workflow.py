@@ -1,0 +1,179 @@
+"""The bot's decisions: refuse when unsafe, then open, update, leave alone or retire one PR.
+
+Order matters: every local check (clean tree, branch, fixes verified, files parsed) happens
+before anything remote is touched, so a failed run opens nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.config import Config
+from ..engine.pipeline import RunResult, run
+from . import render
+from .fixset import FixSet, collect, repository_path
+from .forge import Forge, ForgeError, PullRequest
+from .git import Git, GitError, Identity, auth_environment
+
+
+class Refused(RuntimeError):
+    """The bot will not go on; the message says why (exit status 2)."""
+
+
+@dataclass
+class Options:
+    paths: list[Path]
+    config: Config
+    branch: str = "terrafix/fixes"
+    base: str | None = None
+    remote: str = "origin"
+    labels: list[str] = field(default_factory=list)
+    close_stale: bool = False
+    dry_run: bool = False
+    author: Identity | None = None
+    committer: Identity | None = None
+
+
+@dataclass
+class Outcome:
+    action: str  # opened, updated, unchanged, declined, nothing, stale-commented, closed, ...
+    pull_request: PullRequest | None = None
+
+
+class Workflow:
+    def __init__(
+        self, options: Options, git: Git, forge: Forge, report: Callable[[str], None]
+    ) -> None:
+        self.options = options
+        self.git = git
+        self.forge = forge
+        self.report = report
+
+    def run(self) -> Outcome:
+        options = self.options
+        toplevel = self.git.toplevel()
+        dirty = self.git.dirty_paths()
+        if dirty:
+            shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
+            raise Refused(f"the work tree has uncommitted changes ({shown}); commit them first")
+        head = self.git.head()
+        result = run(options.paths, options.config, fix=True)
+        _refuse_failed(result)
+        fixes = collect(result, toplevel)
+
+        default = self.forge.default_branch()
+        base = options.base or default or self.git.current_branch()
+        if base is None:
+            raise Refused("cannot tell the base branch: pass --base")
+        if options.branch in {base, default}:
+            raise Refused(
+                f"refusing to push to {options.branch!r}: it is the base or default branch"
+            )
+        pulls = self.forge.pull_requests(options.branch)
+        open_pull = next((p for p in pulls if p.state == "open"), None)
+
+        if not fixes:
+            return self._nothing_to_fix(open_pull)
+
+        paths = [repository_path(p, toplevel) or "." for p in options.paths]
+        command = render.command_line(paths, options.config)
+        title = render.title(fixes)
+        body = render.body(fixes, command, toplevel)
+
+        if open_pull is None:
+            declined = next((p for p in pulls if p.state == "closed" and not p.merged), None)
+            if declined is not None and _same_fixes(declined, fixes):
+                self.report(
+                    f"#{declined.number} with these fixes was closed without merging: "
+                    "leaving it alone until the fixes change"
+                )
+                return Outcome("declined", declined)
+
+        self._push(head, fixes, command)
+        if open_pull is None:
+            self.report(f"title: {title}")
+            pull = self.forge.create_pull_request(options.branch, base, title, body)
+            if options.labels:
+                self.forge.add_labels(pull.number, list(options.labels))
+            self.report(f"opened pull request #{pull.number}: {pull.url}")
+            return Outcome("opened", pull)
+
+        changes = {}
+        if open_pull.title != title:
+            changes["title"] = title
+        if open_pull.body != body:
+            changes["body"] = body
+        if changes:
+            self.forge.update_pull_request(open_pull.number, **changes)
+        missing = [label for label in options.labels if label not in open_pull.labels]
+        if missing:
+            self.forge.add_labels(open_pull.number, missing)
+        if changes or missing:
+            self.report(f"updated pull request #{open_pull.number}: {open_pull.url}")
+            return Outcome("updated", open_pull)
+        self.report(f"pull request #{open_pull.number} is up to date: {open_pull.url}")
+        return Outcome("unchanged", open_pull)
+
+    def _push(self, head: str, fixes: FixSet, command: str) -> None:
+        """Put the fixes on the branch, as one commit on top of HEAD, unless already there."""
+        options = self.options
+        tree = self.git.tree_with(head, {f.path: f.final for f in fixes.files})
+        message = render.commit_message(fixes, command)
+        author = options.author or self._configured_identity()
+        committer = options.committer or author
+        if options.dry_run:
+            commit = self.git.commit_tree(tree, head, message, author, committer)
+            self.report(f"branch: {options.branch}")
+            self.report(f"commit {commit} (author {author})\n\n{message}")
+            self.report(f"would push {commit[:12]} to {options.remote} {options.branch} (forced)")
+            return
+        auth = auth_environment(self.git.remote_url(options.remote), self.forge.push_header())
+        remote = self.git.remote_branch(options.remote, options.branch, auth)
+        if (
+            remote is not None
+            and self.git.tree_of(remote) == tree
+            and self.git.parents_of(remote) == [head]
+        ):
+            self.report(f"branch {options.branch} already holds these fixes")
+            return
+        commit = self.git.commit_tree(tree, head, message, author, committer)
+        self.git.force_push(options.remote, commit, options.branch, remote, auth)
+        self.report(f"pushed {commit[:12]} to {options.remote} {options.branch}")
+
+    def _configured_identity(self) -> Identity:
+        name, email = self.git.config("user.name"), self.git.config("user.email")
+        if name and email:
+            return Identity(name, email)
+        return self.forge.bot_identity()
+
+    def _nothing_to_fix(self, open_pull: PullRequest | None) -> Outcome:
+        if open_pull is None:
+            self.report("nothing to fix")
+            return Outcome("nothing")
+        close = self.options.close_stale
+        if not any(render.STALE_MARKER in c for c in self.forge.comments(open_pull.number)):
+            self.forge.comment(open_pull.number, render.stale_comment(close))
+        if close:
+            self.forge.update_pull_request(open_pull.number, state="closed")
+            self.report(f"nothing to fix: closed pull request #{open_pull.number}")
+            return Outcome("closed", open_pull)
+        self.report(f"nothing to fix: pull request #{open_pull.number} is no longer needed")
+        return Outcome("stale", open_pull)
+
+
+def _refuse_failed(result: RunResult) -> None:
+    """No pull request from a run where a fix failed to verify or a file failed to parse."""
+    reasons = [f"{e.location}: error: {e.message}" for e in result.syntax_errors]
+    reasons += result.errors
+    if reasons:
+        raise Refused("no pull request, because the run failed:\n" + "\n".join(reasons))
+
+
+def _same_fixes(pull: PullRequest, fixes: FixSet) -> bool:
+    data = render.read_marker(pull.body)
+    return data is not None and sorted(data.get("fixes", [])) == fixes.fingerprints
+
+
+__all__ = ["ForgeError", "GitError", "Options", "Outcome", "Refused", "Workflow"]

@@ -1,0 +1,372 @@
+"""`terrafix pr` end to end: real git over HTTP (git http-backend) and a spec-checked GitHub.
+
+Each test builds a bare repository served on 127.0.0.1 that demands the token for every git
+request, a fake GitHub whose requests and responses are validated against GitHub's OpenAPI
+description, and a clone holding Terraform with known defects. The tests then run the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fixtures.bot.fake_github import FakeGitHub, Fault
+from fixtures.bot.git_http import GitHttpServer
+
+from terrafix.bot import github as github_module
+from terrafix.bot.render import read_marker
+from terrafix.cli import main
+
+TOKEN = "ghs_Sup3rSecretT0kenValue1234567890abcd"
+REPO = Path(__file__).parent / "fixtures" / "bot" / "repo"
+QUEUE = 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs-${var.team_name}"\n}\n'
+IDENTITY = ["-c", "user.name=Dev", "-c", "user.email=dev@example.invalid"]
+
+
+def git(cwd: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", *IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return completed.stdout.strip()
+
+
+def _snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts}
+
+
+@dataclass
+class World:
+    work: Path
+    bare: Path
+    git_server: GitHttpServer
+    api: FakeGitHub
+    sleeps: list[float]
+
+    def pr(self, *args: str, token: str | None = TOKEN):
+        env = {"GITHUB_TOKEN": token, "GITHUB_API_URL": self.api.url, "GITHUB_REPOSITORY": None}
+        return CliRunner().invoke(main, ["pr", "--select", "TF001", *args], env=env)
+
+    def branch(self, name: str = "terrafix/fixes") -> str | None:
+        out = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{name}"],
+            cwd=self.bare,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip() or None
+
+    def commit_on_main(self, path: str, text: str, message: str) -> None:
+        """A change that lands on the base branch (as if merged), pushed without the bot."""
+        (self.work / path).write_text(text)
+        git(self.work, "add", path)
+        git(self.work, "commit", "-q", "-m", message)
+        git(self.work, "push", "-q", str(self.bare), "main")
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch) -> World:
+    bare = tmp_path / "server" / "acme" / "infra.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    work = tmp_path / "work"
+    shutil.copytree(REPO, work)
+    git(work, "init", "-q", "-b", "main")
+    git(work, "config", "user.name", "Dev")
+    git(work, "config", "user.email", "dev@example.invalid")
+    git(work, "add", ".")
+    git(work, "commit", "-q", "-m", "Initial infrastructure")
+    git(work, "push", "-q", str(bare), "main")
+    sleeps: list[float] = []
+    monkeypatch.setattr(github_module, "_pause", sleeps.append)
+    monkeypatch.chdir(work)
+    with GitHttpServer(tmp_path / "server", TOKEN) as git_server:
+        git(work, "remote", "add", "origin", f"{git_server.url}/acme/infra.git")
+
+        def branch_exists(name: str) -> bool:
+            return World(work, bare, git_server, None, sleeps).branch(name) is not None
+
+        with FakeGitHub("acme", "infra", TOKEN, branch_exists) as api:
+            yield World(work, bare, git_server, api, sleeps)
+            assert api.violations == []
+    assert git_server.refused == 0
+
+
+def test_first_run_opens_one_pull_request_with_the_fixes(world: World):
+    before = _snapshot(world.work)
+    result = world.pr("--label", "terraform", ".")
+    assert result.exit_code == 0, result.output
+    assert "opened pull request #1" in result.output
+
+    [pull] = world.api.pulls
+    assert pull["state"] == "open" and pull["head"] == "terrafix/fixes" and pull["base"] == "main"
+    assert pull["labels"] == ["terraform"]
+    assert pull["title"] == "fix(terraform): apply 2 terrafix fixes (TF001)"
+    assert "| TF001 `aws-region-variable` | `main.tf` | 2 | safe |" in pull["body"]
+    assert '+variable "aws_region" {' in pull["body"]
+    assert "terrafix fix --select TF001 ." in pull["body"]
+    assert read_marker(pull["body"])["version"]
+
+    # The branch is one commit on top of main that adds the declarations, nothing else.
+    branch = world.branch()
+    assert git(world.bare, "rev-parse", f"{branch}^") == git(world.bare, "rev-parse", "main")
+    changed = git(world.bare, "diff", "--name-status", "main", branch)
+    assert changed == "A\tvariables.tf"
+    declared = git(world.bare, "show", f"{branch}:variables.tf")
+    assert 'variable "environment" {' in declared
+    subject = git(world.bare, "log", "-1", "--format=%s|%an", branch)
+    assert subject == "fix(terraform): apply 2 terrafix fixes (TF001)|Dev"
+
+    # The checkout itself is untouched: same files, same branch, clean.
+    after = _snapshot(world.work)
+    assert after == before
+    assert git(world.work, "status", "--porcelain") == ""
+    assert git(world.work, "symbolic-ref", "--short", "HEAD") == "main"
+
+
+def test_second_run_on_an_unchanged_repository_writes_nothing(world: World):
+    assert world.pr(".").exit_code == 0
+    branch = world.branch()
+    writes = len(world.api.writes)
+
+    second = world.pr(".")
+    assert second.exit_code == 0, second.output
+    assert "is up to date" in second.output
+    assert world.api.writes[writes:] == []
+    assert world.branch() == branch
+    assert len(world.api.pulls) == 1
+
+
+def test_new_fixes_update_the_same_pull_request(world: World):
+    assert world.pr(".").exit_code == 0
+    first_branch = world.branch()
+    world.commit_on_main(
+        "network/outputs.tf", 'output "vpc" {\n  value = var.vpc_name\n}\n', "Add an output"
+    )
+    writes = len(world.api.writes)
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "updated pull request #1" in result.output
+    assert len(world.api.pulls) == 1
+    [patch] = world.api.writes[writes:]
+    assert patch.method == "PATCH" and patch.path == "/repos/acme/infra/pulls/1"
+    assert set(patch.body) == {"title", "body"}
+    assert "`network/outputs.tf`" in world.api.pulls[0]["body"]
+
+    branch = world.branch()
+    assert branch != first_branch
+    assert git(world.bare, "rev-parse", f"{branch}^") == git(world.bare, "rev-parse", "main")
+    assert git(world.bare, "diff", "--name-only", "main", branch).split() == [
+        "network/variables.tf",
+        "variables.tf",
+    ]
+
+
+def test_pull_request_closed_unmerged_is_left_alone_until_the_fixes_change(world: World):
+    assert world.pr(".").exit_code == 0
+    world.api.pulls[0]["state"] = "closed"
+    writes, branch = len(world.api.writes), world.branch()
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "closed without merging" in result.output
+    assert world.api.writes[writes:] == []
+    assert world.branch() == branch
+
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "opened pull request #2" in result.output
+    assert [p["state"] for p in world.api.pulls] == ["closed", "open"]
+
+
+def test_nothing_left_to_fix_comments_once_and_closes_with_close_stale(world: World):
+    assert world.pr(".").exit_code == 0
+    # The fixes get merged: main now holds the branch's commit.
+    git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
+    git(world.work, "merge", "-q", "--ff-only", "FETCH_HEAD")
+    git(world.work, "push", "-q", str(world.bare), "main")
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "no longer needed" in result.output
+    assert len(world.api.comments[1]) == 1
+    writes = len(world.api.writes)
+    assert world.pr(".").exit_code == 0
+    assert world.api.writes[writes:] == []  # the comment is not repeated
+
+    result = world.pr("--close-stale", ".")
+    assert result.exit_code == 0, result.output
+    assert world.api.pulls[0]["state"] == "closed"
+
+
+def test_dirty_work_tree_is_refused_before_anything_remote(world: World):
+    (world.work / "main.tf").write_text("# edited\n")
+    result = world.pr(".")
+    assert result.exit_code == 2
+    assert "uncommitted changes (main.tf)" in result.output
+    assert world.api.calls == [] and world.git_server.authorizations == []
+
+
+def test_file_that_does_not_parse_opens_nothing(world: World):
+    world.commit_on_main("broken.tf", 'resource "aws_vpc" "x" {\n  cidr_block = \n', "Broken")
+    result = world.pr(".")
+    assert result.exit_code == 2
+    assert "no pull request, because the run failed" in result.output
+    assert "broken.tf" in result.output
+    assert world.api.calls == [] and world.branch() is None
+
+
+def test_fix_that_fails_to_verify_opens_nothing(world: World, monkeypatch):
+    from terrafix.engine import pipeline
+    from terrafix.engine.findings import Applicability, Finding, Fix
+    from terrafix.engine.rules import Rule
+
+    class BreaksTheFile(Rule):
+        code, slug, summary, explanation = "TF999", "breaks", "Breaks the file.", "Breaks."
+
+        def check(self, context):
+            for path, source in context.module.files.items():
+                if source.text.startswith("# The provider"):
+                    fix = Fix("break it", Applicability.SAFE, {path: source.text}, {path: "{{"})
+                    yield Finding("TF999", "breaks", "broken", path, 0, 1, "k", fix=fix)
+
+    monkeypatch.setattr(pipeline, "select_rules", lambda *_: [BreaksTheFile])
+    result = world.pr(".")
+    assert result.exit_code == 2
+    assert "would leave a file that does not parse" in result.output
+    assert world.api.calls == [] and world.branch() is None
+
+
+def test_never_pushes_to_the_base_or_default_branch(world: World):
+    result = world.pr("--branch", "main", ".")
+    assert result.exit_code == 2
+    assert "refusing to push to 'main'" in result.output
+    assert world.api.writes == [] and world.git_server.authorizations == []
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing_remote(world: World):
+    result = world.pr("--dry-run", "--label", "terraform", ".")
+    assert result.exit_code == 0, result.output
+    assert "branch: terrafix/fixes" in result.output
+    assert "fix(terraform): apply 2 terrafix fixes (TF001)" in result.output
+    assert "would push" in result.output
+    assert "would POST /repos/acme/infra/pulls with base, body, head, title" in result.output
+    assert world.api.writes == [] and world.branch() is None
+
+
+def test_create_answered_422_because_a_racing_run_opened_it(world: World):
+    def racing_run():
+        world.api.add_pull("terrafix/fixes", "main", "opened elsewhere", "")
+
+    world.api.faults.append(
+        Fault(
+            "POST",
+            "/repos/acme/infra/pulls",
+            422,
+            {
+                "message": "Validation Failed",
+                "documentation_url": "https://docs.github.com/rest",
+                "errors": [
+                    {
+                        "resource": "PullRequest",
+                        "code": "custom",
+                        "message": "A pull request already exists for acme:terrafix/fixes.",
+                    }
+                ],
+            },
+            effect=racing_run,
+        )
+    )
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "opened pull request #1" in result.output
+    assert len(world.api.pulls) == 1
+
+
+def test_other_422_fails_with_githubs_reason(world: World):
+    world.api.faults.append(
+        Fault(
+            "POST",
+            "/repos/acme/infra/pulls",
+            422,
+            {
+                "message": "Validation Failed",
+                "documentation_url": "https://docs.github.com/rest",
+                "errors": [{"resource": "PullRequest", "code": "invalid", "field": "base"}],
+            },
+        )
+    )
+    result = world.pr(".")
+    assert result.exit_code == 2
+    assert "GitHub answered 422 to POST /repos/acme/infra/pulls: Validation Failed" in result.output
+    assert world.api.pulls == []
+
+
+def test_server_errors_and_secondary_rate_limits_are_retried(world: World):
+    world.api.faults += [
+        # A gateway error from in front of the API: GitHub's description cannot cover it.
+        Fault(
+            "GET",
+            "/repos/acme/infra/pulls",
+            502,
+            "<html>Bad Gateway</html>",
+            times=2,
+            in_spec=False,
+        ),
+        Fault(
+            "POST",
+            "/repos/acme/infra/pulls",
+            403,
+            {
+                "message": "You have exceeded a secondary rate limit.",
+                "documentation_url": "https://docs.github.com/rest",
+            },
+            headers={"Retry-After": "7"},
+        ),
+    ]
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert len(world.api.pulls) == 1
+    assert 7.0 in world.sleeps and len(world.sleeps) == 3
+
+
+def test_server_errors_that_persist_fail_after_bounded_retries(world: World):
+    world.api.faults.append(
+        Fault("GET", "/repos/acme/infra", 503, "<html>Unavailable</html>", times=99, in_spec=False)
+    )
+    result = world.pr(".")
+    assert result.exit_code == 2
+    assert "GitHub answered 503 to GET /repos/acme/infra" in result.output
+    assert len(world.sleeps) == 3 and len(world.api.calls) == 4
+
+
+def test_token_never_appears_in_output_or_in_the_repository(world: World):
+    outputs = [world.pr("--label", "terraform", ".").output]
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    outputs.append(world.pr(".").output)
+    outputs.append(world.pr("--dry-run", ".").output)
+    world.api.faults.append(
+        Fault("POST", "/repos/acme/infra/issues/1/comments", 404, {"message": TOKEN})
+    )
+    world.api.faults[-1].in_spec = False  # GitHub never echoes a token; this fake does, to test
+    git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
+    git(world.work, "merge", "-q", "--ff-only", "FETCH_HEAD")
+    git(world.work, "push", "-q", str(world.bare), "main")
+    outputs.append(world.pr(".").output)
+
+    assert "GitHub answered 404" in outputs[-1]
+    assert all(TOKEN not in out for out in outputs)
+    for path in (world.work / ".git").rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+    assert TOKEN not in (world.work / ".git" / "config").read_text()
+    # Every git request carried the token, in exactly one header.
+    assert world.git_server.authorizations and all(
+        len(h) == 1 for h in world.git_server.authorizations
+    )
+    assert os.environ.get("GIT_CONFIG_COUNT") is None
