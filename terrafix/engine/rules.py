@@ -29,6 +29,10 @@ class Rule:
     summary: ClassVar[str]
     explanation: ClassVar[str]  # What it does / Why / Example / Fix safety
     applicability: ClassVar[Applicability] = Applicability.SAFE
+    # A rule that enforces a layout convention rather than repairing a defect runs only when
+    # `select` names it by code or slug (a prefix is not enough): human-written modules follow
+    # other conventions just as well.
+    opt_in: ClassVar[bool] = False
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError
@@ -67,7 +71,14 @@ def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[typ
 
     rules = all_rules()
     if select:
-        rules = [r for r in rules if matches(r, select)]
+        named = {x.upper() for x in select} | set(select)
+        rules = [
+            r
+            for r in rules
+            if matches(r, select) and (not r.opt_in or r.code in named or r.slug in named)
+        ]
+    else:
+        rules = [r for r in rules if not r.opt_in]
     if ignore:
         rules = [r for r in rules if not matches(r, ignore)]
     return rules
