@@ -228,3 +228,32 @@ def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
     assert problems == {}
     assert changed
     assert unparsable(changed) == set()
+
+
+def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_db_instance" "first" {\n'
+        '  final_snapshot_identifier = "first-final"\n\n'
+        "  lifecycle {\n"
+        '    ignore_changes = [final_snapshot_identifier, "password"]\n'
+        "  }\n"
+        "}\n\n"
+        'resource "aws_neptune_cluster" "one_line" {\n'
+        '  final_snapshot_identifier = "one-line-final"\n'
+        "  lifecycle { ignore_changes = [final_snapshot_identifier] }\n"
+        "}\n"
+    )
+    _write(run([module], Config(select=["TF005"]), fix=True))
+    assert (module / "main.tf").read_text() == (
+        'resource "aws_db_instance" "first" {\n'
+        "  skip_final_snapshot = true\n\n"
+        "  lifecycle {\n"
+        '    ignore_changes = ["password"]\n'
+        "  }\n"
+        "}\n\n"
+        'resource "aws_neptune_cluster" "one_line" {\n'
+        "  skip_final_snapshot = true\n"
+        "}\n"
+    )

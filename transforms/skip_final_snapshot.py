@@ -6,7 +6,8 @@ from terrafix.data.destroyability import FINAL_SNAPSHOT_NAME, SKIP_FINAL_SNAPSHO
 from terrafix.engine.findings import Applicability
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, remove_attribute, remove_element, set_attribute
-from terrafix.writer.tree import replace_first_leaf, replace_node
+from terrafix.writer.tree import replace_node
+from terrafix.writer.tuples import remove_tuple_item
 
 from ._destroyability import PROFILE_NOTE, DestroyabilityRule, literal_value, unwrap
 
@@ -114,20 +115,8 @@ def names(expression: n.Expression, argument: str) -> bool:
 
 
 def without_items(items: n.Tuple, argument: str) -> n.Tuple:
-    """The tuple without the entries naming ``argument``, its commas and layout kept tidy."""
-    entries = list(items.items)
-    index = len(entries) - 1
-    while index >= 0:
-        if names(entries[index].value, argument):
-            removed = entries.pop(index)
-            if index == len(entries) and index > 0 and removed.comma is None:
-                entries[index - 1] = entries[index - 1].with_changes(comma=None)
-            elif index < len(entries):
-                entries[index] = _with_leading(entries[index], removed.value.first_leaf().pre)
-        index -= 1
-    return items.with_changes(items=tuple(entries))
-
-
-def _with_leading(item: n.TupleItem, pre: str) -> n.TupleItem:
-    value = replace_first_leaf(item.value, lambda leaf: leaf.with_changes(pre=pre))
-    return item.with_changes(value=value)
+    """The tuple without the entries naming ``argument``."""
+    for index in reversed(range(len(items.items))):
+        if names(items.items[index].value, argument):
+            items = remove_tuple_item(items, index)
+    return items
