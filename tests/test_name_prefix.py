@@ -3,14 +3,20 @@ parses and is fmt-clean, that a second run changes nothing, and where it must st
 
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from corpus import GENERATED, REAL, needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
+from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
+from terrafix.transforms._naming_length import LengthEstimate
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
+from terrafix.model import Module, discover_modules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "name_prefix"
 REWRITTEN = [
@@ -24,6 +30,7 @@ REWRITTEN = [
     "static_prefix_local",
 ]
 UNTOUCHED = ["has_name_prefix", "takes_inputs"]
+SAMPLE_STEP = 6
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -85,3 +92,101 @@ def test_long_names_use_prefix_argument_or_substr(tmp_path: Path):
     messages = {f.message.split(":")[0]: f.message for f in findings}
     assert "name_prefix = 'tg-'" in messages["aws_lb_target_group.app"]
     assert "substr()" in messages["aws_lambda_function.report"]
+
+
+# ---------------------------------------------------------------- the generated corpus
+
+
+def _flagged_tasks() -> list[str]:
+    if not (GENERATED / "index.csv").is_file():
+        return []
+    rows = csv.DictReader((GENERATED / "index.csv").open())
+    return [
+        r["task_id"]
+        for r in rows
+        if "1" in (r["model_env_suffix_name_prefix"], r["model_name_length"])
+        and (GENERATED / r["task_id"] / "model").is_dir()
+    ]
+
+
+def _sample(tasks: list[str]) -> list[str]:
+    """Every task with TERRAFIX_FULL_CORPUS=1, else an evenly spread sample that runs fast."""
+    return tasks if os.environ.get("TERRAFIX_FULL_CORPUS") else tasks[::SAMPLE_STEP]
+
+
+def _copy_task(tmp_path: Path, task: str) -> Path:
+    """The task's model, with the provider.tf its prompt says already exists beside it."""
+    work = tmp_path / task
+    shutil.copytree(GENERATED / task / "model", work)
+    provider = GENERATED / task / "ideal" / "provider.tf"
+    if provider.is_file() and not (work / "provider.tf").exists():
+        texts = [p.read_text() for p in work.glob("*.tf")]
+        if not any('provider "aws"' in t for t in texts):
+            shutil.copy(provider, work / "provider.tf")
+    return work
+
+
+def _unfixed_names(work: Path) -> tuple[list[str], bool]:
+    """Physical names without a per-deployment part or over their limit; and whether some
+    file of the task does not parse (such modules are left alone on purpose)."""
+    problems: list[str] = []
+    broken = False
+    for directory, files in discover_modules([work]).items():
+        module = Module.from_texts(directory, {p: p.read_text() for p in files})
+        if any(s.error for s in module.files.values()):
+            broken = True
+            continue
+        analysis = OriginAnalysis(module)
+        estimate = LengthEstimate(module, 8)
+        for site in name_sites(module):
+            where = f"{directory.relative_to(work)}:{site.address}"
+            if analysis.site_origin(site)[0] is not Origin.SUFFIXED:
+                problems.append(f"{where} has no suffix")
+            elif estimate.length(site.attribute.value) > site.rules.max_length:
+                problems.append(f"{where} can exceed {site.rules.max_length} characters")
+    return problems, broken
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks_get_suffixed_names(tmp_path: Path):
+    tasks = _sample(_flagged_tasks())
+    assert tasks
+    fixed, unfixed, not_idempotent, corrupted = [], {}, [], []
+    for task in tasks:
+        work = _copy_task(tmp_path, task)
+        changed = _fix_task(work)
+        if _fix_task(work):
+            not_idempotent.append(task)
+        if changed and unparsable(changed):
+            corrupted.append(task)
+        problems, broken = _unfixed_names(work)
+        if problems:
+            unfixed[task] = problems[:3]
+        elif not broken:
+            fixed.append(task)
+    assert not_idempotent == []
+    assert corrupted == []
+    parsable = len(fixed) + len(unfixed)
+    print(f"TF002: {len(fixed)}/{parsable} parsable flagged tasks fully fixed")
+    assert len(fixed) >= 0.7 * parsable, unfixed  # multi-module tasks are not handled yet
+
+
+def _fix_task(work: Path) -> list[Path]:
+    result = run([work], Config(select=["TF002"]), fix=True)
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+    return [f.path for f in result.changed_files]
+
+
+@needs_shared
+def test_real_modules_that_take_names_from_inputs_are_left_alone():
+    """Reusable modules named by their callers (var.name, ...) get no finding at all."""
+    result = run([REAL], Config(select=["TF002"]), fix=False)
+    flagged = {f.path.parent for f in result.findings}
+    for directory in flagged:
+        module = Module.from_texts(directory, {p: p.read_text() for p in directory.glob("*.tf")})
+        analysis = OriginAnalysis(module)
+        leads = {analysis.site_origin(s)[1] for s in name_sites(module)}
+        assert Origin.INPUT not in leads, directory
+    assert len(flagged) <= 2  # root patterns with fixed names only

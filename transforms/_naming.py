@@ -105,6 +105,14 @@ class OriginAnalysis:
 
     def __init__(self, module: Module) -> None:
         self.module = module
+        # A root configuration (it configures providers or a backend) gets its variables from
+        # a tfvars file or CI setting, the same for every deployment: they are not inputs
+        # that differ per caller.
+        self.root = (
+            bool(module.providers)
+            or module.backend is not None
+            or any(module.directory.glob("*.tfvars"))
+        )
         self._locals: dict[str, Origin] = {}
         self._resources: dict[tuple[str, str], Origin] = {}
         self._busy: set[object] = set()
@@ -163,7 +171,7 @@ class OriginAnalysis:
             return Origin.INPUT
         default = variable_default(self.module, name)
         if default is None or _is_empty(default):
-            return Origin.INPUT
+            return Origin.STATIC if self.root else Origin.INPUT
         return self.origin(default)
 
     def local(self, name: str) -> Origin:

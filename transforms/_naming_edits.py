@@ -93,6 +93,9 @@ def _follow_in_block(
             continue
         if kind is n.Attribute and node.name.text in SKIPPED_ATTRIBUTES:
             continue
+        if kind is n.Block:
+            stack.append(node.body)  # labels are names of the configuration, not of AWS's
+            continue
         if kind in (n.TemplateString, n.Heredoc):
             text = source_of(node)
             new_text = replace_names(text, renames)
