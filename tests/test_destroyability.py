@@ -199,6 +199,12 @@ def _blocking(module: Module, reported: set[str]) -> list[str]:
     return out
 
 
+def _original(path: Path, work: Path) -> Path:
+    """The corpus file a copied task file came from."""
+    task, *rest = path.relative_to(work).parts
+    return GENERATED / task / "model" / Path(*rest)
+
+
 @needs_shared
 @needs_oracle
 def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
@@ -228,6 +234,10 @@ def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
     assert problems == {}
     assert changed
     assert unparsable(changed) == set()
+    originals = {p: _original(p, tmp_path) for p in changed}
+    unformatted = not_fmt_clean(list(originals.values()))
+    from_clean = [p for p in changed if str(originals[p]) not in unformatted]
+    assert not_fmt_clean(from_clean) == set()
 
 
 def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
