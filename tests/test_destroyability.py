@@ -267,3 +267,21 @@ def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
         "  skip_final_snapshot = true\n"
         "}\n"
     )
+
+
+def test_auto_loaded_tfvars_win_over_the_default(tmp_path: Path):
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_lb" "app" {\n  enable_deletion_protection = var.protect\n}\n\n'
+        'resource "aws_s3_bucket" "logs" {\n  force_destroy = var.force\n}\n\n'
+        'variable "protect" {\n  default = false\n}\n\n'
+        'variable "force" {\n  default = false\n}\n'
+    )
+    (module / "terraform.tfvars").write_text("protect = false\nforce = false\n")
+    (module / "ci.auto.tfvars").write_text("protect = true\nforce = true\n")
+    result = run([module], Config(select=RULES), fix=True)
+    assert result.changed_files == []
+    (finding,) = result.findings
+    assert finding.rule == "TF006" and finding.fix is None
+    assert "which ci.auto.tfvars sets to true" in finding.message

@@ -11,6 +11,7 @@ environment and rewriting it would change what the author chose per environment.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import ClassVar
 
 from terrafix.data.destroyability import ALL_TABLES, Guard
@@ -20,6 +21,7 @@ from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
 from terrafix.model.module import Symbol, literal_string
+from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, set_attribute, value_source
 
@@ -161,6 +163,17 @@ class DestroyabilityRule(Rule):
         variable = module.variables.get(name)
         if variable is None:
             return  # an undeclared variable is another rule's finding
+        assigned = auto_tfvars_value(module.directory, name)
+        if assigned is not None:
+            where, value = assigned
+            if not same_value(literal_value(value), guard.destroyable):
+                message = (
+                    f"{address} sets {guard.argument} = var.{name}, which {where.name} sets to "
+                    f"{short_source(value)}: {self.consequence}; change it there to "
+                    f"{hcl(guard.destroyable)}"
+                )
+                yield self.finding(module, symbol, attribute, address, message, None)
+            return
         default = variable.node.body.attribute("default")
         if default is not None and same_value(literal_value(default.value), guard.destroyable):
             return
@@ -242,6 +255,24 @@ class DestroyabilityRule(Rule):
             severity=severity,
             fix=fix,
         )
+
+
+def auto_tfvars_value(directory: Path, name: str) -> tuple[Path, n.Expression] | None:
+    """Where Terraform's automatically loaded variable files set ``name``, and to what.
+
+    `terraform.tfvars` loads first, then `*.auto.tfvars` in name order; the last one wins, and
+    any of them overrides the variable's default.
+    """
+    found = None
+    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
+        try:
+            tree = parse(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError, HclSyntaxError):
+            continue
+        attribute = tree.body.attribute(name)
+        if attribute is not None:
+            found = (path, attribute.value)
+    return found
 
 
 def other_use(module: Module, name: str, guard: Guard) -> str | None:
