@@ -120,7 +120,8 @@ class GitHub:
         return None if data is None else _pull(data)
 
     def add_labels(self, number: int, labels: list[str]) -> None:
-        self._write("POST", f"{self._repo}/issues/{number}/labels", {"labels": labels})
+        issue = number or "{new pull request}"  # a dry run has no number to show
+        self._write("POST", f"{self._repo}/issues/{issue}/labels", {"labels": labels})
 
     def comments(self, number: int) -> list[str]:
         bodies: list[str] = []

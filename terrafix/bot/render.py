@@ -135,7 +135,9 @@ def _fix_section(fix: AppliedFix, toplevel: Path, with_diffs: bool) -> list[str]
     lines = [
         f"### {finding.rule} `{finding.slug}` in `{fix.path}`{safety}",
         "",
-        f"{finding.message}. Fix: {finding.fix.description if finding.fix else 'none'}.",
+        f"{_sentence(finding.message)} Fix: {_sentence(finding.fix.description)}"
+        if finding.fix
+        else _sentence(finding.message),
         "",
     ]
     if with_diffs:
@@ -160,13 +162,31 @@ def _rule_notes(fixes: FixSet) -> list[str]:
             "<details>",
             f"<summary>{rule.code} <code>{rule.slug}</code>: {_html(rule.summary)}</summary>",
             "",
-            rule.explanation.strip(),
+            _demote_headings(rule.explanation.strip()),
             "",
             f"`terrafix explain {rule.code}` prints this.",
             "</details>",
             "",
         ]
     return out
+
+
+def _demote_headings(markdown: str, levels: int = 2) -> str:
+    """Nest a rule's own headings under the body's, leaving code blocks (HCL `#`) alone."""
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,4} ", line):
+            line = "#" * levels + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _html(text: str) -> str:

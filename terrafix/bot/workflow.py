@@ -92,12 +92,16 @@ class Workflow:
                 return Outcome("declined", declined)
 
         self._push(head, fixes, command)
+        if options.dry_run:
+            self.report(f"pull request into {base}: {title}\n\n{body}")
         if open_pull is None:
-            self.report(f"title: {title}")
             pull = self.forge.create_pull_request(options.branch, base, title, body)
             if options.labels:
                 self.forge.add_labels(pull.number, list(options.labels))
-            self.report(f"opened pull request #{pull.number}: {pull.url}")
+            if options.dry_run:
+                self.report(f"would open a pull request from {options.branch} into {base}")
+            else:
+                self.report(f"opened pull request #{pull.number}: {pull.url}")
             return Outcome("opened", pull)
 
         changes = {}
