@@ -23,7 +23,7 @@ MOVED_TYPES = ("provider", "terraform")
 class ProviderInMain(Rule):
     code = "TF014"
     slug = "provider-in-main"
-    summary = "Provider and terraform blocks live in provider.tf, not in main.tf."
+    summary = "Move provider and terraform blocks from main.tf to provider.tf (opt-in: select it)."
     applicability = Applicability.SAFE
     opt_in = True
     explanation = """\
