@@ -370,3 +370,24 @@ def test_token_never_appears_in_output_or_in_the_repository(world: World):
         len(h) == 1 for h in world.git_server.authorizations
     )
     assert os.environ.get("GIT_CONFIG_COUNT") is None
+
+
+def test_a_header_persisted_by_checkout_is_replaced_not_doubled(world: World):
+    # actions/checkout leaves its own token in .git/config unless persist-credentials is false.
+    git(
+        world.work,
+        "config",
+        f"http.{world.git_server.url}/.extraheader",
+        "AUTHORIZATION: basic stale",
+    )
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert world.git_server.authorizations
+    assert all(len(h) == 1 and "stale" not in h[0] for h in world.git_server.authorizations)
+
+
+def test_without_a_token_nothing_is_attempted(world: World):
+    result = world.pr(".", token=None)
+    assert result.exit_code == 2
+    assert "no token: set GITHUB_TOKEN" in result.output
+    assert world.api.calls == [] and world.git_server.authorizations == []
