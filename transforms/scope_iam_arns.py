@@ -185,7 +185,7 @@ def _names(actions: list[str]) -> str:
 
 
 def _plan(module: Module, statement: Statement) -> Plan:
-    excluded = dependents(module, statement.block)
+    excluded: set[str] | None = None
     plan = Plan([], [], [], [], [], [])
     for action in statement.actions or ():
         scope = action_scope(action)
@@ -195,6 +195,10 @@ def _plan(module: Module, statement: Statement) -> Plan:
         arns: list[ArnExpression] = []
         for resource_type in scope.resource_types if scope.names_own else ():
             sources = arn_sources(scope.service, resource_type)
+            if not sources:
+                continue
+            if excluded is None:  # the reference graph, built only when a type can be named
+                excluded = dependents(module, statement.block)
             arns.extend(a for a in arn_expressions(module, sources, excluded) if a not in arns)
             plan.cyclic.extend(
                 a for a in cyclic_candidates(module, sources, excluded) if a not in plan.cyclic

@@ -1,0 +1,188 @@
+"""TF010 hardcoded-account-id: seed fixtures as snapshots, what stays, and the corpora."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import GENERATED, REAL, needs_shared
+from oracle import needs_oracle, not_fmt_clean, unparsable
+from terrafix.transforms.hardcoded_account_id import HardcodedAccountId
+
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+
+FIXTURES = Path(__file__).parent / "fixtures" / "iam"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("acct"))
+
+
+@pytest.fixture(autouse=True)
+def only_this_rule(monkeypatch):
+    """Run TF010 alone, without importing every other transform of the package."""
+    monkeypatch.setattr("terrafix.engine.pipeline.select_rules", lambda *_: [HardcodedAccountId])
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def _fix(path: Path, *, unsafe: bool = False):
+    result = run([path], Config(select=["TF010"], unsafe_fixes=unsafe), fix=True)
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+    return result
+
+
+def _report(root: Path, result, before: dict[Path, str]) -> str:
+    lines = []
+    for finding in result.fixed + result.findings:
+        state = "fixed" if finding in result.fixed else "left"
+        how = finding.fix.applicability if finding.fix else "display-only"
+        lines.append(f"{state} ({how}) {finding.path.name}: {finding.message}")
+    for file in result.changed_files:
+        name = file.path.relative_to(root).as_posix()
+        lines.extend(
+            difflib.unified_diff(
+                before.get(file.path, "").splitlines(),
+                file.final.splitlines(),
+                f"a/{name}" if file.path in before else "/dev/null",
+                f"b/{name}",
+                lineterm="",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_snapshot(tmp_path: Path, case: str, snapshot):
+    path = _copy(tmp_path, case)
+    before = {p: p.read_text() for p in path.rglob("*.tf")}
+    result = _fix(path, unsafe=True)
+    assert result.errors == []
+    assert _report(path, result, before) == snapshot
+    assert _fix(path, unsafe=True).changed_files == []
+
+
+@needs_oracle
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_output_parses_and_is_fmt_clean(tmp_path: Path, case: str):
+    path = _copy(tmp_path, case)
+    changed = [f.path for f in _fix(path, unsafe=True).changed_files]
+    assert changed
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+
+
+def test_seed_principal_uses_caller_identity(tmp_path: Path):
+    path = _copy(tmp_path, "acct_seed")
+    result = _fix(path)
+    text = (path / "main.tf").read_text()
+    assert "principal      = data.aws_caller_identity.current.account_id" in text
+    assert (path / "data.tf").read_text() == 'data "aws_caller_identity" "current" {\n}\n'
+    assert [f.fix.applicability for f in result.fixed] == ["safe"]
+
+
+def test_data_source_declared_once_beside_other_data_sources(tmp_path: Path):
+    path = _copy(tmp_path, "acct_arns")
+    _fix(path, unsafe=True)
+    data = (path / "data.tf").read_text()
+    assert data.count('data "aws_caller_identity" "current"') == 1
+    main = (path / "main.tf").read_text()
+    assert 'data "aws_caller_identity"' not in main
+
+
+def test_what_stays(tmp_path: Path):
+    """Backends, providers, variables, layers and other accounts' principals keep their ids."""
+    path = _copy(tmp_path, "acct_arns")
+    _fix(path, unsafe=True)
+    main = (path / "main.tf").read_text()
+    assert 'kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/terraform-state-key"' in main
+    assert 'allowed_account_ids = ["210987654321"]' in main
+    assert ":580247275435:layer:LambdaInsightsExtension:38" in main
+    assert '"arn:aws:iam::797873946194:root"' in main
+    assert 'threshold  = "107374182400"' in main
+    assert '["111111111111", "222222222222"]' in (path / "variables.tf").read_text()
+
+
+def test_safe_run_fixes_placeholders_and_own_accounts_only(tmp_path: Path):
+    path = _copy(tmp_path, "acct_arns")
+    result = _fix(path)
+    main = (path / "main.tf").read_text()
+    assert "arn:aws:iam::555566667777:role/api" in main  # unsafe: may be another account
+    assert "${var.aws_region}:${data.aws_caller_identity.current.account_id}:alerts" in main
+    assert "210987654321" not in main.replace('["210987654321"]', "")  # allowed_account_ids
+    assert all(f.fix.applicability == "safe" for f in result.fixed)
+
+
+def test_existing_caller_identity_name_is_reused(tmp_path: Path):
+    path = _copy(tmp_path, "acct_named")
+    _fix(path, unsafe=True)
+    text = (path / "main.tf").read_text()
+    assert "arn:aws:iam::${data.aws_caller_identity.this.account_id}:root" in text
+    assert text.count('data "aws_caller_identity"') == 1
+    assert "444455556666" in text  # another account's principal: display-only
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks(tmp_path: Path, capsys):
+    """Every task with a hard-coded id parses after the fix, and a second run changes nothing."""
+    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
+    flagged = {r["task_id"] for r in rows if r["model_hardcoded_account_id"] == "1"}
+    tasks = sorted(
+        p for p in GENERATED.iterdir() if (p / "model").is_dir() and _directories_with(p / "model")
+    )
+    changed: list[Path] = []
+    fixed = left = 0
+    flagged_findings = 0
+    for task in tasks:
+        work = tmp_path / task.name
+        shutil.copytree(task / "model", work)
+        result = _fix(work, unsafe=True)
+        changed.extend(f.path for f in result.changed_files)
+        fixed += len(result.fixed)
+        left += len(result.findings)
+        if task.name in flagged:
+            flagged_findings += len(result.fixed) + len(result.findings)
+        assert _fix(work, unsafe=True).changed_files == [], task.name
+    assert flagged_findings >= len(flagged) - 1  # one of them sits in a backend block
+    assert unparsable(changed) == set()
+    with capsys.disabled():
+        print(f"\nTF010 on {len(tasks)} generated tasks: {fixed} fixed, {left} left to review")
+
+
+@needs_shared
+def test_real_modules(tmp_path: Path):
+    """Safe fixes on human-written modules touch placeholder ids only, and converge."""
+    result = run(_directories_with(REAL), Config(select=["TF010"]), fix=True)
+    assert result.errors == []
+    placeholders = ("123456789012", "012345678901", "111122223333", "000000000000")
+    for file in result.changed_files:
+        if file.original is None:
+            assert file.final == 'data "aws_caller_identity" "current" {\n}\n'
+            continue
+        diff = difflib.ndiff(file.original.splitlines(), file.final.splitlines())
+        removed = [line for line in diff if line.startswith("- ")]
+        assert removed and all(any(p in line for p in placeholders) for line in removed)
+    changed = sorted({f.path.parent for f in result.changed_files})
+    assert run(changed, Config(select=["TF010"]), fix=True, overrides=_finals(result)).fixed == []
+
+
+def _finals(result) -> dict[Path, str]:
+    return {f.path: f.final for f in result.files.values()}
+
+
+ACCOUNT_LIKE = re.compile(r"\d{12}")
+
+
+def _directories_with(root: Path) -> list[Path]:
+    """Module directories under ``root`` with a 12-digit number in some file."""
+    return sorted(
+        {p.parent for p in root.rglob("*.tf") if ACCOUNT_LIKE.search(p.read_text(errors="replace"))}
+    )

@@ -1,0 +1,162 @@
+"""TF010 hardcoded-account-id: account ids in ARNs and principals → aws_caller_identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from terrafix.engine.changeset import Changeset
+from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.locate import span_of
+from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.syntax import nodes as n
+from terrafix.writer import BlockSpec
+from terrafix.writer.build import parse_expression
+
+from ._iam_accounts import AccountSite, account_sites, rewritten
+from .aws_region_variable import REGION
+
+# Example ids that stand for "your account" in AWS's documentation and generated code. Ids like
+# 111111111111 or 444455556666 usually stand for *another* account: those stay unsafe.
+PLACEHOLDER_ACCOUNTS = frozenset({"123456789012", "111122223333", "012345678901", "000000000000"})
+
+
+class HardcodedAccountId(Rule):
+    code = "TF010"
+    slug = "hardcoded-account-id"
+    summary = "Replace hard-coded AWS account ids with data.aws_caller_identity.current.account_id."
+    applicability = Applicability.SAFE
+    explanation = """\
+## What it does
+Finds 12-digit AWS account ids written into ARNs (`arn:aws:kms:us-east-1:123456789012:key/x`),
+principals (`principal = "123456789012"`, `Principal = { AWS = "arn:aws:iam::...:root" }`,
+`principals { identifiers = [...] }`), `source_account` and `aws:SourceAccount` conditions,
+and replaces them with `data.aws_caller_identity.current.account_id`, declaring
+`data "aws_caller_identity" "current" {}` once per module (in its data file, `data.tf`, or
+beside its other data sources) unless the module already has one, whose name it then uses.
+In an ARN it rewrites, a region equal to `var.aws_region`'s default becomes `${var.aws_region}`.
+Variables, providers (`allowed_account_ids`, `assume_role`) and `terraform` blocks (backends
+cannot reference data sources) are left alone.
+
+## Why
+A hard-coded account id deploys into one account only: in any other account the ARN names
+nothing, or grants access to a stranger's account.
+
+## Example
+Before:
+```hcl
+resource "aws_lambda_layer_version_permission" "common" {
+  principal = "123456789012"
+}
+```
+After:
+```hcl
+resource "aws_lambda_layer_version_permission" "common" {
+  principal = data.aws_caller_identity.current.account_id
+}
+
+data "aws_caller_identity" "current" {}
+```
+
+## Fix safety
+Safe for documentation placeholders (`123456789012`, `111122223333`, ...) and for the account
+the provider's `allowed_account_ids` names. Other ids may belong to another account on purpose
+(cross-account access): unsafe. Display-only for Lambda layer ARNs (layers are published by
+other accounts, such as AWS's own) and for other accounts' principals (`:root` of Elastic Load
+Balancing's log-delivery account, for example: use `data.aws_elb_service_account` there).
+"""
+
+    def check(self, context: RuleContext) -> Iterable[Finding]:
+        module = context.module
+        own = _own_accounts(module)
+        for site in account_sites(module):
+            yield self._finding(module, site, own)
+
+    def _finding(self, module: Module, site: AccountSite, own: set[str]) -> Finding:
+        tree = module.files[site.path].tree
+        start, end = span_of(tree, site.node)
+        address = ".".join((site.block.block_type, *site.block.label_values))
+        ids = ", ".join(site.accounts)
+        applicability, why = _applicability(site, own)
+        fix = None
+        if applicability is not Applicability.DISPLAY_ONLY:
+            fix = _fix(module, site, applicability)
+        message = f"{address}: hard-coded AWS account id {ids}"
+        if why:
+            message += f" ({why})"
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            site.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{site.path.name}:{address}:{site.node.render().strip()}",
+            severity="warning",
+            fix=fix,
+        )
+
+
+def _own_accounts(module: Module) -> set[str]:
+    """Accounts the providers' ``allowed_account_ids`` name: the module's own."""
+    out: set[str] = set()
+    for symbol in module.providers.values():
+        allowed = symbol.node.body.attribute("allowed_account_ids")
+        if allowed is not None and type(allowed.value) is n.Tuple:
+            out.update(filter(None, (literal_string(i.value) for i in allowed.value.items)))
+    return out
+
+
+def _applicability(site: AccountSite, own: set[str]) -> tuple[Applicability, str]:
+    foreign = [a for a in site.accounts if a not in PLACEHOLDER_ACCOUNTS and a not in own]
+    if not foreign:
+        return Applicability.SAFE, ""
+    if any(":layer:" in arn for arn in site.arns):
+        return Applicability.DISPLAY_ONLY, "a Lambda layer published by another account"
+    principal = site.whole or any(":iam::" in arn and ":root" in arn for arn in site.arns)
+    if principal:
+        return (
+            Applicability.DISPLAY_ONLY,
+            "another account's principal? for this account use "
+            "data.aws_caller_identity.current.account_id, for load balancer logs "
+            "data.aws_elb_service_account",
+        )
+    return Applicability.UNSAFE, "may be another account on purpose"
+
+
+def _caller_identity(module: Module) -> str:
+    for type_, name in module.data_sources:
+        if type_ == "aws_caller_identity":
+            return name
+    return "current"
+
+
+def _region_swap(module: Module) -> tuple[str, str] | None:
+    """(region literal, expression) when ``var.aws_region`` defaults to a literal region."""
+    symbol = module.variables.get("aws_region")
+    default = symbol.node.body.attribute("default") if symbol else None
+    value = literal_string(default.value) if default else None
+    if value and REGION.match(value):
+        return value, "var.aws_region"
+    return None
+
+
+def _fix(module: Module, site: AccountSite, applicability: Applicability) -> Fix:
+    name = _caller_identity(module)
+    account = f"data.aws_caller_identity.{name}.account_id"
+    changes = Changeset(module)
+    if site.whole:
+        new = parse_expression(account)
+    else:
+        new = parse_expression(rewritten(site.node, account, _region_swap(module)))
+    changes.replace_expression(site.path, site.node, new)
+    changes.ensure_data_source(
+        "aws_caller_identity", name, BlockSpec("data", ("aws_caller_identity", name), ())
+    )
+    return Fix(
+        f"use {account}",
+        applicability,
+        changes.base(),
+        changes.changes(),
+    )
