@@ -1,0 +1,75 @@
+"""The module a buffer belongs to: its directory's files on disk, with open buffers in their place.
+
+Parsed files are kept per path while their text stays the same, so a request after a keystroke
+parses one buffer, not the whole module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..engine.config import Config, ConfigError, find_config, load_config
+from ..engine.findings import Finding
+from ..engine.pipeline import analyse, read_text
+from ..engine.rules import Rule, select_rules
+from ..model import Module
+from ..model.module import SourceFile
+
+
+class ModuleContext:
+    """Analyses modules from disk plus the editor's open buffers (path → text)."""
+
+    def __init__(self) -> None:
+        self._sources: dict[Path, SourceFile] = {}
+        self._configs: dict[Path, Config] = {}
+        self._rules: dict[tuple, list[Rule]] = {}
+
+    def texts(self, directory: Path, buffers: Mapping[Path, str]) -> dict[Path, str]:
+        """Every ``.tf`` file of ``directory``: the open buffer's text, else the file's."""
+        texts: dict[Path, str] = {}
+        try:
+            on_disk = sorted(p for p in directory.iterdir() if p.suffix == ".tf" and p.is_file())
+        except OSError:
+            on_disk = []
+        for path in on_disk:
+            if path not in buffers:
+                try:
+                    texts[path] = read_text(path)
+                except (OSError, UnicodeDecodeError):
+                    continue
+        for path, text in buffers.items():
+            if path.parent == directory and path.suffix == ".tf":
+                texts[path] = text
+        return dict(sorted(texts.items()))
+
+    def module(self, directory: Path, buffers: Mapping[Path, str]) -> Module:
+        files = {}
+        for path, text in self.texts(directory, buffers).items():
+            cached = self._sources.get(path)
+            if cached is None or cached.text != text:
+                cached = self._sources[path] = SourceFile.load(path, text)
+            files[path] = cached
+        return Module(directory, files)
+
+    def config(self, directory: Path) -> Config:
+        """The configuration in force for ``directory`` (read once per directory)."""
+        if directory not in self._configs:
+            try:
+                self._configs[directory] = load_config(find_config(directory))
+            except ConfigError:
+                self._configs[directory] = Config()
+        return self._configs[directory]
+
+    def forget_configs(self) -> None:
+        self._configs.clear()
+
+    def rules(self, config: Config) -> list[Rule]:
+        key = (tuple(config.select or ()), tuple(config.ignore))
+        if key not in self._rules:
+            self._rules[key] = [rule() for rule in select_rules(config.select, config.ignore)]
+        return self._rules[key]
+
+    def findings(self, module: Module) -> list[Finding]:
+        config = self.config(module.directory)
+        return analyse(module, self.rules(config), config)

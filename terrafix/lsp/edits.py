@@ -1,0 +1,111 @@
+"""Findings as LSP diagnostics, and new file texts as one WorkspaceEdit.
+
+Which shape the edit takes follows the client's capabilities: ``documentChanges`` (versioned
+edits, plus ``CreateFile`` when it supports resource operations) or the plain ``changes`` map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from ..engine.findings import Finding
+from ..output.lsp import SEVERITY, SOURCE, LspPositions, text_edits
+from ..syntax.errors import HclSyntaxError
+
+
+@dataclass(frozen=True)
+class EditSupport:
+    """What the client can apply: versioned document changes, and creating files."""
+
+    document_changes: bool = False
+    create_files: bool = False
+
+    @classmethod
+    def of(cls, capabilities: lsp.ClientCapabilities) -> EditSupport:
+        workspace_edit = capabilities.workspace and capabilities.workspace.workspace_edit
+        if workspace_edit is None:
+            return cls()
+        document_changes = bool(workspace_edit.document_changes)
+        operations = workspace_edit.resource_operations or []
+        return cls(
+            document_changes, document_changes and lsp.ResourceOperationKind.Create in operations
+        )
+
+
+def _range(positions: LspPositions, start: int, end: int) -> lsp.Range:
+    a, b = positions.position(start), positions.position(end)
+    return lsp.Range(lsp.Position(**a), lsp.Position(**b))
+
+
+def diagnostic(finding: Finding, text: str, encoding: str) -> lsp.Diagnostic:
+    return lsp.Diagnostic(
+        range=_range(LspPositions(text, encoding), finding.start, finding.end),
+        message=finding.message,
+        severity=lsp.DiagnosticSeverity(SEVERITY.get(finding.severity, 2)),
+        code=finding.rule,
+        source=SOURCE,
+    )
+
+
+def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str) -> lsp.Diagnostic:
+    return lsp.Diagnostic(
+        range=_range(LspPositions(text, encoding), error.offset, error.offset),
+        message=error.message,
+        severity=lsp.DiagnosticSeverity.Error,
+        code="syntax",
+        source=SOURCE,
+    )
+
+
+def _text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+    return [
+        lsp.TextEdit(
+            range=lsp.Range(lsp.Position(**e["range"]["start"]), lsp.Position(**e["range"]["end"])),
+            new_text=e["newText"],
+        )
+        for e in text_edits(old, new, encoding)
+    ]
+
+
+def workspace_edit(
+    base: Mapping[Path, str | None],
+    changes: Mapping[Path, str],
+    *,
+    versions: Mapping[Path, int],
+    support: EditSupport,
+    encoding: str,
+    uri_of,
+) -> lsp.WorkspaceEdit:
+    """One WorkspaceEdit turning ``base`` texts into ``changes`` (None or absent base: new file).
+
+    ``versions`` holds the open buffers' versions; a file edited on disk gets version null.
+    """
+    document_changes: list = []
+    plain: dict[str, list[lsp.TextEdit]] = {}
+    for path, new_text in sorted(changes.items()):
+        old = base.get(path)
+        uri = uri_of(path)
+        if old is None:
+            if not support.create_files:
+                raise ValueError(f"client cannot create {path}")
+            document_changes.append(
+                lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True))
+            )
+            old = ""
+        edits = _text_edits(old, new_text, encoding)
+        if not edits:
+            continue
+        if support.document_changes:
+            identifier = lsp.OptionalVersionedTextDocumentIdentifier(
+                uri=uri, version=versions.get(path)
+            )
+            document_changes.append(lsp.TextDocumentEdit(text_document=identifier, edits=edits))
+        else:
+            plain[uri] = edits
+    if support.document_changes:
+        return lsp.WorkspaceEdit(document_changes=document_changes)
+    return lsp.WorkspaceEdit(changes=plain)

@@ -1,0 +1,218 @@
+"""`terrafix lsp`: diagnostics as you type, quick fixes, suppressions and fix-all over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..engine.findings import Applicability
+from ..engine.pipeline import run
+from ..output.lsp import UTF16
+from . import actions
+from .context import ModuleContext
+from .edits import EditSupport, diagnostic, syntax_diagnostic
+from .placement import confine
+
+DEBOUNCE_SECONDS = 0.15  # after a keystroke; opening and saving publish at once
+logger = logging.getLogger(__name__)
+
+
+class TerrafixServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("terrafix", __version__)
+        self.context = ModuleContext()
+        self.pending: dict[Path, asyncio.TimerHandle] = {}
+        self.published: dict[Path, set[str]] = {}  # module directory → uris with diagnostics
+
+    # --------------------------------------------------------------------- documents
+
+    def buffers(self) -> dict[Path, str]:
+        out = {}
+        for uri, document in self.workspace.text_documents.items():
+            path = path_of(uri)
+            if path is not None:
+                out[path] = document.source
+        return out
+
+    def versions(self) -> dict[Path, int]:
+        out = {}
+        for uri, document in self.workspace.text_documents.items():
+            path = path_of(uri)
+            if path is not None and document.version is not None:
+                out[path] = document.version
+        return out
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or UTF16)
+
+    # ------------------------------------------------------------------- diagnostics
+
+    def schedule(self, directory: Path, delay: float) -> None:
+        handle = self.pending.pop(directory, None)
+        if handle is not None:
+            handle.cancel()
+        if delay <= 0:
+            self.publish(directory)
+            return
+        loop = asyncio.get_running_loop()
+        self.pending[directory] = loop.call_later(delay, self.publish, directory)
+
+    def publish(self, directory: Path) -> None:
+        """Diagnostics for every open buffer of the module in ``directory``."""
+        self.pending.pop(directory, None)
+        buffers = self.buffers()
+        try:
+            module = self.context.module(directory, buffers)
+            findings = self.context.findings(module)
+        except Exception:  # a rule's bug must not take the editor's diagnostics down
+            logger.exception("terrafix: analysing %s failed", directory)
+            return
+        open_paths = [p for p in buffers if p.parent == directory]
+        versions = self.versions()
+        uris = set()
+        for path in open_paths:
+            source = module.files.get(path)
+            if source is None:
+                continue
+            if source.error is not None:
+                items = [syntax_diagnostic(source.error, source.text, self.encoding)]
+            else:
+                items = [
+                    diagnostic(f, source.text, self.encoding) for f in findings if f.path == path
+                ]
+            uri = uri_of(path)
+            uris.add(uri)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=versions.get(path))
+            )
+        self.published[directory] = uris
+
+    def clear(self, uri: str) -> None:
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    # ------------------------------------------------------------------ code actions
+
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        path = path_of(params.text_document.uri)
+        if path is None:
+            return []
+        buffers = self.buffers()
+        module = self.context.module(path.parent, buffers)
+        if any(source.error is not None for source in module.files.values()):
+            return []  # fixes need the whole module, and a broken buffer gets no edits
+        source = module.files.get(path)
+        if source is None:
+            return []
+        from ..output.lsp import LspPositions
+
+        positions = LspPositions(source.text, self.encoding)
+        start = positions.offset(params.range.start.line, params.range.start.character)
+        end = positions.offset(params.range.end.line, params.range.end.character)
+        request = actions.Request(
+            path=path,
+            start=start,
+            end=end,
+            only=list(params.context.only) if params.context.only else None,
+            texts={p: s.text for p, s in module.files.items()},
+            versions=self.versions(),
+            support=EditSupport.of(self.client_capabilities),
+            encoding=self.encoding,
+            uri_of=uri_of,
+        )
+        findings = self.context.findings(module)
+        result: list[lsp.CodeAction] = []
+        if request.wants(lsp.CodeActionKind.QuickFix):
+            for finding in findings:
+                if actions.overlaps(finding, request):
+                    for make in (actions.quick_fix, actions.suppress):
+                        action = make(finding, request)
+                        if action is not None:
+                            result.append(action)
+        if request.wants(actions.FIX_ALL) and any(
+            f.fix and f.fix.applicability is Applicability.SAFE for f in findings
+        ):
+            action = self.fix_all(path, module, request)
+            if action is not None:
+                result.append(action)
+        return result
+
+    def fix_all(self, path: Path, module, request: actions.Request):
+        """The pipeline's fix run over the module, with open buffers in place of their files."""
+        config = self.context.config(module.directory)
+        anchor = path if path.exists() else next(iter(p for p in module.files if p.exists()), None)
+        if anchor is None:
+            return None
+        adapt = confine(path, writable=lambda _: True, can_create=request.support.create_files)
+        overrides = {p: t for p, t in request.texts.items() if p in request.versions}
+        outcome = run([anchor], config, fix=True, overrides=overrides, adapt=adapt)
+        if outcome.errors or outcome.syntax_errors:
+            return None
+        changed = {f.path: f for f in outcome.changed_files}
+        base = {p: f.original for p, f in changed.items()}
+        final = {p: f.final for p, f in changed.items()}
+        return actions.fix_all(base, final, request)
+
+
+def path_of(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return None if path is None else Path(path)
+
+
+def uri_of(path: Path) -> str:
+    return from_fs_path(str(path))
+
+
+def build() -> TerrafixServer:
+    server = TerrafixServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: TerrafixServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        if (path := path_of(params.text_document.uri)) is not None:
+            ls.schedule(path.parent, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: TerrafixServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        if (path := path_of(params.text_document.uri)) is not None:
+            ls.schedule(path.parent, DEBOUNCE_SECONDS)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: TerrafixServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        if (path := path_of(params.text_document.uri)) is not None:
+            ls.context.forget_configs()
+            ls.schedule(path.parent, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: TerrafixServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.clear(params.text_document.uri)
+        if (path := path_of(params.text_document.uri)) is not None:
+            ls.schedule(path.parent, 0)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, actions.FIX_ALL],
+            resolve_provider=False,
+        ),
+    )
+    def code_action(ls: TerrafixServer, params: lsp.CodeActionParams):
+        try:
+            return ls.code_actions(params)
+        except Exception:
+            logger.exception("terrafix: code actions for %s failed", params.text_document.uri)
+            return []
+
+    return server
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout until the client exits."""
+    build().start_io()

@@ -1,0 +1,298 @@
+"""`terrafix lsp` driven by a real LSP client with VS Code's and Neovim's capabilities."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+FIXTURES = Path(__file__).parent / "fixtures" / "editor"
+TERRAFIX = Path(sys.executable).with_name("terrafix")
+CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "neovim@latest"]
+FIX_ALL = "source.fixAll.terrafix"
+
+# One server per client profile for the whole module: starting one costs a second or more.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("lsp") / "ws"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[str(TERRAFIX), "lsp"]), params=CLIENTS, scope="module"
+)
+async def client(lsp_client: LanguageClient, request, workspace: Path):
+    result = await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities(request.param), root_uri=workspace.as_uri()
+        )
+    )
+    lsp_client.position_encoding = result.capabilities.position_encoding or "utf-16"
+    lsp_client.workspace = workspace
+    lsp_client.opened = set()
+    yield
+    await lsp_client.shutdown_session()
+
+
+# ------------------------------------------------------------------ a client's side of edits
+
+
+def offset(text: str, position: lsp.Position, encoding: str) -> int:
+    """Character offset of an LSP position, counting units the way the encoding says."""
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: position.line])
+    line = lines[position.line] if position.line < len(lines) else ""
+    unit = {"utf-8": ("utf-8", 1), "utf-16": ("utf-16-le", 2), "utf-32": ("utf-32-le", 4)}
+    codec, size = unit[str(encoding)]
+    encoded = line.encode(codec)[: position.character * size]
+    return start + len(encoded.decode(codec))
+
+
+def apply_text_edits(text: str, edits, encoding: str) -> str:
+    spans = [
+        (offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text)
+        for e in edits
+    ]
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def apply_workspace_edit(edit: lsp.WorkspaceEdit, texts: dict[str, str], encoding: str) -> None:
+    """Apply ``edit`` to ``texts`` (uri → text), as an editor would."""
+    for change in edit.document_changes or []:
+        if isinstance(change, lsp.CreateFile):
+            assert change.uri not in texts
+            texts[change.uri] = ""
+        else:
+            uri = change.text_document.uri
+            texts[uri] = apply_text_edits(texts[uri], change.edits, encoding)
+    for uri, edits in (edit.changes or {}).items():
+        texts[uri] = apply_text_edits(texts[uri], edits, encoding)
+
+
+@pytest_asyncio.fixture(autouse=True, loop_scope="module")
+async def close_documents(request):
+    """Each test starts with no open buffers, whatever the one before it opened."""
+    yield
+    if "client" not in request.fixturenames:
+        return
+    client = request.getfixturevalue("client")
+    for uri in client.opened:
+        client.diagnostics.pop(uri, None)
+        client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))
+        )
+    async with asyncio.timeout(10):  # the server clears a closed buffer's diagnostics
+        while any(list(client.diagnostics.get(uri, [None])) for uri in client.opened):
+            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    client.opened.clear()
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+async def open_file(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    uri = path.as_uri()
+    client.opened.add(uri)
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(
+                uri=uri, language_id="terraform", version=1, text=text or path.read_text()
+            )
+        )
+    )
+    await wait_for_diagnostics(client, uri)
+    return uri
+
+
+async def wait_for_diagnostics(client: LanguageClient, uri: str) -> list[lsp.Diagnostic]:
+    client.diagnostics.pop(uri, None)
+    async with asyncio.timeout(10):
+        while uri not in client.diagnostics:
+            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+async def code_actions(
+    client: LanguageClient, uri: str, range_: lsp.Range, only=None
+) -> list[lsp.CodeAction]:
+    diagnostics = list(client.diagnostics.get(uri, []))
+    result = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=range_,
+            context=lsp.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+    return list(result or [])
+
+
+def cli_fix_buffer(path: Path, text: str) -> str:
+    result = subprocess.run(
+        [str(TERRAFIX), "fix", "--stdin-filename", path.name, "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def cli_fix_module(directory: Path) -> dict[str, str]:
+    copy = directory.with_name(directory.name + "-cli")  # under the same .terrafix.toml
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(directory, copy)
+    subprocess.run([str(TERRAFIX), "fix", str(copy)], capture_output=True, check=True, timeout=60)
+    return {p.name: p.read_text() for p in copy.iterdir()}
+
+
+def creates_files(client: LanguageClient) -> bool:
+    edit = client.capabilities.workspace.workspace_edit
+    return bool(edit and edit.document_changes and "create" in (edit.resource_operations or []))
+
+
+# ------------------------------------------------------------------------------- tests
+
+
+async def test_diagnostics_on_open(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    assert diagnostic.code == "TF001"
+    assert diagnostic.source == "terrafix"
+    assert diagnostic.severity == lsp.DiagnosticSeverity.Error
+    assert diagnostic.range == lsp.Range(lsp.Position(2, 11), lsp.Position(2, 25))
+
+
+async def test_quick_fix_gives_what_the_cli_gives(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    text = path.read_text()
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    actions = await code_actions(client, uri, diagnostic.range)
+    [fix] = [a for a in actions if a.is_preferred]
+    assert fix.kind == lsp.CodeActionKind.QuickFix
+    assert fix.title.startswith("Fix TF001: declare variable 'aws_region'")
+    texts = {uri: text}
+    apply_workspace_edit(fix.edit, texts, client.position_encoding)
+    variables_uri = (path.parent / "variables.tf").as_uri()
+    if creates_files(client):
+        # A client that can create files gets variables.tf, as `terrafix fix` writes it.
+        assert fix.edit.changes is None
+        assert texts == {
+            uri: text,
+            variables_uri: cli_fix_module(path.parent)["variables.tf"],
+        }
+    else:
+        # Otherwise the declaration joins the open buffer, as the formatter call does it.
+        assert texts == {uri: cli_fix_buffer(path, text)}
+    assert not (path.parent / "variables.tf").exists()
+
+
+async def test_quick_fix_edits_an_existing_file(client: LanguageClient):
+    path = client.workspace / "with_variables" / "main.tf"
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    [fix] = [a for a in await code_actions(client, uri, diagnostic.range) if a.is_preferred]
+    variables = path.parent / "variables.tf"
+    texts = {uri: path.read_text(), variables.as_uri(): variables.read_text()}
+    apply_workspace_edit(fix.edit, texts, client.position_encoding)
+    expected = cli_fix_module(path.parent)
+    assert texts == {uri: expected["main.tf"], variables.as_uri(): expected["variables.tf"]}
+    if fix.edit.document_changes:
+        [change] = fix.edit.document_changes
+        assert change.text_document.version is None  # not open: the file on disk
+
+
+async def test_fix_all(client: LanguageClient):
+    directory = client.workspace / "fix_all"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(client.workspace / "with_variables", directory)
+    (directory / "extra.tf").write_text(
+        'resource "aws_instance" "web" {\n  count = var.instance_count\n}\n'
+    )
+    path = directory / "main.tf"
+    uri = await open_file(client, path)
+    whole = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
+    [action] = await code_actions(client, uri, whole, only=[FIX_ALL])
+    assert action.kind == FIX_ALL
+    variables = directory / "variables.tf"
+    texts = {uri: path.read_text(), variables.as_uri(): variables.read_text()}
+    apply_workspace_edit(action.edit, texts, client.position_encoding)
+    expected = cli_fix_module(directory)
+    assert texts[variables.as_uri()] == expected["variables.tf"]
+    assert 'variable "instance_count"' in expected["variables.tf"]
+    assert 'variable "aws_region"' in expected["variables.tf"]
+
+
+async def test_suppress_action_silences_the_finding(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    text = path.read_text()
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    [suppress] = [
+        a for a in await code_actions(client, uri, diagnostic.range) if "Suppress" in a.title
+    ]
+    texts = {uri: text}
+    apply_workspace_edit(suppress.edit, texts, client.position_encoding)
+    assert texts[uri].splitlines()[2:4] == [
+        "  # terrafix:ignore[TF001]",
+        "  region = var.aws_region",
+    ]
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=texts[uri])],
+        )
+    )
+    assert await wait_for_diagnostics(client, uri) == []
+
+
+async def test_positions_after_emoji_and_cjk(client: LanguageClient):
+    path = client.workspace / "unicode" / "main.tf"
+    text = path.read_text()
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    line = text.splitlines()[2]
+    before = line[: line.index("var.aws_region")]
+    encoding = client.position_encoding
+    units = {
+        "utf-8": len(before.encode("utf-8")),
+        "utf-16": len(before.encode("utf-16-le")) // 2,
+        "utf-32": len(before),
+    }[str(encoding)]
+    assert diagnostic.range.start == lsp.Position(2, units)
+    [fix] = [a for a in await code_actions(client, uri, diagnostic.range) if a.is_preferred]
+    texts = {uri: text}
+    apply_workspace_edit(fix.edit, texts, encoding)
+    if creates_files(client):
+        expected = cli_fix_module(path.parent)
+        assert texts[(path.parent / "variables.tf").as_uri()] == expected["variables.tf"]
+    else:
+        assert texts[uri] == cli_fix_buffer(path, text)
+
+
+async def test_broken_buffer_gets_one_diagnostic_and_no_edits(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    broken = (client.workspace / "broken.tf.txt").read_text()
+    uri = await open_file(client, path, broken)
+    [diagnostic] = client.diagnostics[uri]
+    assert diagnostic.code == "syntax"
+    assert diagnostic.range.start == lsp.Position(2, 9)
+    everywhere = lsp.Range(lsp.Position(0, 0), lsp.Position(5, 0))
+    assert await code_actions(client, uri, everywhere) == []
