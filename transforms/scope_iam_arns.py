@@ -340,9 +340,10 @@ def _edit_document(changes: Changeset, statement: Statement, plan: Plan, splits:
     position = next(i for i, e in enumerate(elements) if e is block)
     elements[position] = remaining
     new: list[n.BodyElement] = [scoped]
-    following = elements[position + 1] if position + 1 < len(elements) else None
-    if type(following) is n.EmptyLine and following.is_blank:
-        new = [n.EmptyLine(following.newline), scoped]
+    neighbours = [elements[i] for i in (position - 1, position + 1) if 0 <= i < len(elements)]
+    blank = next((e for e in neighbours if type(e) is n.EmptyLine and e.is_blank), None)
+    if blank is not None:  # statements set apart by blank lines: so is the new one
+        new = [n.EmptyLine(blank.newline), scoped]
     elements[position + 1 : position + 1] = new
     new_parent = parent.with_changes(body=parent.body.with_changes(elements=tuple(elements)))
     changes.replace(statement.path, parent, new_parent)
