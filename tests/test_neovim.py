@@ -1,0 +1,68 @@
+"""A real editor: headless Neovim starts `terrafix lsp`, applies the quick fix and saves."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "editor"
+SCRIPT = FIXTURES / "nvim" / "quickfix.lua"
+TERRAFIX = Path(sys.executable).with_name("terrafix")
+NVIM = shutil.which("nvim")
+
+pytestmark = pytest.mark.skipif(
+    NVIM is None, reason="nvim is not installed (CI installs Debian's neovim with apt-get)"
+)
+
+
+def cli_fix_buffer(path: Path) -> str:
+    result = subprocess.run(
+        [str(TERRAFIX), "fix", "--stdin-filename", path.name, "-"],
+        input=path.read_text(),
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("module", ["region", "unicode"])
+def test_neovim_applies_the_quick_fix(tmp_path: Path, module: str):
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    target = tmp_path / "ws" / module / "main.tf"
+    expected = cli_fix_buffer(target)
+    report = tmp_path / "report.txt"
+    env = {
+        **os.environ,
+        "TERRAFIX_BIN": str(TERRAFIX),
+        "TERRAFIX_TARGET": str(target),
+        "TERRAFIX_REPORT": str(report),
+    }
+    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+        env[f"XDG_{name}_HOME"] = str(tmp_path / "xdg" / name.lower())
+    result = subprocess.run(
+        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {SCRIPT}"],
+        env=env,
+        cwd=target.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    facts = report.read_text().splitlines() if report.exists() else []
+    assert result.returncode == 0, (facts, result.stdout, result.stderr)
+    line = expected.splitlines()[2]
+    byte_column = len(line[: line.index("var.aws_region")].encode("utf-8"))
+    # Neovim turns the server's UTF-16 position into a byte column: right only if ours was.
+    assert facts[0] == f"diagnostic TF001 2:{byte_column}"
+    assert facts[-1].startswith("applied Fix TF001: declare variable 'aws_region'")
+    # Neovim 0.7 states no documentChanges support, so the declaration joins the buffer,
+    # exactly as the formatter call gives it.
+    assert target.read_text() == expected
+    assert not (target.parent / "variables.tf").exists()
