@@ -391,3 +391,23 @@ def test_without_a_token_nothing_is_attempted(world: World):
     assert result.exit_code == 2
     assert "no token: set GITHUB_TOKEN" in result.output
     assert world.api.calls == [] and world.git_server.authorizations == []
+
+
+def test_a_branch_someone_else_committed_to_is_not_overwritten(world: World):
+    assert world.pr(".").exit_code == 0
+    # A reviewer pushes a commit of their own onto the bot's branch.
+    git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
+    git(world.work, "checkout", "-q", "-b", "review", "FETCH_HEAD")
+    (world.work / "variables.tf").write_text((world.work / "variables.tf").read_text() + "\n")
+    git(world.work, "commit", "-q", "-am", "Reviewer's touch")
+    git(world.work, "push", "-q", str(world.bare), "review:terrafix/fixes")
+    git(world.work, "checkout", "-q", "main")
+    reviewed = world.branch()
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    writes = len(world.api.writes)
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "has commits terrafix did not make" in result.output
+    assert world.branch() == reviewed
+    assert world.api.writes[writes:] == []

@@ -95,6 +95,9 @@ class Git:
     def parents_of(self, commit: str) -> list[str]:
         return self.run("rev-list", "--parents", "-n", "1", commit).split()[1:]
 
+    def message_of(self, commit: str) -> str:
+        return self.run("log", "-1", "--format=%B", commit)
+
     def mode_of(self, commit: str, path: str) -> str | None:
         out = self.run("ls-tree", commit, "--", path)
         return out.split()[0] if out else None

@@ -20,6 +20,7 @@ from .fixset import AppliedFix, FixSet, fix_diffs
 
 MARKER = re.compile(r"<!-- terrafix: (\{.*?\}) -->")
 STALE_MARKER = "<!-- terrafix: stale -->"
+TRAILER = "Generated-by: terrafix"  # tells the bot's own commits from anyone else's
 MAX_BODY = 60_000  # GitHub refuses bodies over 65,536 characters
 MAX_DIFF_LINES = 80
 
@@ -35,7 +36,7 @@ def commit_message(fixes: FixSet, command: str) -> str:
     lines = [title(fixes), ""]
     for fix in fixes.fixes:
         lines.append(f"- {fix.finding.rule} {fix.path}: {fix.finding.message}")
-    lines += ["", f"Reproduce with: {command}", f"terrafix {__version__}", ""]
+    lines += ["", f"Reproduce with: {command}", "", f"{TRAILER} {__version__}", ""]
     return "\n".join(lines)
 
 

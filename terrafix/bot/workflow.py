@@ -91,7 +91,8 @@ class Workflow:
                 )
                 return Outcome("declined", declined)
 
-        self._push(head, fixes, command)
+        if not self._push(head, fixes, command):
+            return Outcome("edited", open_pull)
         if options.dry_run:
             self.report(f"pull request into {base}: {title}\n\n{body}")
         if open_pull is None:
@@ -120,8 +121,11 @@ class Workflow:
         self.report(f"pull request #{open_pull.number} is up to date: {open_pull.url}")
         return Outcome("unchanged", open_pull)
 
-    def _push(self, head: str, fixes: FixSet, command: str) -> None:
-        """Put the fixes on the branch, as one commit on top of HEAD, unless already there."""
+    def _push(self, head: str, fixes: FixSet, command: str) -> bool:
+        """Put the fixes on the branch, as one commit on top of HEAD, unless already there.
+
+        False when someone else committed to the branch: their work is never overwritten.
+        """
         options = self.options
         tree = self.git.tree_with(head, {f.path: f.final for f in fixes.files})
         message = render.commit_message(fixes, command)
@@ -132,19 +136,26 @@ class Workflow:
             self.report(f"branch: {options.branch}")
             self.report(f"commit {commit} (author {author})\n\n{message}")
             self.report(f"would push {commit[:12]} to {options.remote} {options.branch} (forced)")
-            return
+            return True
         auth = auth_environment(self.git.remote_url(options.remote), self.forge.push_header())
         remote = self.git.remote_branch(options.remote, options.branch, auth)
+        if remote is not None and render.TRAILER not in self.git.message_of(remote):
+            self.report(
+                f"branch {options.branch} has commits terrafix did not make: leaving it and its "
+                "pull request alone (delete the branch to start again)"
+            )
+            return False
         if (
             remote is not None
             and self.git.tree_of(remote) == tree
             and self.git.parents_of(remote) == [head]
         ):
             self.report(f"branch {options.branch} already holds these fixes")
-            return
+            return True
         commit = self.git.commit_tree(tree, head, message, author, committer)
         self.git.force_push(options.remote, commit, options.branch, remote, auth)
         self.report(f"pushed {commit[:12]} to {options.remote} {options.branch}")
+        return True
 
     def _configured_identity(self) -> Identity:
         name, email = self.git.config("user.name"), self.git.config("user.email")
