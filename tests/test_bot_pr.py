@@ -411,3 +411,15 @@ def test_a_branch_someone_else_committed_to_is_not_overwritten(world: World):
     assert "has commits terrafix did not make" in result.output
     assert world.branch() == reviewed
     assert world.api.writes[writes:] == []
+
+
+def test_a_new_base_branch_retargets_the_open_pull_request(world: World):
+    git(world.work, "push", "-q", str(world.bare), "main:develop")
+    assert world.pr(".").exit_code == 0
+    writes = len(world.api.writes)
+
+    result = world.pr("--base", "develop", ".")
+    assert result.exit_code == 0, result.output
+    [patch] = world.api.writes[writes:]
+    assert patch.body == {"base": "develop"}
+    assert world.api.pulls[0]["base"] == "develop"

@@ -25,6 +25,7 @@ class PullRequest:
     title: str
     body: str
     labels: tuple[str, ...] = field(default=())
+    base: str | None = None
 
 
 class Forge(Protocol):
@@ -42,6 +43,7 @@ class Forge(Protocol):
         title: str | None = None,
         body: str | None = None,
         state: str | None = None,
+        base: str | None = None,
     ) -> PullRequest: ...
 
     def add_labels(self, number: int, labels: list[str]) -> None: ...

@@ -112,10 +112,10 @@ class GitHub:
         title: str | None = None,
         body: str | None = None,
         state: str | None = None,
+        base: str | None = None,
     ) -> PullRequest | None:
-        payload = {
-            k: v for k, v in (("title", title), ("body", body), ("state", state)) if v is not None
-        }
+        fields = (("title", title), ("body", body), ("state", state), ("base", base))
+        payload = {k: v for k, v in fields if v is not None}
         data = self._write("PATCH", f"{self._repo}/pulls/{number}", payload)
         return None if data is None else _pull(data)
 
@@ -206,6 +206,7 @@ def _pull(data: dict) -> PullRequest:
         title=data["title"],
         body=data.get("body") or "",
         labels=tuple(label["name"] for label in data.get("labels") or ()),
+        base=(data.get("base") or {}).get("ref"),
     )
 
 

@@ -110,6 +110,8 @@ class Workflow:
             changes["title"] = title
         if open_pull.body != body:
             changes["body"] = body
+        if open_pull.base is not None and open_pull.base != base:
+            changes["base"] = base
         if changes:
             self.forge.update_pull_request(open_pull.number, **changes)
         missing = [label for label in options.labels if label not in open_pull.labels]
