@@ -1,0 +1,205 @@
+"""TF016–TF021: advice on Lambda concurrency, Performance Insights, image tags, VPC lookups,
+empty S3 backends, and nested blocks written as objects (the one of them that fixes code)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import GENERATED, REAL, needs_shared, read
+from oracle import needs_oracle, not_fmt_clean, unparsable
+
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+from terrafix.engine.rules import find_rule
+from terrafix.output.diff import unified_diff
+
+FIXTURES = Path(__file__).parent / "fixtures" / "advice"
+# fixture directory → the rule it exercises
+CASES = {
+    "method_settings": "TF021",
+    "latest_image": "TF018",
+    "empty_backend": "TF020",
+}
+RULES = ["TF018", "TF020", "TF021"]
+# Text without these cannot hold a finding of RULES: the corpus checks parse only modules that
+# mention one (parsing every module of both corpora takes most of a minute).
+TRIGGERS = re.compile(
+    r":latest|image_uri|container_definitions|backend\s+\"s3\"|"
+    r"\b(settings|environment|vpc_config|tracing_config|dead_letter_config|ephemeral_storage|"
+    r"image_config|logging_config|point_in_time_recovery|server_side_encryption|ttl|"
+    r"serverlessv2_scaling_configuration)\s*=\s*\{"
+)
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def _write(result) -> None:
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+
+
+def _report(result, root: Path) -> str:
+    diffs = "".join(unified_diff(f) for f in result.changed_files).replace(str(root), "")
+    remaining = "".join(
+        f"{f.path.name}:{f.start}: {f.rule} {f.severity}: {f.message}\n" for f in result.findings
+    )
+    return f"{diffs}\n# reported after the fix\n{remaining}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
+    monkeypatch.chdir(tmp_path)
+    module = _copy(tmp_path, case)
+    config = Config(select=[CASES[case]])
+    first = run([module], config, fix=True)
+    assert first.errors == []
+    _write(first)
+    assert run([module], config, fix=True).changed_files == []
+    assert _report(first, tmp_path) == snapshot
+
+
+@needs_oracle
+def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
+    changed = []
+    for case, code in CASES.items():
+        module = _copy(tmp_path, case)
+        result = run([module], Config(select=[code]), fix=True)
+        _write(result)
+        changed.extend(f.path for f in result.changed_files)
+    assert changed
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+
+
+def test_explanations_have_every_section():
+    for code in RULES:
+        rule = find_rule(code)
+        assert rule is not None
+        for heading in ("## What it does", "## Why", "## Example", "## Fix safety"):
+            assert heading in rule.explanation, (code, heading)
+
+
+# ---------------------------------------------------------------- TF021 method-settings-block
+
+
+def _module(tmp_path: Path, text: str) -> Path:
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(text, encoding="utf-8", newline="")
+    return module
+
+
+def test_block_keeps_comments_and_drops_commas(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_api_gateway_method_settings" "main" {\n'
+        "  settings = {\n"
+        "    # log everything\n"
+        '    logging_level = "INFO", # for now\n'
+        "    metrics_enabled = true\n"
+        "  }\n"
+        "}\n",
+    )
+    _write(run([module], Config(select=["TF021"]), fix=True))
+    assert (module / "main.tf").read_text() == (
+        'resource "aws_api_gateway_method_settings" "main" {\n'
+        "  settings {\n"
+        "    # log everything\n"
+        '    logging_level   = "INFO" # for now\n'
+        "    metrics_enabled = true\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_crlf_file_stays_crlf(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_api_gateway_method_settings" "main" {\r\n'
+        '  method_path = "*/*"\r\n'
+        "  settings    = { metrics_enabled = true }\r\n"
+        "}\r\n",
+    )
+    _write(run([module], Config(select=["TF021"]), fix=True))
+    assert (module / "main.tf").read_bytes() == (
+        b'resource "aws_api_gateway_method_settings" "main" {\r\n'
+        b'  method_path = "*/*"\r\n'
+        b"  settings {\r\n"
+        b"    metrics_enabled = true\r\n"
+        b"  }\r\n"
+        b"}\r\n"
+    )
+
+
+def test_object_with_computed_keys_is_only_reported(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_api_gateway_method_settings" "main" {\n'
+        "  settings = { (var.key) = true }\n"
+        "}\n",
+    )
+    result = run([module], Config(select=["TF021"]), fix=True)
+    assert result.changed_files == []
+    (finding,) = result.findings
+    assert finding.fix is None and "dynamic" in finding.message
+
+
+# ---------------------------------------------------------------- TF020 empty-s3-backend
+
+
+def test_empty_backend_runs_only_when_selected_by_name(tmp_path: Path):
+    module = _copy(tmp_path, "empty_backend")
+    assert run([module], Config(), fix=False).findings == []
+    assert run([module], Config(select=["TF02"]), fix=False).findings == []
+    assert [f.rule for f in run([module], Config(select=["TF020"]), fix=False).findings] == [
+        "TF020"
+    ]
+
+
+def test_backend_config_file_beside_it_is_right(tmp_path: Path):
+    module = _copy(tmp_path, "empty_backend")
+    (module / "prod.s3.tfbackend").write_text('bucket = "state"\n')
+    assert run([module], Config(select=["TF020"]), fix=False).findings == []
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def _mentioning(root: Path) -> list[Path]:
+    """Module directories under ``root`` with a .tf file that TRIGGERS matches."""
+    found = {p.parent for p in root.rglob("*.tf") if TRIGGERS.search(read(p))}
+    return sorted(found)
+
+
+@needs_shared
+def test_nothing_reported_on_human_written_modules():
+    modules = _mentioning(REAL)
+    assert len(modules) >= 20
+    result = run(modules, Config(select=RULES), fix=False)
+    assert [(f.rule, str(f.path), f.message) for f in result.findings] == []
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks_parse_and_settle(tmp_path: Path):
+    tasks = sorted(p.parent.name for p in GENERATED.glob("*/model") if _mentioning(p))
+    assert len(tasks) >= 20
+    changed: list[Path] = []
+    unsettled = []
+    for task in tasks:
+        work = tmp_path / task
+        shutil.copytree(GENERATED / task / "model", work)
+        first = run([work], Config(select=RULES), fix=True)
+        _write(first)
+        changed.extend(f.path for f in first.changed_files)
+        if first.changed_files and run([work], Config(select=RULES), fix=True).changed_files:
+            unsettled.append(task)
+    assert unsettled == []
+    assert unparsable(changed) == set()
