@@ -423,3 +423,20 @@ def test_a_new_base_branch_retargets_the_open_pull_request(world: World):
     [patch] = world.api.writes[writes:]
     assert patch.body == {"base": "develop"}
     assert world.api.pulls[0]["base"] == "develop"
+
+
+def test_works_from_a_shallow_clone_as_actions_checkout_makes(world: World, tmp_path, monkeypatch):
+    assert world.pr(".").exit_code == 0  # a branch with history to fetch
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{world.bare}", str(shallow)], check=True
+    )
+    git(shallow, "remote", "set-url", "origin", f"{world.git_server.url}/acme/infra.git")
+    monkeypatch.chdir(shallow)
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "updated pull request #1" in result.output
+    branch = world.branch()
+    assert git(world.bare, "rev-parse", f"{branch}^") == git(world.bare, "rev-parse", "main")
