@@ -35,7 +35,8 @@ principals (`principal = "123456789012"`, `Principal = { AWS = "arn:aws:iam::...
 and replaces them with `data.aws_caller_identity.current.account_id`, declaring
 `data "aws_caller_identity" "current" {}` once per module (in its data file, `data.tf`, or
 beside its other data sources) unless the module already has one, whose name it then uses.
-In an ARN it rewrites, a region equal to `var.aws_region`'s default becomes `${var.aws_region}`.
+In an ARN it rewrites, the region the module deploys to becomes `${var.aws_region}` (when that
+variable defaults to it) or `${data.aws_region.current.name}` (when the provider sets it).
 Variables, providers (`allowed_account_ids`, `assume_role`) and `terraform` blocks (backends
 cannot reference data sources) are left alone.
 
@@ -133,12 +134,22 @@ def _caller_identity(module: Module) -> str:
 
 
 def _region_swap(module: Module) -> tuple[str, str] | None:
-    """(region literal, expression) when ``var.aws_region`` defaults to a literal region."""
+    """(region literal, expression) for the region the module deploys to, as it names it:
+    ``var.aws_region`` when that defaults to a region, else ``data.aws_region`` when the
+    provider's region is a literal."""
     symbol = module.variables.get("aws_region")
     default = symbol.node.body.attribute("default") if symbol else None
     value = literal_string(default.value) if default else None
     if value and REGION.match(value):
         return value, "var.aws_region"
+    provider = module.providers.get(("aws", None))
+    region = provider.node.body.attribute("region") if provider else None
+    value = literal_string(region.value) if region else None
+    names = [name for type_, name in module.data_sources if type_ == "aws_region"]
+    if value and REGION.match(value) and names:
+        used = module.references_to("data", "aws_region", names[0])
+        attribute = next((r.traversal.parts[3] for r in used if len(r.traversal.parts) > 3), "name")
+        return value, f"data.aws_region.{names[0]}.{attribute}"
     return None
 
 
