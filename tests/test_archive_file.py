@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus import GENERATED, REAL, needs_shared, real_modules
+from corpus import GENERATED, needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
 
 from terrafix.cli import main
@@ -215,12 +215,3 @@ def test_generated_tasks_build_their_packages(tmp_path: Path):
     # every flagged task whose files parse, and whose zip nothing else builds, is fixed
     assert {"Pr1482", "Pr1497", "Pr3710", "Pr4288", "Pr8776", "Pr9278"} <= fixed_tasks
     assert len(fixed_tasks & set(_flagged())) >= 11
-
-
-@needs_shared
-def test_no_findings_on_human_written_modules():
-    assert REAL.is_dir()
-    modules = [m for m in real_modules() if _deploys_lambda(m)]
-    assert modules
-    findings = [f for m in modules for f in run([m], TF004, fix=False).findings]
-    assert findings == []
