@@ -353,7 +353,7 @@ def test_token_never_appears_in_output_or_in_the_repository(world: World):
     world.api.faults.append(
         Fault("POST", "/repos/acme/infra/issues/1/comments", 404, {"message": TOKEN})
     )
-    world.api.faults[-1].in_spec = False  # GitHub never echoes a token; this fake does, to test
+    # GitHub never echoes a token; this fake does, to show the bot would not repeat it.
     git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
     git(world.work, "merge", "-q", "--ff-only", "FETCH_HEAD")
     git(world.work, "push", "-q", str(world.bare), "main")

@@ -14,8 +14,8 @@ from ..engine.config import Config
 from ..engine.pipeline import RunResult, run
 from . import render
 from .fixset import FixSet, collect, repository_path
-from .forge import Forge, ForgeError, PullRequest
-from .git import Git, GitError, Identity, auth_environment
+from .forge import Forge, PullRequest
+from .git import Git, Identity, auth_environment
 
 
 class Refused(RuntimeError):
@@ -191,6 +191,3 @@ def _refuse_failed(result: RunResult) -> None:
 def _same_fixes(pull: PullRequest, fixes: FixSet) -> bool:
     data = render.read_marker(pull.body)
     return data is not None and sorted(data.get("fixes", [])) == fixes.fingerprints
-
-
-__all__ = ["ForgeError", "GitError", "Options", "Outcome", "Refused", "Workflow"]
