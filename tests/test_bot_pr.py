@@ -440,3 +440,13 @@ def test_works_from_a_shallow_clone_as_actions_checkout_makes(world: World, tmp_
     assert "updated pull request #1" in result.output
     branch = world.branch()
     assert git(world.bare, "rev-parse", f"{branch}^") == git(world.bare, "rev-parse", "main")
+
+
+def test_author_and_committer_come_from_options(world: World):
+    result = world.pr("--author", "Infra Bot <bot@example.invalid>", ".")
+    assert result.exit_code == 0, result.output
+    who = git(world.bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%B", world.branch())
+    author, committer, message = who.split("|")
+    assert author == committer == "Infra Bot <bot@example.invalid>"
+    assert message.startswith("fix(terraform): apply 2 terrafix fixes (TF001)\n\n- TF001 main.tf:")
+    assert message.endswith("Generated-by: terrafix 0.1.0")
