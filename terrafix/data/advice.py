@@ -30,7 +30,7 @@ PLACEHOLDER_PATTERNS: tuple[str, ...] = (
     r"(super)?secret\d*!?",
     r"pass(word)?\d*!?",
     r"p@ss(w[o0]rd)?\d*!?",
-    r"admin\d*!?",
+    r"admin\d+!?",
     r"(12345\d*|qwerty\d*|letmein\d*)",
     r"(temp|default|initial)[-_ ]?pass(word)?.*",
 )
@@ -42,6 +42,14 @@ PLACEHOLDER = re.compile("|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS), re.
 SECRET_KEY = re.compile(
     r"(pass(word)?|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|"
     r"auth|credential|signing[-_]?key|client[-_]?secret)",
+    re.IGNORECASE,
+)
+
+
+# Names of secrets that hold something other than a credential (a user name, an endpoint): a
+# secret named like this keeps its value even when it looks like a placeholder.
+NOT_A_CREDENTIAL = re.compile(
+    r"(user(_?name)?|login|host(name)?|endpoint|url|uri|arn|region|port|db_?name|account)$",
     re.IGNORECASE,
 )
 
@@ -67,9 +75,7 @@ DATABASE_PASSWORDS: dict[str, PasswordArgument] = {
     "aws_rds_cluster": PasswordArgument("master_password", "manage_master_user_password", 32),
     "aws_docdb_cluster": PasswordArgument("master_password", None, 32),
     "aws_redshift_cluster": PasswordArgument("master_password", None, 32),
-    "aws_neptune_cluster": PasswordArgument("master_password", None, 32),
     "aws_redshiftserverless_namespace": PasswordArgument("admin_user_password", None, 32),
-    "aws_memorydb_user": PasswordArgument("passwords", None, 32),
 }
 
 # ---------------------------------------------------------------- Performance Insights

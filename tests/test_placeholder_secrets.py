@@ -1,0 +1,188 @@
+"""TF015 placeholder-secrets: generated passwords instead of placeholders and literals."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import GENERATED, REAL, needs_shared, read
+from oracle import needs_oracle, not_fmt_clean, unparsable
+
+from terrafix.data.advice import is_placeholder
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
+from terrafix.engine.rules import find_rule
+from terrafix.output.diff import unified_diff
+
+FIXTURES = Path(__file__).parent / "fixtures" / "advice"
+CASES = ["secrets_seed001", "secrets_databases"]
+UNSAFE = Config(select=["TF015"], unsafe_fixes=True)
+# Files without these words hold nothing TF015 reports (the corpus checks parse only the rest).
+TRIGGER = re.compile(r"password|secret_string|SecureString")
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def _write(result) -> None:
+    for file in result.changed_files:
+        file.path.write_text(file.final, encoding="utf-8", newline="")
+
+
+def _module(tmp_path: Path, text: str) -> Path:
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(text)
+    return module
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
+    monkeypatch.chdir(tmp_path)
+    module = _copy(tmp_path, case)
+    first = run([module], UNSAFE, fix=True)
+    assert first.errors == []
+    _write(first)
+    assert run([module], UNSAFE, fix=True).changed_files == []
+    diffs = "".join(unified_diff(f) for f in first.changed_files)
+    messages = "".join(f"{f.rule}: {f.message}\n" for f in first.fixed)
+    assert f"{diffs}\n# fixed\n{messages}" == snapshot
+
+
+@needs_oracle
+def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
+    changed = []
+    for case in CASES:
+        result = run([_copy(tmp_path, case)], UNSAFE, fix=True)
+        _write(result)
+        changed.extend(f.path for f in result.changed_files)
+    assert len(changed) >= 3
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+
+
+def test_fixes_are_unsafe_and_explained(tmp_path: Path):
+    module = _copy(tmp_path, "secrets_seed001")
+    result = run([module], Config(select=["TF015"]), fix=True)
+    assert result.changed_files == []
+    assert {f.fix.applicability for f in result.findings} == {"unsafe"}
+    rule = find_rule("placeholder-secrets")
+    for heading in ("## What it does", "## Why", "## Example", "## Fix safety"):
+        assert heading in rule.explanation
+    assert "--unsafe-fixes" in rule.explanation
+
+
+def test_values_set_outside_terraform_and_non_credentials_stay(tmp_path: Path):
+    module = _copy(tmp_path, "secrets_seed001")
+    _write(run([module], UNSAFE, fix=True))
+    text = (module / "ssm.tf").read_text()
+    assert 'value = "set-out-of-band"' in text  # lifecycle ignore_changes = [value]
+    assert 'value = "REPLACE_WITH_API_URL"' in text  # type String: not a secret
+    assert 'endpoint    = "REPLACE_WITH_ENDPOINT"' in text  # not a credential's key
+
+
+def test_password_the_module_reads_is_generated_not_managed(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_db_instance" "db" {\n'
+        '  username = "admin"\n'
+        '  password = "hunter2"\n'
+        "}\n\n"
+        'output "url" {\n'
+        '  value = "mysql://admin:${aws_db_instance.db.password}@host"\n'
+        "}\n",
+    )
+    _write(run([module], UNSAFE, fix=True))
+    text = (module / "main.tf").read_text()
+    assert "manage_master_user_password" not in text
+    assert "password = random_password.db_password.result" in text
+    assert 'resource "random_password" "db_password"' in text
+
+
+def test_existing_random_password_name_is_not_reused(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "random_password" "token" {\n  length = 16\n}\n\n'
+        'resource "aws_ssm_parameter" "token" {\n'
+        '  type  = "SecureString"\n'
+        '  value = "TODO"\n'
+        "}\n",
+    )
+    _write(run([module], UNSAFE, fix=True))
+    text = (module / "main.tf").read_text()
+    assert "value = random_password.token_2.result" in text
+
+
+def test_secret_named_for_a_user_name_keeps_its_value(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_secretsmanager_secret_version" "db_master_username" {\n'
+        '  secret_string = "admin"\n'
+        "}\n",
+    )
+    assert run([module], UNSAFE, fix=True).findings == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("REPLACE_WITH_ACTUAL_TOKEN", True),
+        ("changeme", True),
+        ("ChangeMe123!", True),
+        ("password123", True),
+        ("CHANGE_ME", True),
+        ("TODO", True),
+        ("your-api-key-here", True),
+        ("<token>", True),
+        ("admin", False),
+        ("us-east-1", False),
+        ("arn:aws:iam::123456789012:role/app", False),
+        ("Xk9#mQ2$vL8p", False),
+    ],
+)
+def test_placeholder_table(value: str, expected: bool):
+    assert is_placeholder(value) is expected
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def _mentioning(root: Path) -> list[Path]:
+    return sorted({p.parent for p in root.rglob("*.tf") if TRIGGER.search(read(p))})
+
+
+@needs_shared
+def test_nothing_proposed_on_human_written_modules():
+    modules = _mentioning(REAL)
+    assert len(modules) >= 10
+    result = run(modules, UNSAFE, fix=False)
+    assert [(str(f.path), f.message) for f in result.findings] == []
+
+
+@needs_shared
+@needs_oracle
+def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
+    tasks = sorted(p.parent.name for p in GENERATED.glob("*/model") if _mentioning(p))
+    changed: list[Path] = []
+    fixed: set[str] = set()
+    problems: dict[str, str] = {}
+    for task in tasks:
+        work = tmp_path / task
+        shutil.copytree(GENERATED / task / "model", work)
+        first = run([work], UNSAFE, fix=True)
+        _write(first)
+        changed.extend(f.path for f in first.changed_files)
+        if first.fixed:
+            fixed.add(task)
+        if first.findings or first.errors:
+            problems[task] = "; ".join([f.message for f in first.findings] + first.errors)
+        elif first.changed_files and run([work], UNSAFE, fix=True).changed_files:
+            problems[task] = "second run changed files"
+    assert problems == {}
+    assert len(fixed) >= 10
+    assert unparsable(changed) == set()
