@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..model import Module
 from ..syntax import nodes as n
+from ..syntax.strings import quote
 from ..syntax.tokens import Leaf
 from ..writer import BlockSpec, Document, Expr, Style, set_attribute, value_source
 from ..writer.body import body_indent, indent_of, owned_comment_lines
@@ -223,9 +224,12 @@ def _with_provider_entry(required: n.Block, name: str, entry: dict, style: Style
     return set_attribute(required, name, Expr(source), style)
 
 
-def insert_nested_block(parent: n.Block, spec: BlockSpec, style: Style) -> n.Block:
+def insert_nested_block(
+    parent: n.Block, spec: BlockSpec, style: Style, *, compact: bool = False
+) -> n.Block:
     """``parent`` with a new nested block after its attributes, before its first nested block,
-    set off by blank lines as fmt-formatted code usually is."""
+    set off by blank lines as fmt-formatted code usually is. ``compact`` writes a block with
+    an empty body on one line (``filter {}``)."""
     indent = body_indent(parent, parent.body, style)
     if parent.open_newline is None:
         items = tuple(
@@ -251,7 +255,10 @@ def insert_nested_block(parent: n.Block, spec: BlockSpec, style: Style) -> n.Blo
         position = len(elements)
         while position > 0 and _is_blank(elements[position - 1]):
             position -= 1
-    source = block_source(spec, indent, style.unit) + "\n"
+    if compact and not spec.items:
+        source = f"{indent}{' '.join([spec.type, *map(quote, spec.labels)])} {{}}\n"
+    else:
+        source = block_source(spec, indent, style.unit) + "\n"
     new = list(build_body_elements(convert_newlines(source, style.newline)))
     if position > 0 and not _is_blank(elements[position - 1]):
         new.insert(0, _blank_line(style))
