@@ -38,7 +38,7 @@ class Options:
 
 @dataclass
 class Outcome:
-    action: str  # opened, updated, unchanged, declined, nothing, stale-commented, closed, ...
+    action: str  # opened, updated, unchanged, declined, edited, nothing, stale, closed
     pull_request: PullRequest | None = None
 
 
@@ -96,32 +96,39 @@ class Workflow:
         if options.dry_run:
             self.report(f"pull request into {base}: {title}\n\n{body}")
         if open_pull is None:
-            pull = self.forge.create_pull_request(options.branch, base, title, body)
-            if options.labels:
-                self.forge.add_labels(pull.number, list(options.labels))
-            if options.dry_run:
-                self.report(f"would open a pull request from {options.branch} into {base}")
-            else:
-                self.report(f"opened pull request #{pull.number}: {pull.url}")
-            return Outcome("opened", pull)
+            return self._open(base, title, body)
+        return self._update(open_pull, base, title, body)
 
+    def _open(self, base: str, title: str, body: str) -> Outcome:
+        options = self.options
+        pull = self.forge.create_pull_request(options.branch, base, title, body)
+        if options.labels:
+            self.forge.add_labels(pull.number, list(options.labels))
+        if options.dry_run:
+            self.report(f"would open a pull request from {options.branch} into {base}")
+        else:
+            self.report(f"opened pull request #{pull.number}: {pull.url}")
+        return Outcome("opened", pull)
+
+    def _update(self, pull: PullRequest, base: str, title: str, body: str) -> Outcome:
+        """Edit only what differs, and add only the labels it lacks (people's labels stay)."""
         changes = {}
-        if open_pull.title != title:
+        if pull.title != title:
             changes["title"] = title
-        if open_pull.body != body:
+        if pull.body != body:
             changes["body"] = body
-        if open_pull.base is not None and open_pull.base != base:
+        if pull.base is not None and pull.base != base:
             changes["base"] = base
         if changes:
-            self.forge.update_pull_request(open_pull.number, **changes)
-        missing = [label for label in options.labels if label not in open_pull.labels]
+            self.forge.update_pull_request(pull.number, **changes)
+        missing = [label for label in self.options.labels if label not in pull.labels]
         if missing:
-            self.forge.add_labels(open_pull.number, missing)
+            self.forge.add_labels(pull.number, missing)
         if changes or missing:
-            self.report(f"updated pull request #{open_pull.number}: {open_pull.url}")
-            return Outcome("updated", open_pull)
-        self.report(f"pull request #{open_pull.number} is up to date: {open_pull.url}")
-        return Outcome("unchanged", open_pull)
+            self.report(f"updated pull request #{pull.number}: {pull.url}")
+            return Outcome("updated", pull)
+        self.report(f"pull request #{pull.number} is up to date: {pull.url}")
+        return Outcome("unchanged", pull)
 
     def _push(self, head: str, fixes: FixSet, command: str) -> bool:
         """Put the fixes on the branch, as one commit on top of HEAD, unless already there.
