@@ -186,3 +186,22 @@ def _directories_with(root: Path) -> list[Path]:
     return sorted(
         {p.parent for p in root.rglob("*.tf") if ACCOUNT_LIKE.search(p.read_text(errors="replace"))}
     )
+
+
+def test_heredoc_policy_account_is_interpolated(tmp_path: Path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "legacy" {\n'
+        "  policy = <<-EOT\n"
+        '    {"Statement": [{"Effect": "Allow", "Action": "sns:Publish",\n'
+        '      "Resource": "arn:aws:sns:us-east-1:123456789012:alerts-${var.env}"}]}\n'
+        "  EOT\n"
+        "}\n"
+    )
+    _fix(tmp_path)
+    text = (tmp_path / "main.tf").read_text()
+    assert (
+        '"arn:aws:sns:us-east-1:${data.aws_caller_identity.current.account_id}:alerts-${var.env}"'
+        in text
+    )
+    assert (tmp_path / "data.tf").exists()
+    assert _fix(tmp_path).changed_files == []

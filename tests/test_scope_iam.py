@@ -264,3 +264,17 @@ def test_real_modules_keep_required_wildcards(tmp_path: Path):
 def _directories_with(root: Path, text: str) -> list[Path]:
     """Module directories under ``root`` whose files contain ``text`` (the rest cannot match)."""
     return sorted({p.parent for p in root.rglob("*.tf") if text in p.read_text(errors="replace")})
+
+
+def test_suppression_comment_keeps_a_wildcard(tmp_path: Path):
+    path = _copy(tmp_path, "seed_secrets")
+    main = path / "main.tf"
+    main.write_text(
+        main.read_text().replace(
+            "# Access to ALL secrets!", "# terrafix:ignore[TF003] reads secrets of other stacks"
+        )
+    )
+    _fix(path)
+    text = main.read_text()
+    assert 'Resource = ["*"] # terrafix:ignore[TF003]' in text
+    assert "Resource = [aws_kms_key.rds.arn]" in text
