@@ -231,6 +231,8 @@ async def test_fix_all(client: LanguageClient):
     whole = lsp.Range(lsp.Position(0, 0), lsp.Position(3, 0))
     [action] = await code_actions(client, uri, whole, only=[FIX_ALL])
     assert action.kind == FIX_ALL
+    if action.edit is None:  # clients that resolve edits get it on codeAction/resolve
+        action = await client.code_action_resolve_async(action)
     variables = directory / "variables.tf"
     texts = {uri: path.read_text(), variables.as_uri(): variables.read_text()}
     apply_workspace_edit(action.edit, texts, client.position_encoding)

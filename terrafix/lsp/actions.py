@@ -26,6 +26,7 @@ class Request:
     end: int
     only: list[str] | None
     texts: Mapping[Path, str]  # the module's current texts
+    trees: Mapping[Path, object]  # their syntax trees
     versions: Mapping[Path, int]  # open buffers
     support: EditSupport
     encoding: str
@@ -65,8 +66,11 @@ def suppress(finding: Finding, request: Request) -> lsp.CodeAction | None:
     indent = re.match(r"[ \t]*", text[line_start:]).group()
     comment = f"{indent}# terrafix:ignore[{finding.rule}]\n"
     new_text = text[:line_start] + comment + text[line_start:]
+    start, end = _top_level_span(request.trees.get(finding.path), line_start)
     try:
-        parse(new_text)  # a line inside a heredoc or a multi-line string is no place for it
+        # A line inside a heredoc or a multi-line string is no place for it. The top-level
+        # block holding the line parses on its own, and is quicker to check than the file.
+        parse(new_text[start : end + len(comment)])
     except HclSyntaxError:
         return None
     return lsp.CodeAction(
@@ -77,12 +81,33 @@ def suppress(finding: Finding, request: Request) -> lsp.CodeAction | None:
     )
 
 
+def _top_level_span(tree, offset: int) -> tuple[int, int]:
+    """Offsets of the top-level element of ``tree`` holding ``offset`` (the file without one)."""
+    if tree is None:
+        return 0, 1 << 62
+    start = 0
+    for element in tree.body.elements:
+        end = start + len(element.render())
+        if start <= offset < end:
+            return start, end
+        start = end
+    return 0, 1 << 62
+
+
+FIX_ALL_TITLE = "Fix all terrafix findings"
+
+
+def fix_all_unresolved(uri: str) -> lsp.CodeAction:
+    """Fix-all without its edit yet: ``codeAction/resolve`` computes it when chosen."""
+    return lsp.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL, data={"uri": uri})
+
+
 def fix_all(base: Mapping[Path, str | None], final: Mapping[Path, str], request: Request):
     """Every safe fix of the module at once, as the pipeline applied them."""
     if not final:
         return None
     return lsp.CodeAction(
-        title="Fix all terrafix findings",
+        title=FIX_ALL_TITLE,
         kind=FIX_ALL,
         edit=_edit(base, final, request),
     )

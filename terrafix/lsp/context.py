@@ -24,6 +24,7 @@ class ModuleContext:
         self._sources: dict[Path, SourceFile] = {}
         self._configs: dict[Path, Config] = {}
         self._rules: dict[tuple, list[Rule]] = {}
+        self._findings: dict[Path, tuple[dict[Path, str], list[Finding]]] = {}
 
     def texts(self, directory: Path, buffers: Mapping[Path, str]) -> dict[Path, str]:
         """Every ``.tf`` file of ``directory``: the open buffer's text, else the file's."""
@@ -63,6 +64,7 @@ class ModuleContext:
 
     def forget_configs(self) -> None:
         self._configs.clear()
+        self._findings.clear()
 
     def rules(self, config: Config) -> list[Rule]:
         key = (tuple(config.select or ()), tuple(config.ignore))
@@ -71,5 +73,12 @@ class ModuleContext:
         return self._rules[key]
 
     def findings(self, module: Module) -> list[Finding]:
+        """The module's findings; the last answer per directory is reused while texts stay."""
+        texts = {p: s.text for p, s in module.files.items()}
+        cached = self._findings.get(module.directory)
+        if cached is not None and cached[0] == texts:
+            return cached[1]
         config = self.config(module.directory)
-        return analyse(module, self.rules(config), config)
+        findings = analyse(module, self.rules(config), config)
+        self._findings[module.directory] = (texts, findings)
+        return findings

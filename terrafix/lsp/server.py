@@ -13,7 +13,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from .. import __version__
 from ..engine.findings import Applicability
 from ..engine.pipeline import run
-from ..output.lsp import UTF16
+from ..output.lsp import UTF16, LspPositions
 from . import actions
 from .context import ModuleContext
 from .edits import EditSupport, diagnostic, syntax_diagnostic
@@ -101,33 +101,38 @@ class TerrafixServer(LanguageServer):
 
     # ------------------------------------------------------------------ code actions
 
-    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        path = path_of(params.text_document.uri)
-        if path is None:
-            return []
-        buffers = self.buffers()
-        module = self.context.module(path.parent, buffers)
+    def _module(self, path: Path):
+        """The module holding ``path``, or None when any of its files does not parse."""
+        module = self.context.module(path.parent, self.buffers())
+        if path not in module.files:
+            return None
         if any(source.error is not None for source in module.files.values()):
-            return []  # fixes need the whole module, and a broken buffer gets no edits
-        source = module.files.get(path)
-        if source is None:
-            return []
-        from ..output.lsp import LspPositions
+            return None  # fixes need the whole module, and a broken buffer gets no edits
+        return module
 
-        positions = LspPositions(source.text, self.encoding)
-        start = positions.offset(params.range.start.line, params.range.start.character)
-        end = positions.offset(params.range.end.line, params.range.end.character)
-        request = actions.Request(
+    def _request(self, path: Path, module, start: int, end: int, only) -> actions.Request:
+        return actions.Request(
             path=path,
             start=start,
             end=end,
-            only=list(params.context.only) if params.context.only else None,
+            only=list(only) if only else None,
             texts={p: s.text for p, s in module.files.items()},
+            trees={p: s.tree for p, s in module.files.items()},
             versions=self.versions(),
             support=EditSupport.of(self.client_capabilities),
             encoding=self.encoding,
             uri_of=uri_of,
         )
+
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        path = path_of(params.text_document.uri)
+        module = None if path is None else self._module(path)
+        if module is None:
+            return []
+        positions = LspPositions(module.files[path].text, self.encoding)
+        start = positions.offset(params.range.start.line, params.range.start.character)
+        end = positions.offset(params.range.end.line, params.range.end.character)
+        request = self._request(path, module, start, end, params.context.only)
         findings = self.context.findings(module)
         result: list[lsp.CodeAction] = []
         if request.wants(lsp.CodeActionKind.QuickFix):
@@ -140,10 +145,34 @@ class TerrafixServer(LanguageServer):
         if request.wants(actions.FIX_ALL) and any(
             f.fix and f.fix.applicability is Applicability.SAFE for f in findings
         ):
-            action = self.fix_all(path, module, request)
-            if action is not None:
-                result.append(action)
+            if self._resolves_edits():
+                # Running every fix takes longer than a keystroke: the edit comes on resolve.
+                result.append(actions.fix_all_unresolved(params.text_document.uri))
+            else:
+                action = self.fix_all(path, module, request)
+                if action is not None:
+                    result.append(action)
         return result
+
+    def _resolves_edits(self) -> bool:
+        code_action = (
+            self.client_capabilities.text_document
+            and self.client_capabilities.text_document.code_action
+        )
+        support = code_action and code_action.resolve_support
+        return bool(support and "edit" in support.properties)
+
+    def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """Fill in the fix-all edit for the buffer named in the action's data."""
+        uri = (action.data or {}).get("uri") if isinstance(action.data, dict) else None
+        path = None if uri is None else path_of(uri)
+        module = None if path is None else self._module(path)
+        if action.kind != actions.FIX_ALL or module is None:
+            return action
+        resolved = self.fix_all(path, module, self._request(path, module, 0, 0, None))
+        if resolved is not None:
+            action.edit = resolved.edit
+        return action
 
     def fix_all(self, path: Path, module, request: actions.Request):
         """The pipeline's fix run over the module, with open buffers in place of their files."""
@@ -200,7 +229,7 @@ def build() -> TerrafixServer:
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(
             code_action_kinds=[lsp.CodeActionKind.QuickFix, actions.FIX_ALL],
-            resolve_provider=False,
+            resolve_provider=True,
         ),
     )
     def code_action(ls: TerrafixServer, params: lsp.CodeActionParams):
@@ -209,6 +238,14 @@ def build() -> TerrafixServer:
         except Exception:
             logger.exception("terrafix: code actions for %s failed", params.text_document.uri)
             return []
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: TerrafixServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        try:
+            return ls.resolve(action)
+        except Exception:
+            logger.exception("terrafix: resolving %s failed", action.title)
+            return action
 
     return server
 
