@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from fixtures.bot.fake_github import FakeGitHub, Fault
 from fixtures.bot.git_http import GitHttpServer
+from oracle import needs_oracle, not_fmt_clean, unparsable
 
 from terrafix.bot import github as github_module
 from terrafix.bot.render import read_marker
@@ -450,3 +451,14 @@ def test_author_and_committer_come_from_options(world: World):
     assert author == committer == "Infra Bot <bot@example.invalid>"
     assert message.startswith("fix(terraform): apply 2 terrafix fixes (TF001)\n\n- TF001 main.tf:")
     assert message.endswith("Generated-by: terrafix 0.1.0")
+
+
+@needs_oracle
+def test_the_pushed_branch_parses_and_is_fmt_clean_for_hashicorp(world: World, tmp_path):
+    assert world.pr(".").exit_code == 0
+    checkout = tmp_path / "pushed"
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "terrafix/fixes", str(world.bare), str(checkout)], check=True
+    )
+    files = sorted(checkout.rglob("*.tf"))
+    assert files and unparsable(files) == set() and not_fmt_clean(files) == set()
