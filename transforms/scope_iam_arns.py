@@ -108,6 +108,8 @@ are reported, not edited.
         anchor = statement.resource_value or statement.node
         start, end = span_of(tree, anchor)
         where = f"{statement.address} ({statement.attribute}, statement {statement.index + 1})"
+        if statement.form == "document":
+            where = f"{statement.address} (statement {statement.index + 1})"
         fix = None
         if plan.scoped:
             fix = self._fix(context, statement, plan)
@@ -219,17 +221,18 @@ def _plan(module: Module, statement: Statement) -> Plan:
 # ---------------------------------------------------------------- rendering values
 
 
-def _list_source(items: list[str], indent: str, unit: str, key: str) -> str:
-    """``[a, b]`` when it fits on the key's line, else one item per line."""
+def _list_source(items: list[str], indent: str | None, unit: str, key: str) -> str:
+    """``[a, b]`` when it fits on the key's line (or ``indent`` is None: a one-line object),
+    else one item per line."""
     inline = "[" + ", ".join(items) + "]"
-    if len(indent) + len(key) + 3 + len(inline) <= LINE_WIDTH:
+    if indent is None or len(indent) + len(key) + 3 + len(inline) <= LINE_WIDTH:
         return inline
     inner = indent + unit
     return "[\n" + "".join(f"{inner}{item},\n" for item in items)[:-2] + f"\n{indent}]"
 
 
 def _resources_source(
-    plan: Plan, kept: list[str], indent: str, unit: str, key: str, as_list: bool
+    plan: Plan, kept: list[str], indent: str | None, unit: str, key: str, as_list: bool
 ) -> str:
     """The new resource value: the ARNs, plus the literal ARNs the statement already had."""
     arns = [*plan.arns, *(ArnExpression(quote(r), False) for r in kept)]
@@ -241,7 +244,9 @@ def _resources_source(
     return listed
 
 
-def _actions_source(actions: list[str], indent: str, unit: str, key: str, as_list: bool) -> str:
+def _actions_source(
+    actions: list[str], indent: str | None, unit: str, key: str, as_list: bool
+) -> str:
     if len(actions) == 1 and not as_list:
         return quote(actions[0])
     return _list_source([quote(a) for a in actions], indent, unit, key)
@@ -255,12 +260,12 @@ def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: b
     assert type(obj) is n.Object
     document = changes.document(statement.path)
     style = document.style
-    indent = indent_of(obj.items[0].key.first_leaf()) if _multiline(obj) else ""
+    indent = indent_of(obj.items[0].key.first_leaf()) if _multiline(obj) else None
     resource_key = statement.resource_key or "Resource"
     action_key = statement.action_key or "Action"
     kept = [r for r in statement.resources or () if r != "*"]
     resource_is_list = type(statement.resource_value) is n.Tuple
-    action_value = next(i.value for i in obj.items if i.key is not None and _is(i, action_key))
+    action_value = next(i.value for i in obj.items if object_key(i) == action_key)
     action_is_list = type(action_value) is n.Tuple
 
     def value(source: str) -> Expr:
@@ -278,7 +283,7 @@ def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: b
         style,
     )
     if statement.sid:
-        sid_key = next(k for k in _keys(obj) if k.lower() == "sid")
+        sid_key = next(k for k in map(object_key, obj.items) if k and k.lower() == "sid")
         scoped = set_object_item(scoped, sid_key, f"{statement.sid}Scoped", style)
     rest = [a for a in statement.actions or () if a not in plan.scoped]
     remaining = set_object_item(
@@ -294,14 +299,6 @@ def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: b
     tup = container.with_changes(items=tuple(items))
     tup = insert_tuple_item(tup, statement.index + 1, scoped)
     changes.replace(statement.path, container, tup)
-
-
-def _keys(obj: n.Object) -> list[str]:
-    return [k for k in (object_key(i) for i in obj.items) if k is not None]
-
-
-def _is(item: n.ObjectItem, key: str) -> bool:
-    return object_key(item) == key
 
 
 def _multiline(obj: n.Object) -> bool:
