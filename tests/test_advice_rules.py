@@ -22,12 +22,16 @@ CASES = {
     "method_settings": "TF021",
     "latest_image": "TF018",
     "empty_backend": "TF020",
+    "reserved_concurrency": "TF016",
+    "performance_insights": "TF017",
+    "vpc_lookup": "TF019",
 }
-RULES = ["TF018", "TF020", "TF021"]
+RULES = ["TF016", "TF017", "TF018", "TF019", "TF020", "TF021"]
 # Text without these cannot hold a finding of RULES: the corpus checks parse only modules that
 # mention one (parsing every module of both corpora takes most of a minute).
 TRIGGERS = re.compile(
-    r":latest|image_uri|container_definitions|backend\s+\"s3\"|"
+    r":latest|image_uri|container_definitions|backend\s+\"s3\"|reserved_concurrent_executions|"
+    r"performance_insights_enabled|data\s+\"aws_vpc\"|"
     r"\b(settings|environment|vpc_config|tracing_config|dead_letter_config|ephemeral_storage|"
     r"image_config|logging_config|point_in_time_recovery|server_side_encryption|ttl|"
     r"serverlessv2_scaling_configuration)\s*=\s*\{"
@@ -167,6 +171,45 @@ def test_backend_config_file_beside_it_is_right(tmp_path: Path):
     module = _copy(tmp_path, "empty_backend")
     (module / "prod.s3.tfbackend").write_text('bucket = "state"\n')
     assert run([module], Config(select=["TF020"]), fix=False).findings == []
+
+
+# ---------------------------------------------------------------- TF016 lambda-reserved-concurrency
+
+SEED_FUNCTIONS = "".join(
+    f'resource "aws_lambda_function" "{name}" {{\n  reserved_concurrent_executions = {n}\n}}\n\n'
+    for name, n in (("event_ingestion", 100), ("event_processing", 50), ("event_storage", 75))
+)
+
+
+def test_seed_reservations_fit_the_default_limit(tmp_path: Path):
+    module = _module(tmp_path, SEED_FUNCTIONS)
+    assert run([module], Config(select=["TF016"]), fix=False).findings == []
+
+
+def test_account_limit_is_an_option_and_the_message_shows_the_arithmetic(tmp_path: Path):
+    module = _module(tmp_path, SEED_FUNCTIONS)
+    config = Config(select=["TF016"], rules={"lambda-reserved-concurrency": {"account_limit": 300}})
+    (finding,) = run([module], config, fix=False).findings
+    assert finding.fix is None
+    assert "100 + 50 + 75 = 225" in finding.message
+    assert "account limit 300 that leaves 75 unreserved" in finding.message
+    assert "reserve at most 200 in all" in finding.message
+    caps = [int(x) for x in re.findall(r"≤ (\d+)", finding.message)]
+    assert caps == [88, 44, 66] and sum(caps) <= 200
+    assert (module / "main.tf").read_text()[finding.start : finding.end] == (
+        "reserved_concurrent_executions = 100"
+    )
+
+
+# ---------------------------------------------------------------- TF019 wildcard-vpc-lookup
+
+
+def test_default_vpc_is_reported_only_on_request(tmp_path: Path):
+    module = _copy(tmp_path, "vpc_lookup")
+    config = Config(select=["TF019"], rules={"TF019": {"report_default_vpc": True}})
+    messages = [f.message for f in run([module], config, fix=False).findings]
+    assert len(messages) == 3
+    assert any(m.startswith("data.aws_vpc.default relies on the default VPC") for m in messages)
 
 
 # ---------------------------------------------------------------- corpora

@@ -69,7 +69,8 @@ plain name, the finding only reports: a `dynamic` block or a rewrite by hand is 
                 if attribute is None:
                     continue
                 tree = module.files[symbol.path].tree
-                start, end = span_of(tree, attribute)
+                start, _ = span_of(tree, attribute.name)
+                _, end = span_of(tree, attribute.value)
                 changes = Changeset(module)
                 new_block = as_block(attribute, changes.document(symbol.path).style)
                 fix = None

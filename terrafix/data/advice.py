@@ -88,6 +88,7 @@ class InsightsSupport:
     engines: tuple[str, ...]
     families: tuple[str, ...]  # every size of these classes: "db.t3"
     classes: tuple[str, ...]  # single classes: "db.t4g.micro"
+    instead: str  # classes to suggest
 
 
 # Classes no engine with restrictions supports: what is reported when the engine is not known.
@@ -106,11 +107,13 @@ INSIGHTS_UNSUPPORTED: tuple[InsightsSupport, ...] = (
         ("mysql", "mariadb"),
         (),
         INSIGHTS_UNSUPPORTED_EVERYWHERE,
+        "db.t3.medium, db.t4g.medium or larger",
     ),
     InsightsSupport(
         ("aurora-mysql", "aurora"),
         ("db.t2", "db.t3"),
         ("db.t4g.micro", "db.t4g.small"),
+        "db.t4g.medium or larger, or a db.r class",
     ),
 )
 
@@ -127,6 +130,18 @@ INSIGHTS_UNRESTRICTED: tuple[str, ...] = (
     "oracle-ee-cdb",
     "oracle-se2-cdb",
 )
+
+
+# What to suggest when the engine is not known: supported on every engine.
+INSIGHTS_SAFE_CHOICE = "db.t4g.medium or larger"
+
+
+def insights_instead(engine: str | None) -> str:
+    """Classes that run Performance Insights with ``engine``."""
+    for support in INSIGHTS_UNSUPPORTED:
+        if engine in support.engines:
+            return support.instead
+    return INSIGHTS_SAFE_CHOICE
 
 
 def insights_unsupported(engine: str | None, instance_class: str) -> bool | None:
