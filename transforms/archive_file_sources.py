@@ -47,6 +47,8 @@ HASH_FUNCTIONS = {
 }
 FILE_WRITERS = {"local_file", "local_sensitive_file"}
 COMMAND_RUNNERS = {"null_resource", "terraform_data"}
+# An archive_file writes the package, but with count/for_each or as a resource: leave it be.
+UNNAMEABLE = "<unnameable>"
 
 
 @dataclass
@@ -155,7 +157,7 @@ Unsafe when the path came from a variable's default, since callers may pass a re
     def check(self, context: RuleContext) -> Iterable[Finding]:
         module = context.module
         options = {**DEFAULT_OPTIONS, **context.options}
-        packages = [p for p in _packages(module) if _needs_fix(module, p)]
+        packages = _to_fix(module)
         plans = _plans(module, [p for p in packages if p.builder is None], options)
         for package in packages:
             plan = plans.get(package.location)
@@ -275,18 +277,24 @@ def _normalise(path: str) -> str:
     return normal[2:] if normal.startswith("./") else normal
 
 
-def _needs_fix(module: Module, package: Package) -> bool:
-    """Missing and built by nothing; or built by an archive_file the consumers do not name."""
-    if (module.directory / package.location).exists():
-        return False
-    builder = _archive_builder(module, package.location)
-    if builder is not None:
+def _to_fix(module: Module) -> list[Package]:
+    """Packages that are missing and built by nothing, or built by an archive_file their
+    consumers name by path instead of by reference."""
+    out = []
+    for package in _packages(module):
+        if (module.directory / package.location).exists():
+            continue
+        builder = _archive_builder(module, package.location)
+        if builder == UNNAMEABLE or (builder is None and _built_otherwise(module, package)):
+            continue
         package.builder = builder
-        return True
-    return not _built_otherwise(module, package.location)
+        out.append(package)
+    return out
 
 
 def _archive_builder(module: Module, location: str) -> str | None:
+    """The name of the data "archive_file" writing ``location``, UNNAMEABLE when another
+    archive_file form writes it, None when none does."""
     for _, block in module.top_level_blocks():
         labels = block.label_values
         if block.block_type not in ("data", "resource") or labels[:1] != ("archive_file",):
@@ -297,21 +305,18 @@ def _archive_builder(module: Module, location: str) -> str | None:
         counted = block.body.attribute("count") or block.body.attribute("for_each")
         if block.block_type == "data" and len(labels) == 2 and counted is None:
             return labels[1]
-        return "!"  # built, but not by a data source the consumers can name plainly
+        return UNNAMEABLE
     return None
 
 
-def _built_otherwise(module: Module, location: str) -> bool:
-    """A local_file writes the path, a local-exec command mentions it, or an archive_file
-    the consumers cannot reference plainly builds it."""
-    if _archive_builder(module, location) == "!":
-        return True
-    base = posixpath.basename(location)
+def _built_otherwise(module: Module, package: Package) -> bool:
+    """A local_file writes the package, or a local-exec command mentions it."""
+    base = posixpath.basename(package.location)
     for (type_, _), symbol in module.resources.items():
         body = symbol.node.body
         if type_ in FILE_WRITERS:
             filename = body.attribute("filename")
-            if filename is not None and _location(module, filename.value)[0] == location:
+            if filename is not None and _location(module, filename.value)[0] == package.location:
                 return True
         if type_ in COMMAND_RUNNERS and base in symbol.node.render():
             return True
