@@ -30,6 +30,8 @@ from terrafix.writer.build import build_attribute
 from terrafix.writer.objects import object_key
 from terrafix.writer.tree import replace_first_leaf
 
+from ._destroyability import variable_name
+
 # Where secrets are stored: resource type → the arguments holding the secret value.
 SECRET_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "aws_secretsmanager_secret_version": ("secret_string",),
@@ -83,6 +85,10 @@ class PlaceholderSecrets(Rule):
   Secrets Manager. Elsewhere, or when the same literal also sits in a secret of the module, or
   the module reads the password attribute, it becomes a `random_password` shared by all of them.
 - `random` is added to `required_providers` when the module does not list it.
+- A variable whose default is a database password (any literal) or a placeholder secret
+  (`variable "db_password" { default = "ChangeMe123!" }`) is reported without a fix: a
+  variable is an input, and whether to drop the default or generate the value is the
+  author's choice.
 
 A secret whose `lifecycle { ignore_changes }` names the value is left alone: its value is set
 outside Terraform on purpose.
@@ -139,6 +145,7 @@ so it must be set from a variable instead. Review each change before applying it
             by_resource.setdefault(site.address, []).append(site)
         for sites in by_resource.values():
             yield self._secret_finding(module, sites)
+        yield from self._variable_defaults(module)
 
     # ---------------------------------------------------------------- findings
 
@@ -187,6 +194,31 @@ so it must be set from a variable instead. Review each change before applying it
                 changes.changes(),
             ),
         )
+
+    def _variable_defaults(self, module: Module) -> Iterator[Finding]:
+        """Report variables whose default is the password: a literal in all but name."""
+        for name, (addresses, database) in sorted(_secret_variables(module).items()):
+            variable = module.variables.get(name)
+            default = variable.node.body.attribute("default") if variable else None
+            value = literal_string(default.value) if default else None
+            if not value or not (database or is_placeholder(value)):
+                continue
+            kind = f'the placeholder "{value}"' if is_placeholder(value) else "a literal"
+            start, _ = span_of(module.files[variable.path].tree, default.name)
+            _, end = span_of(module.files[variable.path].tree, default.value)
+            yield Finding(
+                self.code,
+                self.slug,
+                f"variable {name!r} has {kind} as its default and is the secret of "
+                f"{', '.join(addresses)}: every deployment that does not set it uses a value "
+                "written in the code; remove the default (Terraform then asks for it) or "
+                "generate the value with random_password",
+                variable.path,
+                start,
+                end,
+                key=f"{self.code}:{module.directory}:var.{name}",
+                severity="warning",
+            )
 
     def _finding(self, module: Module, site: Site, message: str, key: str, fix: Fix) -> Finding:
         start, end = span_of(module.files[site.symbol.path].tree, site.node)
@@ -241,6 +273,29 @@ def secret_sites(module: Module) -> Iterator[Site]:
                     key, text = object_key(node), literal_string(node.value)
                     if key and text:
                         yield Site(symbol, address, argument, key, node, text)
+
+
+def _secret_variables(module: Module) -> dict[str, tuple[list[str], bool]]:
+    """Variables that are a secret argument's whole value: the arguments, and whether one of
+    them is a database password."""
+    found: dict[str, tuple[list[str], bool]] = {}
+    for (type_, name), symbol in sorted(module.resources.items()):
+        spec = DATABASE_PASSWORDS.get(type_)
+        arguments = [spec.argument] if spec else []
+        if type_ != "aws_ssm_parameter" or _is_secure_string(symbol.node):
+            arguments.extend(SECRET_ARGUMENTS.get(type_, ()))
+        for argument in arguments:
+            attribute = symbol.node.body.attribute(argument)
+            variable = variable_name(attribute.value) if attribute else None
+            if variable is None:
+                continue
+            addresses, database = found.get(variable, ([], False))
+            addresses.append(f"{type_}.{name}.{argument}")
+            found[variable] = (
+                addresses,
+                database or (spec is not None and argument == spec.argument),
+            )
+    return found
 
 
 def _is_secure_string(block: n.Block) -> bool:
