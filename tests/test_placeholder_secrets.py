@@ -208,3 +208,21 @@ def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
     assert len(fixed) >= 10
     assert len(reported) >= 5  # variables with a placeholder default: reported, not rewritten
     assert unparsable(changed) == set()
+
+
+def test_counted_database_gets_a_password_per_instance(tmp_path: Path):
+    module = _module(
+        tmp_path,
+        'resource "aws_docdb_cluster" "shard" {\n'
+        "  count           = var.shards\n"
+        '  master_password = "changeme"\n'
+        "}\n",
+    )
+    _write(run([module], UNSAFE, fix=True))
+    text = (module / "main.tf").read_text()
+    assert (
+        'resource "random_password" "shard_password" {\n'
+        "  count            = var.shards\n"
+        "  length           = 32\n"
+    ) in text
+    assert "master_password = random_password.shard_password[count.index].result" in text

@@ -23,7 +23,7 @@ from terrafix.model import Module
 from terrafix.model.module import Symbol, literal_string
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
-from terrafix.writer import BlockSpec, Style, insert_block_before, parse_expression
+from terrafix.writer import BlockSpec, Expr, Style, insert_block_before, parse_expression
 from terrafix.writer.align import realign_body
 from terrafix.writer.body import body_indent
 from terrafix.writer.build import build_attribute
@@ -128,8 +128,13 @@ so it must be set from a variable instead. Review each change before applying it
         module = context.module
         databases = list(database_sites(module))
         stored = list(secret_sites(module))
+        # A secret holding the same literal as a database shares its random password; not with
+        # a counted database, whose instances each get their own.
         linked: dict[int, list[Site]] = {
-            id(db.node): [s for s in stored if s.value == db.value] for db in databases
+            id(db.node): []
+            if _repetition(db.symbol.node)[1]
+            else [s for s in stored if s.value == db.value]
+            for db in databases
         }
         taken = {id(s.node) for sites in linked.values() for s in sites}
         for db in databases:
@@ -360,14 +365,16 @@ def _add_random_passwords(
     if database:
         items.append(("override_special", DATABASE_SPECIALS))
     for name, anchor, _ in plans:
-        spec = BlockSpec("resource", ("random_password", name), tuple(items))
+        meta, _ = _repetition(anchor.symbol.node)
+        spec = BlockSpec("resource", ("random_password", name), (*meta, *items))
         document = changes.document(anchor.symbol.path)
         style: Style = document.style
         document.tree = document.tree.with_changes(
             body=insert_block_before(document.tree.body, anchor.symbol.node, spec, style)
         )
-    for name, _, sites in plans:
-        reference = parse_expression(f"random_password.{name}.result")
+    for name, anchor, sites in plans:
+        _, index = _repetition(anchor.symbol.node)
+        reference = parse_expression(f"random_password.{name}{index}.result")
         for site in sites:
             changes.document(site.symbol.path).replace(
                 site.holder, _pointed(site.holder, reference)
@@ -375,6 +382,16 @@ def _add_random_passwords(
     random = provider_source("random")
     if random is not None:
         changes.ensure_required_provider("random", random.source, random.version)
+
+
+def _repetition(block: n.Block) -> tuple[list[tuple[str, object]], str]:
+    """The resource's `count`/`for_each` for its random_password (one password per instance),
+    and the index that picks an instance's password."""
+    for argument, index in (("count", "[count.index]"), ("for_each", "[each.key]")):
+        attribute = block.body.attribute(argument)
+        if attribute is not None:
+            return [(argument, Expr(attribute.value.render().strip()))], index
+    return [], ""
 
 
 def _pointed(holder: n.Attribute | n.ObjectItem, reference: n.Expression):
