@@ -226,3 +226,25 @@ def test_counted_database_gets_a_password_per_instance(tmp_path: Path):
         "  length           = 32\n"
     ) in text
     assert "master_password = random_password.shard_password[count.index].result" in text
+
+
+@pytest.mark.parametrize(
+    ("switch", "expected"),
+    [
+        ("true", '  username                    = "admin"\n  manage_master_user_password = true\n'),
+        ("false", "  password                    = random_password.db_password.result\n"),
+    ],
+)
+def test_existing_manage_switch_is_respected(tmp_path: Path, switch: str, expected: str):
+    module = _module(
+        tmp_path,
+        'resource "aws_db_instance" "db" {\n'
+        '  username                    = "admin"\n'
+        f"  manage_master_user_password = {switch}\n"
+        '  password                    = "changeme"\n'
+        "}\n",
+    )
+    _write(run([module], UNSAFE, fix=True))
+    text = (module / "main.tf").read_text()
+    assert expected in text
+    assert text.count("manage_master_user_password") == 1

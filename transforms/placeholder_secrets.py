@@ -23,14 +23,21 @@ from terrafix.model import Module
 from terrafix.model.module import Symbol, literal_string
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
-from terrafix.writer import BlockSpec, Expr, Style, insert_block_before, parse_expression
+from terrafix.writer import (
+    BlockSpec,
+    Expr,
+    Style,
+    insert_block_before,
+    parse_expression,
+    remove_attribute,
+)
 from terrafix.writer.align import realign_body
 from terrafix.writer.body import body_indent
 from terrafix.writer.build import build_attribute
 from terrafix.writer.objects import object_key
 from terrafix.writer.tree import replace_first_leaf
 
-from ._destroyability import variable_name
+from ._destroyability import literal_value, variable_name
 
 # Where secrets are stored: resource type → the arguments holding the secret value.
 SECRET_ARGUMENTS: dict[str, tuple[str, ...]] = {
@@ -334,6 +341,10 @@ def _can_manage(module: Module, db: Site) -> bool:
         return False
     body = db.symbol.node.body
     copies = ("replicate_source_db", "replication_source_identifier", "global_cluster_identifier")
+    managed = DATABASE_PASSWORDS[type_].managed
+    switch = body.attribute(managed) if managed else None
+    if switch is not None and literal_value(switch.value) is not True:
+        return False  # the author turned it off (or computes it): keep their choice
     return db.symbol.node.open_newline is not None and not any(body.attribute(a) for a in copies)
 
 
@@ -348,6 +359,9 @@ def _manage_password(changes: Changeset, db: Site, spec: PasswordArgument) -> No
     index = next(
         i for i, e in enumerate(elements) if type(e) is n.Attribute and e.name.text == spec.argument
     )
+    if block.body.attribute(spec.managed) is not None:  # already on: the password only conflicts
+        document.replace(block, remove_attribute(block, spec.argument))
+        return
     style = document.style
     indent = body_indent(block, block.body, style)
     elements[index] = build_attribute(spec.managed, True, indent, style.unit, style.newline)
