@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from corpus import GENERATED, REAL, needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
-from terrafix.transforms._iam_policies import statements
+from terrafix.transforms._iam_policies import json_text, statements
 from terrafix.transforms.scope_iam_arns import ScopeIamArns
 
 from terrafix.data.iam_resources import action_scope
@@ -142,12 +142,19 @@ def test_no_fix_when_the_resource_depends_on_the_policy(tmp_path: Path):
     assert [f.fix for f in result.findings] == [None]
 
 
-def test_heredoc_json_is_reported_not_edited(tmp_path: Path):
-    path = _copy(tmp_path, "mixed")
+def test_heredoc_json_is_edited_only_where_certain(tmp_path: Path):
+    path = _copy(tmp_path, "heredoc")
     result = _fix(path)
-    heredoc = [f for f in result.findings if "aws_iam_policy.legacy" in f.message]
-    assert len(heredoc) == 1 and heredoc[0].fix is None
-    assert "${aws_cloudwatch_log_group.canary.arn}:*" in heredoc[0].message
+    text = (path / "main.tf").read_text()
+    assert '"Resource": ${jsonencode(aws_sqs_queue.jobs[*].arn)}' in text
+    assert '"Resource": "${aws_kms_key.jobs.arn}"' in text
+    assert '["*", "arn:aws:kms:us-east-1:${var.shared_account}:key/shared"]' in text
+    (left,) = result.findings  # kms:Encrypt beside xray: a split, which a heredoc does not get
+    assert left.fix is None and "kms:Encrypt" in left.message
+    blocks = parse(text).body.blocks("resource")
+    worker = next(b for b in blocks if b.label_values == ("aws_iam_policy", "worker"))
+    # the heredoc is still a JSON document with its four statements
+    assert len(json_text(worker.body.attribute("policy").value)["Statement"]) == 4
 
 
 def test_action_scope_from_dataset():

@@ -260,7 +260,9 @@ def json_text(value: n.Expression) -> dict | None:
         if type(part) is Leaf:
             pieces.append(part.text if type(value) is n.Heredoc else unescape(part.text))
         elif type(part) is n.TemplateInterpolation:
-            pieces.append(PLACEHOLDER)
+            # inside a JSON string it is part of that string, outside it is a whole value
+            inside = _in_json_string("".join(pieces))
+            pieces.append(PLACEHOLDER if inside else f'"{PLACEHOLDER}"')
         else:
             return None  # a directive: the text depends on values
     text = "".join(pieces)
@@ -271,3 +273,17 @@ def json_text(value: n.Expression) -> dict | None:
     except ValueError:
         return None
     return document if isinstance(document, dict) else None
+
+
+def _in_json_string(text: str) -> bool:
+    """Whether ``text`` ends inside a JSON string (an odd number of unescaped quotes)."""
+    inside = False
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = inside
+        elif char == '"':
+            inside = not inside
+    return inside

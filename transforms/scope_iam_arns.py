@@ -15,9 +15,10 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import quote
 from terrafix.writer import Expr, set_attribute
 from terrafix.writer.body import indent_of
-from terrafix.writer.build import convert_newlines
+from terrafix.writer.build import convert_newlines, parse_expression
 from terrafix.writer.objects import insert_tuple_item, object_key, set_object_item
 
+from ._iam_heredoc import heredoc_with_resource, json_value
 from ._iam_policies import Statement, statements
 from ._iam_targets import ArnExpression, arn_expressions, cyclic_candidates, dependents
 
@@ -88,8 +89,9 @@ Narrowing permissions can break a working application that reaches resources out
 module. The fix is safe when every action either needs `"*"` (and keeps it) or maps to
 resources the module declares; it is unsafe when some action is left on `"*"` because the
 module has nothing to name for it, and always unsafe in the `production` profile. When no
-action can be scoped the finding is display-only and suggests the ARN pattern. JSON heredocs
-are reported, not edited.
+action can be scoped the finding is display-only and suggests the ARN pattern. In a JSON
+heredoc the fix edits a statement only when its `"Resource"` is certain to be found (one per
+statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -147,13 +149,16 @@ are reported, not edited.
         )
 
     def _fix(self, context: RuleContext, statement: Statement, plan: Plan) -> Fix | None:
-        if statement.form == "heredoc":
-            return None
         splits = bool(plan.required or plan.unresolved)
+        if statement.form == "heredoc" and (splits or statement.resources != ("*",)):
+            return None
         if splits and statement.form == "jsonencode" and statement.container is None:
             return None  # a lone statement object: nowhere to put the second one
         changes = Changeset(context.module)
-        if statement.form == "jsonencode":
+        if statement.form == "heredoc":
+            if not _edit_heredoc(changes, statement, plan):
+                return None
+        elif statement.form == "jsonencode":
             _edit_object(changes, statement, plan, splits)
         else:
             _edit_document(changes, statement, plan, splits)
@@ -303,6 +308,18 @@ def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: b
 
 def _multiline(obj: n.Object) -> bool:
     return bool(obj.items) and any(leaf.type == "NL" for leaf in obj.leading)
+
+
+def _edit_heredoc(changes: Changeset, statement: Statement, plan: Plan) -> bool:
+    node = statement.node
+    sources = [(a.source, a.many) for a in plan.arns]
+    source = heredoc_with_resource(
+        node, statement.index, lambda as_list: json_value(sources, as_list)
+    )
+    if source is None:
+        return False
+    changes.replace_expression(statement.path, node, parse_expression(source))
+    return True
 
 
 def _edit_document(changes: Changeset, statement: Statement, plan: Plan, splits: bool) -> None:
