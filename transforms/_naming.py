@@ -103,8 +103,10 @@ def variable_default(module: Module, name: str) -> n.Expression | None:
 class OriginAnalysis:
     """Classifies expressions of one module, following locals and other resources' names."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, caller_arguments: dict[str, Origin] | None = None) -> None:
         self.module = module
+        # For a child module: how each variable its callers pass varies.
+        self.caller_arguments = caller_arguments or {}
         # A root configuration (it configures providers or a backend) gets its variables from
         # a tfvars file or CI setting, the same for every deployment: they are not inputs
         # that differ per caller.
@@ -169,6 +171,8 @@ class OriginAnalysis:
             return Origin.SUFFIXED
         if name not in self.module.variables:
             return Origin.INPUT
+        if name in self.caller_arguments:
+            return self.caller_arguments[name]
         default = variable_default(self.module, name)
         if default is None or _is_empty(default):
             return Origin.STATIC if self.root else Origin.INPUT

@@ -8,10 +8,10 @@ from pathlib import Path
 from terrafix.engine.changeset import Changeset
 from terrafix.syntax import nodes as n
 from terrafix.syntax.errors import HclSyntaxError
-from terrafix.writer import parse_expression, path_to
+from terrafix.writer import expr, parse_expression, path_to, set_attribute
 from terrafix.writer.align import realign_body
 
-from ._naming_plan import NamingPlan, SiteChange
+from ._naming_plan import NamingPlan, SiteChange, Wiring
 from ._naming_rewrite import replace_names, source_of, template_inner
 
 SKIPPED_ATTRIBUTES = frozenset({"description"})
@@ -23,6 +23,16 @@ def apply_plan(changes: Changeset, plan: NamingPlan) -> None:
     _follow_renames(changes, plan)
     for change in plan.changes:
         _rewrite_site(changes, change)
+    for wiring in plan.wirings:
+        _pass_suffix(changes, wiring, plan.suffix_variable)
+
+
+def _pass_suffix(changes: Changeset, wiring: Wiring, suffix_variable: str) -> None:
+    document = changes.document(wiring.path)
+    anchor = wiring.call.body.attribute("source")
+    block = next(b for b in reversed(path_to(document.tree, anchor)) if type(b) is n.Block)
+    value = expr(f"var.{suffix_variable}")
+    document.replace(block, set_attribute(block, wiring.argument, value, document.style))
 
 
 def _rewrite_site(changes: Changeset, change: SiteChange) -> None:

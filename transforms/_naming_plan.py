@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from terrafix.data.resource_names import PhysicalName
 from terrafix.model import Module
@@ -23,6 +24,7 @@ from ._naming import (
     name_sites,
     variable_default,
 )
+from ._naming_callers import caller_arguments, local_source, read_module
 from ._naming_length import LengthEstimate
 from ._naming_rewrite import as_inner, prefixed, source_of, template_inner
 
@@ -62,6 +64,19 @@ class SiteChange:
 
 
 @dataclass
+class Wiring:
+    """A child module call that must pass the suffix down as ``argument``."""
+
+    path: Path
+    call: n.Block
+    argument: str
+
+    @property
+    def address(self) -> str:
+        return f"module.{self.call.label_values[0]}"
+
+
+@dataclass
 class NamingPlan:
     prefix_local: str
     suffix_variable: str
@@ -69,14 +84,15 @@ class NamingPlan:
     new_local: tuple[str, str] | None = None
     local_fixes: list[tuple[Symbol, str]] = field(default_factory=list)
     changes: list[SiteChange] = field(default_factory=list)
+    wirings: list[Wiring] = field(default_factory=list)
 
 
-def plan_module(module: Module, options: dict) -> NamingPlan | None:
+def plan_module(module: Module, options: dict, *, wire: bool = True) -> NamingPlan | None:
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business."""
     if _hands_names_to_foreign_modules(module):
         return None
-    analysis = OriginAnalysis(module)
+    analysis = OriginAnalysis(module, caller_arguments(module))
     static: list[NameSite] = []
     for site in name_sites(module):
         whole, lead = analysis.site_origin(site)
@@ -85,9 +101,30 @@ def plan_module(module: Module, options: dict) -> NamingPlan | None:
         if lead is not Origin.STATIC:
             return None  # the module takes its name prefix from inputs
         static.append(site)
-    if not static:
+    wirings = _calls_to_wire(module, options) if wire and analysis.root else []
+    if not static and not wirings:
         return None
-    return _Planner(module, options, analysis).plan(static)
+    return _Planner(module, options, analysis).plan(static, wirings)
+
+
+def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
+    """Calls of child modules in this tree that get (or have) a suffix variable this
+    configuration does not pass down yet."""
+    suffix = options.get("suffix_variable", "environment_suffix")
+    out = []
+    for symbol in module.module_calls.values():
+        source = local_source(symbol.node)
+        if source is None or symbol.node.body.attribute(suffix) is not None:
+            continue
+        child = read_module(module.directory / source)
+        if child is None:
+            continue
+        child_plan = plan_module(child, options, wire=False)
+        if suffix in child.variables or (
+            child_plan is not None and child_plan.suffix_variable == suffix
+        ):
+            out.append(Wiring(symbol.path, symbol.node, suffix))
+    return out
 
 
 def _hands_names_to_foreign_modules(module: Module) -> bool:
@@ -134,7 +171,7 @@ class _Planner:
         self.analysis = analysis
         self.budget = int(options.get("suffix_budget", 8))
 
-    def plan(self, static: list[NameSite]) -> NamingPlan | None:
+    def plan(self, static: list[NameSite], wirings: list[Wiring]) -> NamingPlan | None:
         module = self.module
         suffix = next((v for v in _suffix_candidates(self.options) if v in module.variables), None)
         plan = NamingPlan(
@@ -145,6 +182,9 @@ class _Planner:
             plan.new_variables.append(
                 (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
             )
+        plan.wirings = wirings
+        if not static:
+            return plan
         suffix_ref = "${var." + plan.suffix_variable + "}"
         leading_locals = self._leading_locals(static)
         existing = module.locals.get(PREFIX_LOCAL)
@@ -173,7 +213,7 @@ class _Planner:
                 plan.new_variables.append(("project_name", project_variable_spec(project_word)))
                 project_var = "project_name"
             else:
-                project_word = literal_string(variable_default(module, project_var))
+                project_word = literal_string(variable_default(module, project_var) or _EMPTY)
             plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
         for symbol in leading_locals.values():
             plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
@@ -217,9 +257,12 @@ class _Planner:
         return out
 
     def _project_variable(self) -> str | None:
+        """A variable with a fixed, non-empty value: a literal default, or what callers pass."""
         for name in PROJECT_VARIABLES:
             default = variable_default(self.module, name)
             if default is not None and literal_string(default):
+                return name
+            if self.analysis.caller_arguments.get(name) is Origin.STATIC:
                 return name
         return None
 

@@ -10,7 +10,7 @@ from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 
 from ._naming_edits import apply_plan
-from ._naming_plan import NamingPlan, SiteChange, plan_module
+from ._naming_plan import NamingPlan, SiteChange, Wiring, plan_module
 
 
 class NamePrefixLocals(Rule):
@@ -108,6 +108,26 @@ have checked that replacing those resources is acceptable.
         fix = self._fix(context, plan, applicability)
         for change in plan.changes:
             yield self._finding(context, plan, change, fix)
+        for wiring in plan.wirings:
+            yield self._wiring_finding(context, wiring, fix)
+
+    def _wiring_finding(self, context: RuleContext, wiring: Wiring, fix: Fix) -> Finding:
+        module = context.module
+        start, end = span_of(module.files[wiring.path].tree, wiring.call.type)
+        message = (
+            f"{wiring.address}: passes no {wiring.argument}, so the module names its resources "
+            "the same in every deployment"
+        )
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            wiring.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{wiring.address}",
+            fix=fix,
+        )
 
     def _fix(self, context: RuleContext, plan: NamingPlan, applicability: Applicability) -> Fix:
         changes = Changeset(context.module)
@@ -118,7 +138,9 @@ have checked that replacing those resources is acceptable.
         apply_plan(changes, plan)
         count = len(plan.changes)
         description = (
-            f"build {count} physical name{'s' if count > 1 else ''} from local.{plan.prefix_local}"
+            f"build {count} physical name{'s' if count != 1 else ''} from local.{plan.prefix_local}"
+            if count
+            else f"pass var.{plan.suffix_variable} to child modules"
         )
         return Fix(description, applicability, changes.base(), changes.changes())
 

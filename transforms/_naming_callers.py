@@ -1,0 +1,85 @@
+"""Child modules in the same tree: who calls them, with what, and which calls need the suffix.
+
+A module under `./modules/x` names its resources from its variables; whether those names are
+static depends on what its caller passes. A root configuration passing `var.project_name`
+(a fixed value) makes the child's names static too, so the child gets an `environment_suffix`
+variable and the caller passes its own suffix down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from terrafix.model import Module
+from terrafix.model.module import literal_string
+from terrafix.syntax import nodes as n
+
+from ._naming import Origin, OriginAnalysis
+
+LEVELS = 3  # how far up a caller of a child module may sit
+
+
+def read_module(directory: Path) -> Module | None:
+    """The module in ``directory`` as it is on disk, or None when a file does not parse."""
+    texts = {}
+    for path in sorted(directory.glob("*.tf")):
+        try:
+            texts[path] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    module = Module.from_texts(directory, texts)
+    return None if any(s.error for s in module.files.values()) else module
+
+
+def local_source(call: n.Block) -> str | None:
+    source = call.body.attribute("source")
+    text = literal_string(source.value) if source is not None else None
+    return text if text is not None and text.startswith("./") else None
+
+
+def local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
+    """Module blocks in parent directories that call ``module`` by a `./` path; None when a
+    caller's directory does not parse (its calls cannot be wired)."""
+    try:
+        target = module.directory.resolve()
+    except OSError:
+        return []
+    out: list[tuple[Module, n.Block]] = []
+    for parent in list(target.parents)[:LEVELS]:
+        texts = list(parent.glob("*.tf"))
+        if not any(target.name in _text(p) for p in texts):
+            continue
+        caller = read_module(parent)
+        calls = [] if caller is None else caller.module_calls.values()
+        for symbol in calls:
+            source = local_source(symbol.node)
+            if source is not None and (parent / source).resolve() == target:
+                out.append((caller, symbol.node))
+        if caller is None and any(f"./{target.relative_to(parent)}" in _text(p) for p in texts):
+            return None
+    return out
+
+
+def caller_arguments(module: Module) -> dict[str, Origin] | None:
+    """How each variable of a child module varies, from what its callers pass; None when the
+    module is nobody's local child (its variables are then the usual inputs)."""
+    callers = local_callers(module)
+    if callers is None:
+        return {name: Origin.INPUT for name in module.variables}
+    if not callers:
+        return None
+    out: dict[str, Origin] = {}
+    for caller, call in callers:
+        analysis = OriginAnalysis(caller)
+        for attribute in call.body.attributes():
+            name = attribute.name.text
+            if name in module.variables:
+                out[name] = max(out.get(name, Origin.STATIC), analysis.origin(attribute.value))
+    return out
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
