@@ -43,7 +43,11 @@ RESOURCE_ARNS: dict[tuple[str, str], tuple[ArnSource, ...]] = {
     ("s3", "object"): (ArnSource("aws_s3_bucket", template=_under("/*")),),
     ("sqs", "queue"): (ArnSource("aws_sqs_queue"),),
     ("sns", "topic"): (ArnSource("aws_sns_topic"),),
-    ("logs", "log-group"): (ArnSource("aws_cloudwatch_log_group", template=_under(":*")),),
+    # A log group's own actions match its ARN; "${arn}:*" also covers its streams.
+    ("logs", "log-group"): (
+        ArnSource("aws_cloudwatch_log_group"),
+        ArnSource("aws_cloudwatch_log_group", template=_under(":*")),
+    ),
     ("logs", "log-stream"): (ArnSource("aws_cloudwatch_log_group", template=_under(":*")),),
     ("lambda", "function"): (ArnSource("aws_lambda_function"),),
     ("ecr", "repository"): (ArnSource("aws_ecr_repository"),),
