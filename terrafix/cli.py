@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -308,6 +307,8 @@ def _fixed_edits_json(result) -> str:
 
 def _write(result) -> None:
     """Write every changed file atomically (temp file + rename), keeping its mode."""
+    import tempfile  # here, not at the top: editors start the CLI for every request
+
     for file in result.changed_files:
         path = file.path
         mode = os.stat(path).st_mode & 0o7777 if path.exists() else None

@@ -298,3 +298,14 @@ async def test_broken_buffer_gets_one_diagnostic_and_no_edits(client: LanguageCl
     assert diagnostic.range.start == lsp.Position(2, 9)
     everywhere = lsp.Range(lsp.Position(0, 0), lsp.Position(5, 0))
     assert await code_actions(client, uri, everywhere) == []
+
+
+async def test_broken_config_is_logged_and_defaults_apply(client: LanguageClient):
+    directory = client.workspace / "region" / "bad-config"
+    directory.mkdir(exist_ok=True)
+    (directory / ".terrafix.toml").write_text("colour = 'blue'\n")
+    path = directory / "main.tf"
+    path.write_text('provider "aws" {\n  region = var.aws_region\n}\n')
+    uri = await open_file(client, path)
+    assert "TF001" in {d.code for d in client.diagnostics[uri]}
+    assert any("unknown setting(s): colour" in m.message for m in client.log_messages)

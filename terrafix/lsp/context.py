@@ -25,6 +25,7 @@ class ModuleContext:
         self._configs: dict[Path, Config] = {}
         self._rules: dict[tuple, list[Rule]] = {}
         self._findings: dict[Path, tuple[dict[Path, str], list[Finding]]] = {}
+        self.problems: list[str] = []  # for the editor's log, e.g. a broken .terrafix.toml
 
     def texts(self, directory: Path, buffers: Mapping[Path, str]) -> dict[Path, str]:
         """Every ``.tf`` file of ``directory``: the open buffer's text, else the file's."""
@@ -58,7 +59,8 @@ class ModuleContext:
         if directory not in self._configs:
             try:
                 self._configs[directory] = load_config(find_config(directory))
-            except ConfigError:
+            except ConfigError as err:
+                self.problems.append(f"{err}; using the default configuration")
                 self._configs[directory] = Config()
         return self._configs[directory]
 

@@ -74,6 +74,10 @@ class TerrafixServer(LanguageServer):
         except Exception:  # a rule's bug must not take the editor's diagnostics down
             logger.exception("terrafix: analysing %s failed", directory)
             return
+        while self.context.problems:
+            self.window_log_message(
+                lsp.LogMessageParams(lsp.MessageType.Warning, self.context.problems.pop(0))
+            )
         open_paths = [p for p in buffers if p.parent == directory]
         versions = self.versions()
         uris = set()
