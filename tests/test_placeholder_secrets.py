@@ -10,17 +10,20 @@ import pytest
 from corpus import GENERATED, REAL, needs_shared, read
 from oracle import needs_oracle, not_fmt_clean, unparsable
 
-from terrafix.data.advice import is_placeholder
+from terrafix.data.advice import DATABASE_PASSWORDS, is_placeholder
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.engine.rules import find_rule
+from terrafix.model import Module
 from terrafix.output.diff import unified_diff
+from terrafix.syntax.values import expression_to_python
 
 FIXTURES = Path(__file__).parent / "fixtures" / "advice"
 CASES = ["secrets_seed001", "secrets_databases"]
 UNSAFE = Config(select=["TF015"], unsafe_fixes=True)
 # Files without these words hold nothing TF015 reports (the corpus checks parse only the rest).
 TRIGGER = re.compile(r"password|secret_string|SecureString")
+LITERAL = re.compile(r'^\s*(password|master_password|admin_user_password)\s*=\s*"', re.MULTILINE)
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -182,6 +185,21 @@ def test_nothing_proposed_on_human_written_modules():
     assert [(str(f.path), f.message) for f in result.findings] == []
 
 
+def _literal_database_passwords(root: Path) -> list[str]:
+    """Database password arguments that are still string literals, read through the plain-values
+    projection (not through the rule's own reading of the tree)."""
+    out = []
+    for directory in sorted({p.parent for p in root.rglob("*.tf") if LITERAL.search(read(p))}):
+        module = Module.from_texts(directory, {p: read(p) for p in directory.glob("*.tf")})
+        for (type_, name), symbol in module.resources.items():
+            spec = DATABASE_PASSWORDS.get(type_)
+            attribute = symbol.node.body.attribute(spec.argument) if spec else None
+            value = expression_to_python(attribute.value) if attribute else None
+            if isinstance(value, str) and value.startswith('"'):
+                out.append(f"{type_}.{name}")
+    return out
+
+
 @needs_shared
 @needs_oracle
 def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
@@ -204,6 +222,9 @@ def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
         elif first.changed_files and run([work], UNSAFE, fix=True).changed_files:
             problems[task] = "second run changed files"
         reported.update(task for f in first.findings if "variable" in f.message)
+        literal = _literal_database_passwords(work)
+        if literal:
+            problems[task] = f"literal database passwords remain: {literal}"
     assert problems == {}
     assert len(fixed) >= 10
     assert len(reported) >= 5  # variables with a placeholder default: reported, not rewritten
