@@ -131,7 +131,8 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
             if plan.cyclic and not plan.arns:
                 message += f" ({', '.join(plan.cyclic)} cannot be named: it depends on this policy)"
             key_actions = actions
-        sid = f":{statement.sid}" if statement.sid else ""
+        # Sid, else position: two statements with the same actions keep apart keys
+        sid = f":{statement.sid}" if statement.sid else f"#{statement.index}"
         key = (
             f"{self.code}:{module.directory}:{statement.path.name}:{statement.address}:"
             f"{statement.attribute}{sid}:{','.join(sorted(key_actions))}"
