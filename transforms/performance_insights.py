@@ -44,10 +44,10 @@ resource "aws_rds_cluster_instance" "aurora_writer" {
   performance_insights_enabled = true # Not supported!
 }
 ```
-What to write instead: a class that supports it (`db.t3.medium`, `db.t4g.medium`, `db.r6g.large`),
-or enable it only on such classes:
+What to write instead: a class that supports it (`db.t4g.medium` or larger everywhere,
+`db.t3.medium` also on MySQL and MariaDB), or enable it only on such classes:
 ```hcl
-  performance_insights_enabled = !can(regex("^db\\\\.t[23]\\\\.(micro|small)$", var.db_instance_class))
+  performance_insights_enabled = !can(regex("^db\\\\.t(2|3|4g)\\\\.(micro|small)$", var.db_instance_class))
 ```
 
 ## Fix safety
