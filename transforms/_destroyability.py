@@ -109,13 +109,16 @@ class DestroyabilityRule(Rule):
         for (type_, name), symbol in sorted(module.resources.items()):
             guard = self.table.get(type_)
             if guard is not None:
-                yield from self.inspect(module, symbol, f"{type_}.{name}", guard)
+                address = f"{type_}.{name}"
+                yield from self.inspect(module, symbol, address, guard, context.is_called)
 
     # ---------------------------------------------------------------- detection
 
     def inspect(
-        self, module: Module, symbol: Symbol, address: str, guard: Guard
+        self, module: Module, symbol: Symbol, address: str, guard: Guard, called: bool = False
     ) -> Iterator[Finding]:
+        """Findings for one resource; ``called``: other modules call this one, so its
+        variables are inputs whose values its callers choose, and they are left alone."""
         block = symbol.node
         attribute = block.body.attribute(guard.argument)
         wanted = hcl(guard.destroyable)
@@ -141,6 +144,8 @@ class DestroyabilityRule(Rule):
                 )
             return
         name = variable_name(attribute.value)
+        if name is not None and called:
+            return
         if name is not None:
             yield from self.inspect_variable(module, symbol, attribute, address, guard, name)
             return

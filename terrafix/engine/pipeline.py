@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Module, discover_modules
+from ..model.calls import callers_of
 from ..syntax import HclSyntaxError, parse
 from ..writer import TextEdit, apply_edits, diff_edits
 from .config import Config
@@ -72,22 +73,18 @@ def run(
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
     rules = [rule() for rule in select_rules(config.select, config.ignore)]
-    modules = discover_modules(paths)
-    total = sum(len(files) for files in modules.values())
+    discovered = discover_modules(paths)
+    total = sum(len(files) for files in discovered.values())
+    modules = {
+        directory: Module.from_texts(directory, _read(files, overrides, result))
+        for directory, files in discovered.items()
+    }
+    callers = callers_of(modules.values())
     done = 0
-    for directory, files in modules.items():
-        texts: dict[Path, str] = {}
-        for path in files:
-            try:
-                texts[path] = (
-                    overrides.get(path.resolve())
-                    if path.resolve() in overrides
-                    else read_text(path)
-                )
-            except (OSError, UnicodeDecodeError) as err:
-                result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
-        _run_module(directory, texts, rules, config, fix, result, adapt)
-        done += len(files)
+    for directory, module in modules.items():
+        scope = Scope(rules, config, callers.get(directory.resolve(), ()))
+        _run_module(module, scope, fix, result, adapt)
+        done += len(discovered[directory])
         if progress is not None:
             progress(done, total)
     return result
@@ -101,10 +98,32 @@ def _allowed(finding: Finding, config: Config) -> bool:
     return finding.fix.applicability is Applicability.UNSAFE and config.unsafe_fixes
 
 
-def analyse(module: Module, rules, config: Config) -> list[Finding]:
+def _read(files: list[Path], overrides: dict[Path, str], result: RunResult) -> dict[Path, str]:
+    texts: dict[Path, str] = {}
+    for path in files:
+        try:
+            resolved = path.resolve()
+            texts[path] = overrides[resolved] if resolved in overrides else read_text(path)
+        except (OSError, UnicodeDecodeError) as err:
+            result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
+    return texts
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What stays the same for a module across passes: the rules, the config, its callers."""
+
+    rules: list
+    config: Config
+    callers: tuple[Path, ...] = ()
+
+
+def analyse(module: Module, scope: Scope) -> list[Finding]:
     findings = []
-    for rule in rules:
-        context = RuleContext(module, config.options_for(rule.code, rule.slug), config.profile)
+    config = scope.config
+    for rule in scope.rules:
+        options = config.options_for(rule.code, rule.slug)
+        context = RuleContext(module, options, config.profile, scope.callers)
         findings.extend(f for f in rule.check(context) if not is_suppressed(f, module))
     return sorted(findings, key=lambda f: (str(f.path), f.start, f.rule))
 
@@ -124,15 +143,14 @@ def _conflicts(edits: dict[Path, list[TextEdit]], accepted: dict[Path, list[Text
     return False
 
 
-def _run_module(
-    directory: Path, texts, rules, config: Config, fix: bool, result: RunResult, adapt=None
-) -> None:
+def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adapt=None) -> None:
+    directory, config = module.directory, scope.config
+    texts = {path: source.text for path, source in module.files.items()}
     original = dict(texts)
     applied: set[str] = set()
     fixed: list[Finding] = []
-    module = Module.from_texts(directory, texts)
     broken = {p for p, s in module.files.items() if s.error is not None}
-    findings = analyse(module, rules, config)
+    findings = analyse(module, scope)
     if fix and broken and any(_allowed(f, config) for f in findings):
         # Fixes need the whole module: a declaration may sit in the file that does not parse.
         names = ", ".join(p.name for p in sorted(broken))
@@ -178,7 +196,7 @@ def _run_module(
             texts, fixed = original, []
             break
         module = Module.from_texts(directory, texts)
-        findings = analyse(module, rules, config)
+        findings = analyse(module, scope)
     else:
         if fix and any(_allowed(f, config) for f in findings):
             result.errors.append(
@@ -186,10 +204,10 @@ def _run_module(
             )
             texts, fixed = original, []
             module = Module.from_texts(directory, texts)
-            findings = analyse(module, rules, config)
+            findings = analyse(module, scope)
     if texts is original:
         module = Module.from_texts(directory, texts)
-        findings = analyse(module, rules, config)
+        findings = analyse(module, scope)
     for path, text in texts.items():
         source = module.files.get(path)
         result.files[path] = FileResult(

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 from ..model import Module
@@ -14,11 +15,18 @@ from .findings import Applicability, Finding
 
 @dataclass
 class RuleContext:
-    """What a rule sees: the module, its options from config, and the profile in force."""
+    """What a rule sees: the module, its options from config, the profile in force, and the
+    directories of the modules in this run that call it through a local `source`."""
 
     module: Module
     options: dict = field(default_factory=dict)
     profile: str = "default"
+    callers: tuple[Path, ...] = ()
+
+    @property
+    def is_called(self) -> bool:
+        """True for a reusable module: its variables are inputs that its callers decide."""
+        return bool(self.callers)
 
 
 class Rule:
