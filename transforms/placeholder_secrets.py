@@ -140,7 +140,7 @@ so it must be set from a variable instead. Review each change before applying it
         linked: dict[int, list[Site]] = {
             id(db.node): []
             if _repetition(db.symbol.node)[1]
-            else [s for s in stored if s.value == db.value]
+            else [s for s in stored if s.value == db.value and _credential(s)]
             for db in databases
         }
         taken = {id(s.node) for sites in linked.values() for s in sites}
@@ -150,9 +150,7 @@ so it must be set from a variable instead. Review each change before applying it
         for site in stored:
             if id(site.node) in taken or not is_placeholder(site.value):
                 continue
-            if site.key is not None and not SECRET_KEY.search(site.key):
-                continue
-            if site.key is None and NOT_A_CREDENTIAL.search(site.address):
+            if not _credential(site):
                 continue
             by_resource.setdefault(site.address, []).append(site)
         for sites in by_resource.values():
@@ -285,6 +283,13 @@ def secret_sites(module: Module) -> Iterator[Site]:
                     key, text = object_key(node), literal_string(node.value)
                     if key and text:
                         yield Site(symbol, address, argument, key, node, text)
+
+
+def _credential(site: Site) -> bool:
+    """Whether a stored value is a credential: by its JSON key, else by the secret's name."""
+    if site.key is not None:
+        return bool(SECRET_KEY.search(site.key))
+    return not NOT_A_CREDENTIAL.search(site.address)
 
 
 def _secret_variables(module: Module) -> dict[str, tuple[list[str], bool]]:
