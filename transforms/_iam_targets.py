@@ -31,6 +31,7 @@ class ArnExpression:
 
 
 def block_address(block: n.Block) -> str:
+    """How references name a top-level block: ``aws_x.y``, ``data.aws_x.y``, ``module.m``."""
     labels = block.label_values
     if block.block_type == "resource" and len(labels) == 2:
         return f"{labels[0]}.{labels[1]}"
@@ -41,7 +42,8 @@ def block_address(block: n.Block) -> str:
     return ".".join((block.block_type, *labels))
 
 
-def _addresses_of(parts: tuple[str, ...]) -> str | None:
+def _address_of(parts: tuple[str, ...]) -> str | None:
+    """The block (or local) a traversal's names point at; None for inputs and iterators."""
     if len(parts) >= 3 and parts[0] == "data":
         return ".".join(parts[:3])
     if len(parts) >= 2 and parts[0] in ("local", "module"):
@@ -66,7 +68,7 @@ def _dependency_graph(module: Module) -> dict[str, set[str]]:
 def _targets(node: n.Node) -> set[str]:
     out = set()
     for traversal in traversals(node):
-        address = _addresses_of(traversal.parts)
+        address = _address_of(traversal.parts)
         if address:
             out.add(address)
     return out
