@@ -327,11 +327,17 @@ def _write(result) -> None:
 
 @main.command("rules")
 def rules_command() -> None:
-    """List every rule: code, slug, default applicability and summary."""
+    """List every rule: code, slug, default applicability and summary.
+
+    Rules marked opt-in run only when --select (or `select` in config) names them.
+    """
     from .engine.rules import all_rules
 
-    for rule in all_rules():
-        click.echo(f"{rule.code}  {rule.slug:<28} {rule.applicability.value:<12} {rule.summary}")
+    rules = all_rules()
+    width = max(len(rule.slug) for rule in rules)
+    for rule in rules:
+        applicability = rule.applicability.value + (", opt-in" if rule.opt_in else "")
+        click.echo(f"{rule.code}  {rule.slug:<{width}}  {applicability:<21} {rule.summary}")
 
 
 @main.command("explain")
