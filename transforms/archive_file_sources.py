@@ -104,9 +104,11 @@ exist next to the module and that nothing in the module builds (no `archive_file
 `local_file` or `local-exec` command makes it). The package is then built by Terraform:
 
 - `data "archive_file"` zips the code from `lambda-src/<name>` (layers: `lambda-src/layers/<name>`)
-  into `.terraform/lambda-packages/<name>.zip` (layers: `.terraform/lambda-layers/`). A directory
-  or file next to the module that matches the function's name, its zip's name or its handler
-  (`lambda/rollback/`, `index.py`) is used instead, with `source_file` for a single file.
+  into `.terraform/lambda-packages/<name>.zip` (layers: `.terraform/lambda-layers/`). `<name>` is
+  the resource's name with `-` for `_` (`event-ingestion`), or the zip's name when several
+  functions share it; the data source takes the resource's name (layers: `<name>_layer`). A
+  directory or file next to the module that matches the function's name, its zip's name or its
+  handler (`lambda/rollback/`, `index.py`) is used instead, with `source_file` for a single file.
 - `filename = data.archive_file.<name>.output_path` and `source_code_hash =
   data.archive_file.<name>.output_base64sha256` (replacing `filebase64sha256(...)`, or added).
 - `archive` (`hashicorp/archive`) joins `required_providers`.
