@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from terrafix.data.providers import PROVIDERS
-from terrafix.engine.changeset import Changeset, insert_block_before
+from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
@@ -17,7 +17,7 @@ from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
-from terrafix.writer import BlockSpec, Expr, Style, set_attribute
+from terrafix.writer import BlockSpec, Expr, Style, insert_block_before, set_attribute
 from terrafix.writer.align import realign_body
 from terrafix.writer.body import indent_of
 from terrafix.writer.build import build_attribute

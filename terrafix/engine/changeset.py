@@ -14,7 +14,7 @@ from ..syntax import nodes as n
 from ..syntax.strings import quote
 from ..syntax.tokens import Leaf
 from ..writer import BlockSpec, Document, Expr, Style, set_attribute, value_source
-from ..writer.body import body_indent, indent_of, owned_comment_lines
+from ..writer.body import body_indent, indent_of, insert_block_before, owned_comment_lines
 from ..writer.build import block_source, build_block, build_body_elements, convert_newlines
 
 VARIABLE_FILES = ("variables.tf", "vars.tf", "variable.tf", "inputs.tf")
@@ -272,20 +272,6 @@ def prepend_block(body: n.Body, spec: BlockSpec, style: Style) -> n.Body:
     """``body`` with a new top-level block before its first block."""
     first = next(e for e in body.elements if type(e) is n.Block)
     return insert_block_before(body, first, spec, style)
-
-
-def insert_block_before(body: n.Body, anchor: n.Block, spec: BlockSpec, style: Style) -> n.Body:
-    """``body`` with a new top-level block before ``anchor`` and the comments it owns,
-    one blank line on each side."""
-    elements = list(body.elements)
-    index = next(i for i, e in enumerate(elements) if e is anchor)
-    position = index - owned_comment_lines(body, index)
-    source = block_source(spec, "", style.unit) + "\n"
-    new = [*build_body_elements(convert_newlines(source, style.newline)), _blank_line(style)]
-    if position > 0 and not _is_blank(elements[position - 1]):
-        new.insert(0, _blank_line(style))
-    elements[position:position] = new
-    return body.with_changes(elements=tuple(elements))
 
 
 def _blank_line(style: Style) -> n.EmptyLine:
