@@ -120,33 +120,45 @@ exclude releases older than the fixes in this tool are written for.
             yield self._finding(module, problem, fix if problem.known is not None else None)
 
     def _finding(self, module: Module, problem: Problem, fix: Fix | None) -> Finding:
-        name, known = problem.name, problem.known
-        wanted = f' {{ source = "{known.source}", version = "{known.version}" }}' if known else ""
-        messages = {
-            "missing": f"provider {name!r} is used but not listed in required_providers"
-            + (f"; add {name} ={wanted}" if known else "; add it with its registry source"),
-            "no-source": f"required_providers entry {name!r} has no source; Terraform assumes "
-            f"hashicorp/{name}, say so",
-            "bare-version": f"required_providers entry {name!r} is a bare version string; "
-            "write it as { source, version }",
-            "no-version": f"required_providers entry {name!r} has no version constraint; "
-            f'add version = "{known.version}"'
-            if known
-            else "",
-        }
         tree = module.files[problem.path].tree
         start, end = span_of(tree, problem.node)
         return Finding(
             self.code,
             self.slug,
-            messages[problem.kind],
+            _message(problem),
             problem.path,
             start,
             end,
-            key=f"{self.code}:{module.directory}:{name}:{problem.kind}",
+            key=f"{self.code}:{module.directory}:{problem.name}:{problem.kind}",
             severity="warning",
             fix=fix,
         )
+
+
+def _message(problem: Problem) -> str:
+    name, known = problem.name, problem.known
+    if problem.kind == "missing":
+        if known is None:
+            return (
+                f"provider {name!r} is used but not listed in required_providers; "
+                "add it with its registry source"
+            )
+        return (
+            f"provider {name!r} is used but not listed in required_providers; add {name} = "
+            f'{{ source = "{known.source}", version = "{known.version}" }}'
+        )
+    if problem.kind == "no-source":
+        return (
+            f"required_providers entry {name!r} has no source; "
+            f"Terraform assumes hashicorp/{name}, say so"
+        )
+    if problem.kind == "bare-version":
+        return (
+            f"required_providers entry {name!r} is a bare version string; "
+            "write it as { source, version }"
+        )
+    version = known.version if known is not None else "..."
+    return f'required_providers entry {name!r} has no version constraint; add version = "{version}"'
 
 
 # ---------------------------------------------------------------- detection
