@@ -300,6 +300,10 @@ def _edit_object(changes: Changeset, statement: Statement, plan: Plan, splits: b
     )
     container = statement.container
     assert type(container) is n.Tuple
+    same_line = indent is not None and "\n" not in obj.first_leaf().pre
+    if same_line and not remaining.close.pre.strip():
+        # `[{ ... }, { ... }]`: fmt indents a `}, {` line like the object's items
+        remaining = remaining.with_changes(close=remaining.close.with_changes(pre=indent))
     items = list(container.items)
     items[statement.index] = items[statement.index].with_changes(value=remaining)
     tup = container.with_changes(items=tuple(items))
