@@ -252,12 +252,20 @@ def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
         assert _policy_shape_errors(modules) == [], name
         after += _scopable_on_wildcard(modules)
     assert unparsable(changed) == set()
+    originals = {_model_file(p.relative_to(tmp_path)): p for p in changed}
+    clean = set(originals) - {Path(p) for p in not_fmt_clean(sorted(originals))}
+    assert not_fmt_clean([originals[p] for p in sorted(clean)]) == set()  # fmt-clean stays so
     assert fixed > 0 and after < before
     with capsys.disabled():
         print(
             f"\nTF003 on {len(tasks)} generated tasks: {fixed} statements scoped, "
             f'scopable actions on "*" {before} -> {after}'
         )
+
+
+def _model_file(relative: Path) -> Path:
+    """The task's own file for ``TASK/path/in/model``."""
+    return GENERATED / relative.parts[0] / "model" / Path(*relative.parts[1:])
 
 
 @needs_shared
