@@ -116,7 +116,6 @@ class OriginAnalysis:
             or any(module.directory.glob("*.tfvars"))
         )
         self._locals: dict[str, Origin] = {}
-        self._resources: dict[tuple[str, str], Origin] = {}
         self._busy: set[object] = set()
         self.for_each = Origin.INPUT  # the origin of `each` in the block being classified
 
@@ -169,10 +168,10 @@ class OriginAnalysis:
     def variable(self, name: str) -> Origin:
         if name in SUFFIX_VARIABLES:
             return Origin.SUFFIXED
-        if name not in self.module.variables:
-            return Origin.INPUT
         if name in self.caller_arguments:
             return self.caller_arguments[name]
+        if name not in self.module.variables:
+            return Origin.INPUT
         default = variable_default(self.module, name)
         if default is None or _is_empty(default):
             return Origin.STATIC if self.root else Origin.INPUT
@@ -191,23 +190,10 @@ class OriginAnalysis:
         return result
 
     def resource(self, type_: str, name: str, attribute: str | None) -> Origin:
-        """A reference to another resource: its generated ids differ per deployment, its
-        physical name varies as that name does."""
-        rules = physical_name(type_)
-        if rules is None or attribute not in (rules.attribute, "name", "id", "arn"):
-            return Origin.SUFFIXED
-        key = (type_, name)
-        if key in self._resources:
-            return self._resources[key]
-        block = self.module.resources[key].node
-        value = block.body.attribute(rules.attribute)
-        if value is None or key in self._busy:
-            return Origin.SUFFIXED  # AWS generates the name
-        self._busy.add(key)
-        result = self.origin(value.value)
-        self._busy.discard(key)
-        self._resources[key] = result
-        return result
+        """Another resource's attribute: generated ids differ per deployment, and a physical
+        name either has the suffix or gets it from the same fix, so a name built from it
+        follows it rather than needing a prefix of its own."""
+        return Origin.SUFFIXED
 
 
 def form_head(rules: PhysicalName, text: str) -> str:

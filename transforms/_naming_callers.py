@@ -73,8 +73,7 @@ def caller_arguments(module: Module) -> dict[str, Origin] | None:
         analysis = OriginAnalysis(caller)
         for attribute in call.body.attributes():
             name = attribute.name.text
-            if name in module.variables:
-                out[name] = max(out.get(name, Origin.STATIC), analysis.origin(attribute.value))
+            out[name] = max(out.get(name, Origin.STATIC), analysis.origin(attribute.value))
     return out
 
 

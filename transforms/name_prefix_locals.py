@@ -45,9 +45,15 @@ only from fixed text and variables' defaults. It then makes one change per modul
   (`aws_lb`, `aws_lb_target_group`), and is otherwise cut with `substr(..., 0, LIMIT)`; the
   finding says which.
 
-Modules that already take their name prefix from inputs (a variable without a default, a module
-output, a data source), and modules that hand names to modules outside their own tree, are left
-alone: their callers choose the names.
+A child module in the same tree (`source = "./modules/x"`) whose caller passes fixed values
+(`project_name = var.project_name` from a root configuration) gets its own
+`environment_suffix` variable, and the caller passes `environment_suffix = var.environment_suffix`
+down. Names built from another resource's name (`/aws/lambda/${aws_lambda_function.f.function_name}`)
+follow that resource and are not touched.
+
+Modules that already take their name prefix from inputs (a variable without a default in a
+reusable module, a module output, a data source), and modules that hand names to modules outside
+their own tree, are left alone: their callers choose the names.
 
 Options (`[tool.terrafix.rules.name-prefix-locals]`): `suffix_variable` (default
 `"environment_suffix"`), `default_suffix` (`"dev"`), `suffix_budget` (8).
