@@ -84,7 +84,7 @@ def test_seed_principal_uses_caller_identity(tmp_path: Path):
     result = _fix(path)
     text = (path / "main.tf").read_text()
     assert "principal      = data.aws_caller_identity.current.account_id" in text
-    assert (path / "data.tf").read_text() == 'data "aws_caller_identity" "current" {\n}\n'
+    assert (path / "data.tf").read_text() == 'data "aws_caller_identity" "current" {}\n'
     assert [f.fix.applicability for f in result.fixed] == ["safe"]
 
 
@@ -165,7 +165,7 @@ def test_real_modules(tmp_path: Path):
     placeholders = ("123456789012", "012345678901", "111122223333", "000000000000")
     for file in result.changed_files:
         if file.original is None:
-            assert file.final == 'data "aws_caller_identity" "current" {\n}\n'
+            assert file.final == 'data "aws_caller_identity" "current" {}\n'
             continue
         diff = difflib.ndiff(file.original.splitlines(), file.final.splitlines())
         removed = [line for line in diff if line.startswith("- ")]

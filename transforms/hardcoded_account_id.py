@@ -162,12 +162,30 @@ def _fix(module: Module, site: AccountSite, applicability: Applicability) -> Fix
     else:
         new = parse_expression(rewritten(site.node, account, _region_swap(module)))
     changes.replace_expression(site.path, site.node, new)
-    changes.ensure_data_source(
-        "aws_caller_identity", name, BlockSpec("data", ("aws_caller_identity", name), ())
-    )
+    spec = BlockSpec("data", ("aws_caller_identity", name), ())
+    if changes.ensure_data_source("aws_caller_identity", name, spec):
+        _close_empty_block(changes, spec)
     return Fix(
         f"use {account}",
         applicability,
         changes.base(),
         changes.changes(),
     )
+
+
+def _close_empty_block(changes: Changeset, spec: BlockSpec) -> None:
+    """Write the new empty data block as ``{}`` on one line, as the seeds and fmt users do."""
+    for document in changes.documents.values():
+        for element in document.tree.body.elements:
+            if (
+                type(element) is n.Block
+                and element.block_type == spec.type
+                and element.label_values == spec.labels
+                and not element.body.elements
+                and element.open_newline is not None
+            ):
+                closed = element.with_changes(
+                    open_newline=None, close=element.close.with_changes(pre="")
+                )
+                document.replace(element, closed)
+                return
