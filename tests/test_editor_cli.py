@@ -139,3 +139,14 @@ def test_broken_buffer_gives_one_diagnostic_and_no_edits(workspace, command):
     assert diagnostic["range"]["start"] == {"line": 2, "character": 9}
     assert diagnostic["fix"] is None
     assert document.get("edits", []) == []
+
+
+def test_unsaved_buffer_in_a_new_directory(workspace):
+    buffer = 'provider "aws" {\n  region = var.aws_region\n}\n'
+    result = call("check", "--stdin-filename", "draft/new.tf", buffer=buffer, cwd=workspace)
+    assert result.returncode == 1
+    assert "draft/new.tf:2:12: error: variable 'aws_region'" in result.stdout
+    fixed = call("fix", "--stdin-filename", "draft/new.tf", buffer=buffer, cwd=workspace)
+    assert (fixed.returncode, fixed.stdout[: len(buffer)]) == (0, buffer)
+    assert 'variable "aws_region" {' in fixed.stdout
+    assert not (workspace / "draft").exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..engine.config import Config, ConfigError, find_config, load_config
 from ..engine.findings import Finding
-from ..engine.pipeline import analyse, read_text
+from ..engine.pipeline import Scope, analyse, read_text
 from ..engine.rules import Rule, select_rules
 from ..model import Module
 from ..model.module import SourceFile
@@ -81,6 +81,7 @@ class ModuleContext:
         if cached is not None and cached[0] == texts:
             return cached[1]
         config = self.config(module.directory)
-        findings = analyse(module, self.rules(config), config)
+        # Callers stay unknown, as for `terrafix check --stdin-filename`: one module is in view.
+        findings = analyse(module, Scope(self.rules(config), config))
         self._findings[module.directory] = (texts, findings)
         return findings

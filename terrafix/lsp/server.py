@@ -181,12 +181,9 @@ class TerrafixServer(LanguageServer):
     def fix_all(self, path: Path, module, request: actions.Request):
         """The pipeline's fix run over the module, with open buffers in place of their files."""
         config = self.context.config(module.directory)
-        anchor = path if path.exists() else next(iter(p for p in module.files if p.exists()), None)
-        if anchor is None:
-            return None
         adapt = confine(path, writable=lambda _: True, can_create=request.support.create_files)
         overrides = {p: t for p, t in request.texts.items() if p in request.versions}
-        outcome = run([anchor], config, fix=True, overrides=overrides, adapt=adapt)
+        outcome = run([path], config, fix=True, overrides=overrides, adapt=adapt)
         if outcome.errors or outcome.syntax_errors:
             return None
         changed = {f.path: f for f in outcome.changed_files}

@@ -20,7 +20,8 @@ def discover_modules(paths: list[Path]) -> dict[Path, list[Path]]:
     """
     modules: dict[Path, set[Path]] = {}
     for path in paths:
-        if path.is_file():
+        # A .tf path not on disk yet is an editor's unsaved buffer (its text comes separately).
+        if path.is_file() or (path.suffix == ".tf" and not path.exists()):
             directory = path.parent
             modules.setdefault(directory, set()).update(_tf_files(directory))
             modules[directory].add(path)
