@@ -19,7 +19,10 @@ from .findings import Applicability, Finding
 from .rules import RuleContext, select_rules
 from .suppress import is_suppressed
 
-MAX_PASSES = 8
+# Fixes that insert at the same place (several declarations appended to one file) go one per
+# pass, so a module with many missing declarations needs many passes. A fix that comes back after
+# it was applied is caught at once as non-convergence; this bound only stops runaway rules.
+MAX_PASSES = 100
 
 
 @dataclass
