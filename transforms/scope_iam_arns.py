@@ -88,7 +88,9 @@ Statement = [{
 Narrowing permissions can break a working application that reaches resources outside the
 module. The fix is safe when every action either needs `"*"` (and keeps it) or maps to
 resources the module declares; it is unsafe when some action is left on `"*"` because the
-module has nothing to name for it, and always unsafe in the `production` profile. When no
+module has nothing to name for it, when a named resource's `count`/`for_each` is not a literal
+(an empty list would leave a statement without resources), and always in the `production`
+profile. When no
 action can be scoped the finding is display-only and suggests the ARN pattern. In a JSON
 heredoc the fix edits a statement only when its `"Resource"` is certain to be found (one per
 statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
