@@ -15,6 +15,7 @@ from terrafix.transforms.hardcoded_account_id import HardcodedAccountId
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
+from terrafix.syntax import HclSyntaxError, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iam"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("acct"))
@@ -140,7 +141,6 @@ def test_generated_tasks(tmp_path: Path, capsys):
     )
     changed: list[Path] = []
     fixed = left = 0
-    flagged_findings = 0
     for task in tasks:
         work = tmp_path / task.name
         shutil.copytree(task / "model", work)
@@ -149,12 +149,28 @@ def test_generated_tasks(tmp_path: Path, capsys):
         fixed += len(result.fixed)
         left += len(result.findings)
         if task.name in flagged:
-            flagged_findings += len(result.fixed) + len(result.findings)
+            found = {f.path.name for f in result.fixed + result.findings}
+            assert found or _only_in_settings(task / "model"), task.name
         assert _fix(work, unsafe=True).changed_files == [], task.name
-    assert flagged_findings >= len(flagged) - 1  # one of them sits in a backend block
     assert unparsable(changed) == set()
     with capsys.disabled():
         print(f"\nTF010 on {len(tasks)} generated tasks: {fixed} fixed, {left} left to review")
+
+
+def _only_in_settings(directory: Path) -> bool:
+    """Every 12-digit number there sits in a ``terraform {}`` block (a backend cannot take a
+    data source), a variable's default, or a file that does not parse (nothing is fixed there)."""
+    for path in directory.rglob("*.tf"):
+        try:
+            tree = parse(path.read_text())
+        except HclSyntaxError:
+            continue
+        for block in tree.body.blocks():
+            if block.block_type not in ("terraform", "variable") and ACCOUNT_LIKE.search(
+                block.render()
+            ):
+                return False
+    return True
 
 
 @needs_shared
