@@ -28,7 +28,6 @@ class TerrafixServer(LanguageServer):
         super().__init__("terrafix", __version__)
         self.context = ModuleContext()
         self.pending: dict[Path, asyncio.TimerHandle] = {}
-        self.published: dict[Path, set[str]] = {}  # module directory → uris with diagnostics
 
     # --------------------------------------------------------------------- documents
 
@@ -71,8 +70,11 @@ class TerrafixServer(LanguageServer):
         try:
             module = self.context.module(directory, buffers)
             findings = self.context.findings(module)
-        except Exception:  # a rule's bug must not take the editor's diagnostics down
+        except Exception as err:  # a rule's bug must not take the editor down with it
             logger.exception("terrafix: analysing %s failed", directory)
+            self.window_log_message(
+                lsp.LogMessageParams(lsp.MessageType.Error, f"terrafix: {directory}: {err!r}")
+            )
             return
         while self.context.problems:
             self.window_log_message(
@@ -80,7 +82,6 @@ class TerrafixServer(LanguageServer):
             )
         open_paths = [p for p in buffers if p.parent == directory]
         versions = self.versions()
-        uris = set()
         for path in open_paths:
             source = module.files.get(path)
             if source is None:
@@ -91,12 +92,11 @@ class TerrafixServer(LanguageServer):
                 items = [
                     diagnostic(f, source.text, self.encoding) for f in findings if f.path == path
                 ]
-            uri = uri_of(path)
-            uris.add(uri)
             self.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=versions.get(path))
+                lsp.PublishDiagnosticsParams(
+                    uri=uri_of(path), diagnostics=items, version=versions.get(path)
+                )
             )
-        self.published[directory] = uris
 
     def clear(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
