@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from oracle import needs_oracle, unparsable
+
+from terrafix.output.lsp import LspPositions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "editor"
 TERRAFIX = Path(sys.executable).with_name("terrafix")
@@ -150,3 +156,30 @@ def test_unsaved_buffer_in_a_new_directory(workspace):
     assert (fixed.returncode, fixed.stdout[: len(buffer)]) == (0, buffer)
     assert 'variable "aws_region" {' in fixed.stdout
     assert not (workspace / "draft").exists()
+
+
+UNITS = {"utf-8": ("utf-8", 1), "utf-16": ("utf-16-le", 2), "utf-32": ("utf-32-le", 4)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(["a", "é", "漢", "😀", " ", "\n", "\r\n", "\r"]), max_size=30),
+    encoding=st.sampled_from(sorted(UNITS)),
+    data=st.data(),
+)
+def test_lsp_positions_count_the_negotiated_units(pieces, encoding, data):
+    text = "".join(pieces)
+    # Offsets at piece boundaries, never between the \r and \n of one line break.
+    boundaries = [
+        b for b in [0, *accumulate(len(p) for p in pieces)] if text[b - 1 : b + 1] != "\r\n"
+    ]
+    offset = data.draw(st.sampled_from(boundaries))
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    codec, size = UNITS[encoding]
+    expected = {
+        "line": len(re.findall(r"\r\n|\r|\n", text[:offset])),
+        "character": len(text[line_start:offset].encode(codec)) // size,
+    }
+    positions = LspPositions(text, encoding)
+    assert positions.position(offset) == expected
+    assert positions.offset(expected["line"], expected["character"]) == offset
