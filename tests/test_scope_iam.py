@@ -21,7 +21,7 @@ from terrafix.model import Module, discover_modules
 from terrafix.syntax import parse
 from terrafix.syntax.values import expression_to_python
 from terrafix.writer import parse_expression
-from terrafix.writer.objects import insert_tuple_item
+from terrafix.writer.tuples import insert_tuple_item
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iam"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("acct"))

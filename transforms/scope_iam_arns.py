@@ -16,7 +16,8 @@ from terrafix.syntax.strings import quote
 from terrafix.writer import Expr, set_attribute
 from terrafix.writer.body import indent_of
 from terrafix.writer.build import convert_newlines, parse_expression
-from terrafix.writer.objects import insert_tuple_item, object_key, set_object_item
+from terrafix.writer.objects import object_key, set_object_item
+from terrafix.writer.tuples import insert_tuple_item
 
 from ._iam_heredoc import heredoc_with_resource, json_value
 from ._iam_policies import Statement, statements

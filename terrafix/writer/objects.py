@@ -101,33 +101,3 @@ def _with_pre(node: n.Expression, pre: str) -> n.Expression:
     from .tree import replace_first_leaf
 
     return replace_first_leaf(node, lambda leaf: leaf.with_changes(pre=pre))
-
-
-def insert_tuple_item(tup: n.Tuple, index: int, value: n.Expression) -> n.Tuple:
-    """Insert ``value`` at ``index`` in a tuple literal, laid out like its neighbours.
-
-    On a multi-line tuple the new item gets a line of its own at its neighbour's indentation;
-    a trailing comma stays trailing.
-    """
-    items = list(tup.items)
-    if not items:
-        return tup.with_changes(items=(n.TupleItem(_with_pre(value, ""), None),))
-    neighbour = items[max(index - 1, 0)]
-    neighbour_pre = neighbour.value.first_leaf().pre
-    separator = "\n" + neighbour_pre.rsplit("\n", 1)[1] if "\n" in neighbour_pre else " "
-    comma = Leaf("COMMA", ",", "", -1)
-    if index == 0:
-        if "\n" in neighbour_pre:  # comments above the first item stay with it
-            new_item = n.TupleItem(_with_pre(value, separator), comma)
-        else:
-            new_item = n.TupleItem(_with_pre(value, neighbour_pre), comma)
-            items[0] = items[0].with_changes(value=_with_pre(items[0].value, " "))
-    elif index >= len(items):
-        last = items[-1]
-        new_item = n.TupleItem(_with_pre(value, separator), last.comma)
-        items[-1] = last.with_changes(comma=last.comma or comma)
-        index = len(items)
-    else:
-        new_item = n.TupleItem(_with_pre(value, separator), comma)
-    items.insert(index, new_item)
-    return tup.with_changes(items=tuple(items))

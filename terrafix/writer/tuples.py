@@ -40,6 +40,12 @@ def _item_indent(tup: n.Tuple) -> str:
     return ""
 
 
+def _node(value: object, indent: str, style: Style) -> n.Expression:
+    if isinstance(value, n.Node):
+        return value
+    return build_expression(value, indent, style.unit)
+
+
 def _with_pre(node: n.Expression, pre: str) -> n.Expression:
     return replace_first_leaf(node, lambda leaf: leaf.with_changes(pre=pre))
 
@@ -57,25 +63,33 @@ def _set_next_pre(tup: n.Tuple, items: list[n.TupleItem], index: int, pre: str) 
 
 
 def insert_tuple_item(
-    tup: n.Tuple, index: int, value: object, style: Style, *, indent: str | None = None
+    tup: n.Tuple,
+    index: int,
+    value: object,
+    style: Style | None = None,
+    *,
+    indent: str | None = None,
 ) -> n.Tuple:
-    """Insert ``value`` (a Python value or ``expr(...)``) before item ``index`` (``len`` appends).
+    """Insert ``value`` before item ``index`` (``len`` appends).
 
-    ``indent`` is the indentation of the line the tuple's closing bracket is on; it is only used
-    for an empty multi-line tuple, where no item shows the indentation.
+    ``value`` is a Python value, ``expr(...)``, or an expression node already laid out for its
+    place. ``style`` defaults to the tuple's own line endings. ``indent`` is the indentation of
+    the line the closing bracket is on; it only matters for an empty multi-line tuple.
     """
+    if style is None:
+        style = Style(newline="\r\n" if "\r\n" in tup.render() else "\n")
     items = list(tup.items)
     index = max(0, min(index, len(items)))
     multiline = is_multiline(tup)
     had_trailing_comma = bool(items) and items[-1].comma is not None
     if multiline:
         item_indent = _item_indent(tup) or (indent or "") + style.unit
-        new_value = build_expression(value, item_indent, style.unit)
+        new_value = _node(value, item_indent, style)
         head, rest = _split_line(_next_pre(tup, index))
         new_value = _with_pre(new_value, head + style.newline + item_indent)
         following_pre = rest
     else:
-        new_value = build_expression(value, "", style.unit)
+        new_value = _node(value, "", style)
         if index == 0 and items:
             new_value = _with_pre(new_value, _next_pre(tup, 0))
             following_pre = " "
