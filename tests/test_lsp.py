@@ -309,3 +309,21 @@ async def test_broken_config_is_logged_and_defaults_apply(client: LanguageClient
     uri = await open_file(client, path)
     assert "TF001" in {d.code for d in client.diagnostics[uri]}
     assert any("unknown setting(s): colour" in m.message for m in client.log_messages)
+
+
+async def test_typing_publishes_once_after_a_pause(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    text = path.read_text()
+    uri = await open_file(client, path)
+    for version in range(2, 7):  # five keystrokes in a row
+        text += "\n"
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    async with asyncio.timeout(10):
+        published = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert published.version == 6  # nothing for the keystrokes in between
+    assert [d.code for d in published.diagnostics] == ["TF001"]
