@@ -24,11 +24,13 @@ REWRITTEN = [
     "seed001_lambda",
     "seed002_environment",
     "seed003_lengths",
+    "seed003_suffixed",
     "partial_adoption",
     "counted",
     "multi_file",
     "static_prefix_local",
     "child_modules",
+    "uppercase_project",
 ]
 UNTOUCHED = ["has_name_prefix", "takes_inputs", "reusable_with_child"]
 SAMPLE_STEP = 6
@@ -93,6 +95,18 @@ def test_long_names_use_prefix_argument_or_substr(tmp_path: Path):
     messages = {f.message.split(":")[0]: f.message for f in findings}
     assert "name_prefix = 'tg-'" in messages["aws_lb_target_group.app"]
     assert "substr()" in messages["aws_lambda_function.report"]
+
+
+def test_suffixed_name_over_the_limit_switches_to_prefix(tmp_path: Path):
+    """Seed 003: `tg-${var.environment}-...-${var.environment_suffix}` can pass 32 characters."""
+    module = _copy(tmp_path, "seed003_suffixed")
+    findings = run([module], Config(select=["TF002"]), fix=False).findings
+    assert [f.message.split(":")[0] for f in findings] == ["aws_lb_target_group.app"]
+    assert "can exceed its AWS length limit" in findings[0].message
+    _fix(module)
+    text = (module / "main.tf").read_text()
+    assert 'name_prefix = "tg-"' in text
+    assert 'name               = "alb-${var.environment}-${var.environment_suffix}"' in text
 
 
 # ---------------------------------------------------------------- the generated corpus

@@ -49,6 +49,7 @@ STRING_FUNCTIONS = frozenset(
 WORD = re.compile(r"[a-z][a-z0-9]*")
 SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
 DEFAULT_PROJECT = "app"
+LOAD_BALANCER_WORDS = frozenset({"alb", "nlb", "elb", "lb", "tg"})
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SiteChange:
 
     site: NameSite
     how: str  # for the finding's message
+    problem: str = "is the same for every deployment"
     value: str | None = None  # new expression source; None when a local's fix carries it
     prefix_argument: str | None = None  # switch to the type's prefix argument with this value
     renamed_inner: str | None = None  # the new name as template text, for its own tags
@@ -94,17 +96,18 @@ def plan_module(module: Module, options: dict, *, wire: bool = True) -> NamingPl
         return None
     analysis = OriginAnalysis(module, caller_arguments(module))
     static: list[NameSite] = []
+    suffixed: list[NameSite] = []
     for site in name_sites(module):
         whole, lead = analysis.site_origin(site)
-        if whole is Origin.SUFFIXED:
-            continue
-        if lead is not Origin.STATIC:
+        if lead is Origin.INPUT:
             return None  # the module takes its name prefix from inputs
-        static.append(site)
+        (suffixed if whole is Origin.SUFFIXED else static).append(site)
+    estimate = LengthEstimate(module, int(options.get("suffix_budget", 8)))
+    long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
-    if not static and not wirings:
+    if not static and not wirings and not long:
         return None
-    return _Planner(module, options, analysis).plan(static, wirings)
+    return _Planner(module, options, analysis).plan(static, wirings, long)
 
 
 def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
@@ -171,20 +174,33 @@ class _Planner:
         self.analysis = analysis
         self.budget = int(options.get("suffix_budget", 8))
 
-    def plan(self, static: list[NameSite], wirings: list[Wiring]) -> NamingPlan | None:
+    def plan(
+        self, static: list[NameSite], wirings: list[Wiring], long: list[NameSite]
+    ) -> NamingPlan | None:
         module = self.module
         suffix = next((v for v in _suffix_candidates(self.options) if v in module.variables), None)
         plan = NamingPlan(
             PREFIX_LOCAL, suffix or self.options.get("suffix_variable", "environment_suffix")
         )
-        if suffix is None:
+        if suffix is None and (static or wirings):
             default = str(self.options.get("default_suffix", "dev"))
             plan.new_variables.append(
                 (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
             )
         plan.wirings = wirings
-        if not static:
-            return plan
+        if static and not self._prefix_static(plan, static):
+            return None
+        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        estimate = LengthEstimate(module, self.budget, extra)
+        for site in long:
+            change = SiteChange(site, "", problem="can exceed its AWS length limit")
+            plan.changes.append(self._limited(change, site.attribute.value, site, estimate))
+        return plan
+
+    def _prefix_static(self, plan: NamingPlan, static: list[NameSite]) -> bool:
+        """Plan the prefix local and each static name's new form; False when the module's
+        prefix local cannot take a suffix."""
+        module = self.module
         suffix_ref = "${var." + plan.suffix_variable + "}"
         leading_locals = self._leading_locals(static)
         existing = module.locals.get(PREFIX_LOCAL)
@@ -194,10 +210,10 @@ class _Planner:
             origin = self.analysis.local(PREFIX_LOCAL)
             if origin is Origin.STATIC:
                 if not _appendable(existing.node.value):
-                    return None
+                    return False
                 leading_locals[PREFIX_LOCAL] = existing
             elif origin is Origin.INPUT:
-                return None
+                return False
         elif leading_locals:
             plan.prefix_local = Counter(
                 name for name in self._lead_local_names(static) if name in leading_locals
@@ -224,7 +240,7 @@ class _Planner:
             plan.changes.append(
                 self._site_change(site, plan, prefix_ref, project_var, project_word, estimate)
             )
-        return plan
+        return True
 
     def _new_locals(self, plan: NamingPlan) -> dict[str, str]:
         out = {}
@@ -312,6 +328,10 @@ class _Planner:
             renamed_inner=new_inner if literal else None,
             follow_inner=new_inner if literal else None,
         )
+        if site.rules.lowercase and _has_upper(estimate.value(parse_expression(change.value))):
+            change.value = f"lower({change.value})"
+            change.follow_inner = "${" + change.value + "}" if literal else None
+            change.how += " and lowercased, as AWS requires"
         return self._limited(change, parse_expression(change.value), site, estimate)
 
     def _limited(
@@ -324,8 +344,9 @@ class _Planner:
             return change
         if rules.prefix_attribute and rules.prefix_limit <= SHORT_PREFIX_LIMIT:
             change.prefix_argument = _abbreviation(site, rules)
+            change.how += "; " if change.how else ""
             change.how += (
-                f"; it can reach {length} characters (limit {rules.max_length}), so it uses "
+                f"it can reach {length} characters (limit {rules.max_length}), so it uses "
                 f"{rules.prefix_attribute} = {change.prefix_argument!r} and AWS appends a unique part"
             )
             counted = any(site.block.body.attribute(a) for a in ("count", "for_each"))
@@ -334,12 +355,17 @@ class _Planner:
             return change
         source = change.value if change.value is not None else source_of(site.attribute.value)
         change.value = f"substr({source}, 0, {rules.max_length})"
+        change.how += "; " if change.how else ""
         change.how += (
-            f"; it can reach {length} characters, so it is cut to the limit of "
+            f"it can reach {length} characters, so it is cut to the limit of "
             f"{rules.max_length} with substr()"
         )
         change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
         return change
+
+
+def _has_upper(value: str) -> bool:
+    return any(c.isupper() for c in value)
 
 
 def _suffix_candidates(options: dict) -> list[str]:
@@ -399,6 +425,7 @@ def _abbreviation(site: NameSite, rules: PhysicalName) -> str:
     text = "-".join(p.text for p in pieces if type(p) is Leaf)
     words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
     short = [w for w in words if len(w) < rules.prefix_limit]
-    if short:
-        return short[-1] + "-"
+    kinds = [w for w in short if w in LOAD_BALANCER_WORDS]
+    if kinds or short:
+        return (kinds or short)[-1] + "-"
     return rules.short_prefix or "app-"[: rules.prefix_limit]

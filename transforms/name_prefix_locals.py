@@ -157,9 +157,7 @@ have checked that replacing those resources is acceptable.
         site = change.site
         tree = module.files[site.path].tree
         start, end = span_of(tree, site.attribute.value)
-        message = (
-            f"{site.address}: {site.rules.attribute} is the same for every deployment; {change.how}"
-        )
+        message = f"{site.address}: {site.rules.attribute} {change.problem}; {change.how}"
         return Finding(
             self.code,
             self.slug,
