@@ -205,3 +205,17 @@ def test_real_modules_that_take_names_from_inputs_are_left_alone():
         leads = {analysis.site_origin(s)[1] for s in name_sites(module)}
         assert Origin.INPUT not in leads, directory
     assert len(flagged) <= 2  # root patterns with fixed names only
+
+
+@needs_oracle
+def test_random_suffix_option_falls_back_to_random_string(tmp_path: Path, snapshot):
+    """Seed 000: an empty environment_suffix falls back to a random_string, which needs the
+    random provider."""
+    module = _copy(tmp_path, "seed000_alb")
+    options = {"rules": {"name-prefix-locals": {"random_suffix": True}}}
+    changed = _fix(module, **options)
+    assert unparsable(changed) == set()
+    assert not_fmt_clean(changed) == set()
+    assert _fix(module, **options) == []
+    assert 'source  = "hashicorp/random"' in (module / "versions.tf").read_text()
+    assert _render(module, changed) == snapshot

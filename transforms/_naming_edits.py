@@ -24,14 +24,14 @@ def apply_plan(changes: Changeset, plan: NamingPlan) -> None:
     for change in plan.changes:
         _rewrite_site(changes, change)
     for wiring in plan.wirings:
-        _pass_suffix(changes, wiring, plan.suffix_variable)
+        _pass_suffix(changes, wiring, plan.suffix_expression)
 
 
-def _pass_suffix(changes: Changeset, wiring: Wiring, suffix_variable: str) -> None:
+def _pass_suffix(changes: Changeset, wiring: Wiring, suffix: str) -> None:
     document = changes.document(wiring.path)
     anchor = wiring.call.body.attribute("source")
     block = next(b for b in reversed(path_to(document.tree, anchor)) if type(b) is n.Block)
-    value = expr(f"var.{suffix_variable}")
+    value = expr(suffix)
     document.replace(block, set_attribute(block, wiring.argument, value, document.style))
 
 

@@ -43,6 +43,7 @@ PROJECT_VARIABLES = (
     "name",
 )
 PREFIX_LOCAL = "name_prefix"
+RANDOM_NAME = "suffix"
 STRING_FUNCTIONS = frozenset(
     {"lower", "upper", "format", "join", "replace", "trimsuffix", "substr"}
 )
@@ -87,6 +88,15 @@ class NamingPlan:
     local_fixes: list[tuple[Symbol, str]] = field(default_factory=list)
     changes: list[SiteChange] = field(default_factory=list)
     wirings: list[Wiring] = field(default_factory=list)
+    random_suffix: bool = False  # an empty suffix falls back to a random_string resource
+
+    @property
+    def suffix_expression(self) -> str:
+        """The suffix as an expression: the variable, or it with its random fallback."""
+        variable = f"var.{self.suffix_variable}"
+        if not self.random_suffix:
+            return variable
+        return f'{variable} != "" ? {variable} : random_string.{RANDOM_NAME}[0].result'
 
 
 def plan_module(module: Module, options: dict, *, wire: bool = True) -> NamingPlan | None:
@@ -155,6 +165,20 @@ def suffix_variable_spec(name: str, default: str) -> BlockSpec:
     )
 
 
+def random_suffix_spec(variable: str) -> BlockSpec:
+    """A random suffix for deployments that set no suffix of their own (seed 000)."""
+    return BlockSpec(
+        "resource",
+        ("random_string", RANDOM_NAME),
+        (
+            ("count", expr(f'var.{variable} == "" ? 1 : 0')),
+            ("length", 8),
+            ("special", False),
+            ("upper", False),
+        ),
+    )
+
+
 def project_variable_spec(default: str) -> BlockSpec:
     return BlockSpec(
         "variable",
@@ -183,7 +207,10 @@ class _Planner:
             PREFIX_LOCAL, suffix or self.options.get("suffix_variable", "environment_suffix")
         )
         if suffix is None and (static or wirings):
-            default = str(self.options.get("default_suffix", "dev"))
+            plan.random_suffix = bool(self.options.get("random_suffix")) and not (
+                self.analysis.caller_arguments
+            )
+            default = "" if plan.random_suffix else str(self.options.get("default_suffix", "dev"))
             plan.new_variables.append(
                 (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
             )
@@ -201,7 +228,7 @@ class _Planner:
         """Plan the prefix local and each static name's new form; False when the module's
         prefix local cannot take a suffix."""
         module = self.module
-        suffix_ref = "${var." + plan.suffix_variable + "}"
+        suffix_ref = "${" + plan.suffix_expression + "}"
         leading_locals = self._leading_locals(static)
         existing = module.locals.get(PREFIX_LOCAL)
         project_var: str | None = None

@@ -10,7 +10,9 @@ from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 
 from ._naming_edits import apply_plan
-from ._naming_plan import NamingPlan, SiteChange, Wiring, plan_module
+from ._naming_plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
+
+RANDOM_VERSION = "~> 3.6"
 
 
 class NamePrefixLocals(Rule):
@@ -56,7 +58,9 @@ reusable module, a module output, a data source), and modules that hand names to
 their own tree, are left alone: their callers choose the names.
 
 Options (`[tool.terrafix.rules.name-prefix-locals]`): `suffix_variable` (default
-`"environment_suffix"`), `default_suffix` (`"dev"`), `suffix_budget` (8).
+`"environment_suffix"`), `default_suffix` (`"dev"`), `suffix_budget` (8), and
+`random_suffix = true`: the variable's default becomes `""` and an empty suffix falls back to
+`random_string.suffix` (8 lowercase characters), with `random` added to `required_providers`.
 
 ## Why
 Two deployments of one stack into one account (CI runs per pull request, a second environment)
@@ -141,6 +145,10 @@ have checked that replacing those resources is acceptable.
             changes.ensure_variable(name, spec)
         if plan.new_local is not None:
             changes.ensure_local(*plan.new_local)
+        if plan.random_suffix:
+            changes.ensure_required_provider("random", "hashicorp/random", RANDOM_VERSION)
+            path = changes.file_for(("main.tf",), "main.tf")
+            changes.document(path).append_block(random_suffix_spec(plan.suffix_variable))
         apply_plan(changes, plan)
         count = len(plan.changes)
         description = (
