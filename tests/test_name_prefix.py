@@ -219,3 +219,19 @@ def test_random_suffix_option_falls_back_to_random_string(tmp_path: Path, snapsh
     assert _fix(module, **options) == []
     assert 'source  = "hashicorp/random"' in (module / "versions.tf").read_text()
     assert _render(module, changed) == snapshot
+
+
+def test_suppressed_name_is_kept(tmp_path: Path):
+    module = _copy(tmp_path, "seed002_environment")
+    main = module / "main.tf"
+    main.write_text(
+        main.read_text().replace(
+            'resource "aws_sns_topic"',
+            '# terrafix:ignore[TF002] shared with other stacks\nresource "aws_sns_topic"',
+        )
+    )
+    _fix(module)
+    text = main.read_text()
+    assert 'name = "${var.project_name}-${var.environment}-alerts"' in text
+    assert 'bucket = "${local.name_prefix}-${var.environment}-artifacts"' in text
+    assert run([module], Config(select=["TF002"]), fix=False).findings == []

@@ -99,15 +99,20 @@ class NamingPlan:
         return f'{variable} != "" ? {variable} : random_string.{RANDOM_NAME}[0].result'
 
 
-def plan_module(module: Module, options: dict, *, wire: bool = True) -> NamingPlan | None:
+def plan_module(
+    module: Module, options: dict, *, wire: bool = True, skip: frozenset[str] = frozenset()
+) -> NamingPlan | None:
     """The change that gives every static physical name the suffix, or None when there is
-    nothing to do or the module's names are its callers' business."""
+    nothing to do or the module's names are its callers' business. Addresses in ``skip``
+    (suppressed findings) keep their names."""
     if _hands_names_to_foreign_modules(module):
         return None
     analysis = OriginAnalysis(module, caller_arguments(module))
     static: list[NameSite] = []
     suffixed: list[NameSite] = []
     for site in name_sites(module):
+        if site.address in skip:
+            continue
         whole, lead = analysis.site_origin(site)
         if lead is Origin.INPUT:
             return None  # the module takes its name prefix from inputs
@@ -115,6 +120,7 @@ def plan_module(module: Module, options: dict, *, wire: bool = True) -> NamingPl
     estimate = LengthEstimate(module, int(options.get("suffix_budget", 8)))
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
+    wirings = [w for w in wirings if w.address not in skip]
     if not static and not wirings and not long:
         return None
     return _Planner(module, options, analysis).plan(static, wirings, long)

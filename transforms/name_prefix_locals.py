@@ -8,6 +8,7 @@ from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
+from terrafix.engine.suppress import is_suppressed
 
 from ._naming_edits import apply_plan
 from ._naming_plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
@@ -109,17 +110,25 @@ have checked that replacing those resources is acceptable.
         module = context.module
         if any(source.tree is None for source in module.files.values()):
             return
-        plan = plan_module(module, context.options)
+        findings = self._findings(context, frozenset())
+        suppressed = frozenset(
+            f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
+        )
+        if suppressed:  # a suppressed name keeps its name: plan again without it
+            findings = self._findings(context, suppressed)
+        yield from findings
+
+    def _findings(self, context: RuleContext, skip: frozenset[str]) -> list[Finding]:
+        plan = plan_module(context.module, context.options, skip=skip)
         if plan is None:
-            return
+            return []
         applicability = (
             Applicability.UNSAFE if context.profile == "production" else Applicability.SAFE
         )
         fix = self._fix(context, plan, applicability)
-        for change in plan.changes:
-            yield self._finding(context, plan, change, fix)
-        for wiring in plan.wirings:
-            yield self._wiring_finding(context, wiring, fix)
+        return [self._finding(context, plan, change, fix) for change in plan.changes] + [
+            self._wiring_finding(context, wiring, fix) for wiring in plan.wirings
+        ]
 
     def _wiring_finding(self, context: RuleContext, wiring: Wiring, fix: Fix) -> Finding:
         module = context.module
