@@ -64,7 +64,8 @@ def suppress(finding: Finding, request: Request) -> lsp.CodeAction | None:
     text = request.texts[finding.path]
     line_start = text.rfind("\n", 0, finding.start) + 1
     indent = re.match(r"[ \t]*", text[line_start:]).group()
-    comment = f"{indent}# terrafix:ignore[{finding.rule}]\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    comment = f"{indent}# terrafix:ignore[{finding.rule}]{newline}"
     new_text = text[:line_start] + comment + text[line_start:]
     start, end = _top_level_span(request.trees.get(finding.path), line_start)
     try:
