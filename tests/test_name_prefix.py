@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from oracle import needs_oracle, not_fmt_clean, unparsable
 from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
 from terrafix.transforms._naming_length import LengthEstimate
 
+from terrafix.data.resource_names import NOT_PHYSICAL, PHYSICAL_NAMES
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.model import Module, discover_modules
@@ -34,6 +37,7 @@ REWRITTEN = [
 ]
 UNTOUCHED = ["has_name_prefix", "takes_inputs", "reusable_with_child"]
 SAMPLE_STEP = 6
+RESOURCE = re.compile(r'^resource "(aws_[a-z0-9_]+)"', re.M)
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -235,3 +239,19 @@ def test_suppressed_name_is_kept(tmp_path: Path):
     assert 'name = "${var.project_name}-${var.environment}-alerts"' in text
     assert 'bucket = "${local.name_prefix}-${var.environment}-artifacts"' in text
     assert run([module], Config(select=["TF002"]), fix=False).findings == []
+
+
+@needs_shared
+def test_table_covers_the_most_used_resource_types():
+    """Every one of the 80 AWS resource types the corpora use most is known: it has a physical
+    name with its rules, or is listed as having none that needs a suffix."""
+    counts: Counter[str] = Counter()
+    for root in (REAL, GENERATED):
+        for path in root.rglob("*.tf"):
+            counts.update(RESOURCE.findall(path.read_text(encoding="utf-8", errors="replace")))
+    top = [name for name, _ in counts.most_common(80)]
+    assert [t for t in top if t not in PHYSICAL_NAMES and t not in NOT_PHYSICAL] == []
+    assert not set(PHYSICAL_NAMES) & set(NOT_PHYSICAL)
+    assert PHYSICAL_NAMES["aws_lb_target_group"].max_length == 32
+    assert PHYSICAL_NAMES["aws_lb_target_group"].prefix_limit == 6
+    assert PHYSICAL_NAMES["aws_s3_bucket"].lowercase

@@ -258,6 +258,10 @@ NOT_PHYSICAL: dict[str, str] = {
     "aws_backup_selection": "unique within its plan",
     "aws_cognito_user_pool": "names need not be unique",
     "aws_lambda_layer_version": "a second deployment adds a version",
+    "aws_route53_health_check": "tags only",
+    "aws_s3_bucket_logging": "no name",
+    "aws_config_configuration_recorder_status": "no name",
+    "aws_appautoscaling_target": "no name",
 }
 
 
