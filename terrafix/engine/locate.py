@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from ..syntax import nodes as n
 from ..syntax.tokens import Leaf
 
@@ -11,16 +13,40 @@ def span_of(tree: n.Node, target: n.Node | Leaf) -> tuple[int, int]:
     if type(target) is Leaf:
         first = last = target
     else:
-        leaves = list(target.leaves())
-        if not leaves:
+        first, last = target.first_leaf(), _last_leaf(target)
+        if first is None or last is None:
             raise LookupError("node has no tokens")
-        first, last = leaves[0], leaves[-1]
+    offsets = _leaf_offsets(tree)
+    start, end = offsets.get(id(first)), offsets.get(id(last))
+    if start is None or end is None or start[0] > end[0]:
+        raise LookupError("node not in tree")
+    return start[0], end[1]
+
+
+# Rules locate many nodes in the same few trees: one walk per tree gives every token's span.
+_CACHE: OrderedDict[int, tuple[n.Node, dict[int, tuple[int, int]]]] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _leaf_offsets(tree: n.Node) -> dict[int, tuple[int, int]]:
+    cached = _CACHE.get(id(tree))
+    if cached is not None and cached[0] is tree:
+        _CACHE.move_to_end(id(tree))
+        return cached[1]
+    offsets: dict[int, tuple[int, int]] = {}
     offset = 0
-    start: int | None = None
     for leaf in tree.leaves():
-        if leaf is first and start is None:
-            start = offset + len(leaf.pre)
-        offset += len(leaf.pre) + len(leaf.text)
-        if leaf is last and start is not None:
-            return start, offset
-    raise LookupError("node not in tree")
+        start = offset + len(leaf.pre)
+        offset = start + len(leaf.text)
+        offsets.setdefault(id(leaf), (start, offset))
+    _CACHE[id(tree)] = (tree, offsets)  # the tree is kept, so its id is not reused meanwhile
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return offsets
+
+
+def _last_leaf(node: n.Node) -> Leaf | None:
+    last = None
+    for last in node.leaves():  # noqa: B007
+        pass
+    return last

@@ -146,6 +146,48 @@ def _conflicts(edits: dict[Path, list[TextEdit]], accepted: dict[Path, list[Text
     return False
 
 
+def _select_fixes(
+    candidates: list[Finding], texts: dict[Path, str], verify: RunResult | None
+) -> tuple[dict[Path, list[TextEdit]], list[Finding]]:
+    """The fixes of one pass that do not overlap, with their edits merged per file.
+
+    With ``verify`` (the run's result, for the report), a fix whose own edits leave a file that
+    does not parse is reported and skipped.
+    """
+    accepted: dict[Path, list[TextEdit]] = {}
+    chosen: list[Finding] = []
+    for finding in candidates:
+        edits = {
+            p: diff_edits(finding.fix.base.get(p, ""), new)
+            for p, new in finding.fix.changes.items()
+        }
+        if _conflicts(edits, accepted):
+            continue
+        if verify is not None and not all(
+            _parses(apply_edits(texts.get(p, ""), e)) for p, e in edits.items()
+        ):
+            verify.errors.append(
+                f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
+                "would leave a file that does not parse; it was not applied"
+            )
+            continue
+        for path, path_edits in edits.items():
+            known = accepted.setdefault(path, [])
+            known.extend(e for e in path_edits if e not in known)
+        chosen.append(finding)
+    return accepted, chosen
+
+
+def _applied(module: Module, texts: dict[Path, str], edits: dict[Path, list[TextEdit]]) -> Module:
+    """The module as it is once ``edits`` are applied to ``texts`` (new files included)."""
+    changed = {p: apply_edits(texts.get(p, ""), e) for p, e in edits.items()}
+    return Module.from_texts(module.directory, {**texts, **changed})
+
+
+def _unparsable(module: Module, paths) -> bool:
+    return any(module.files[p].error is not None for p in paths)
+
+
 def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adapt=None) -> None:
     directory, config = module.directory, scope.config
     texts = {path: source.text for path, source in module.files.items()}
@@ -165,40 +207,32 @@ def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adap
             candidates = [a for a in map(adapt, candidates) if a is not None]
         if not candidates:
             break
-        accepted: dict[Path, list[TextEdit]] = {}
         repeated = [f for f in candidates if f.key in applied]
         if repeated:
             result.errors.append(_not_converging(directory, repeated))
             texts, fixed = original, []
             break
-        for finding in candidates:
-            edits = {
-                p: diff_edits(finding.fix.base.get(p, ""), new)
-                for p, new in finding.fix.changes.items()
-            }
-            if _conflicts(edits, accepted):
-                continue
-            if not all(_parses(apply_edits(texts.get(p, ""), e)) for p, e in edits.items()):
-                result.errors.append(
-                    f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
-                    "would leave a file that does not parse; it was not applied"
-                )
-                continue
-            for path, path_edits in edits.items():
-                known = accepted.setdefault(path, [])
-                known.extend(e for e in path_edits if e not in known)
-            applied.add(finding.key)
-            fixed.append(finding)
+        # Optimistic: the pass's fixes are applied together and each changed file parsed once;
+        # only when that fails is each fix verified on its own, so the one that breaks the file
+        # is named and left out.
+        accepted, chosen = _select_fixes(candidates, texts, None)
+        following = _applied(module, texts, accepted)
+        if _unparsable(following, accepted):
+            accepted, chosen = _select_fixes(candidates, texts, result)
+            following = _applied(module, texts, accepted)
         if not accepted:
             break
-        texts = {**texts, **{p: apply_edits(texts.get(p, ""), e) for p, e in accepted.items()}}
-        if not all(_parses(texts[p]) for p in accepted):
+        if _unparsable(following, accepted):
             result.errors.append(
                 f"{directory}: error: fixes combined into unparsable code; nothing written"
             )
             texts, fixed = original, []
             break
-        module = Module.from_texts(directory, texts)
+        for finding in chosen:
+            applied.add(finding.key)
+            fixed.append(finding)
+        module = following
+        texts = {path: source.text for path, source in module.files.items()}
         findings = analyse(module, scope)
     else:
         if fix and any(_allowed(f, config) for f in findings):

@@ -24,7 +24,7 @@ def _covers(codes: set[str] | None, finding: Finding) -> bool:
 
 def is_suppressed(finding: Finding, module: Module) -> bool:
     source = module.files.get(finding.path)
-    if source is None:
+    if source is None or "terrafix:ignore" not in source.text:
         return False
     text = source.text
     for match in IGNORE_FILE.finditer(text):

@@ -46,10 +46,25 @@ def diff_edits(old: str, new: str) -> list[TextEdit]:
     offsets = [0]
     for line in old_lines:
         offsets.append(offsets[-1] + len(line))
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    # Lines shared at both ends are never part of an edit; leaving them out of the matcher keeps
+    # a small fix in a large file cheap (difflib is quadratic in what it compares).
+    head = 0
+    limit = min(len(old_lines), len(new_lines))
+    while head < limit and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < limit - head
+        and old_lines[len(old_lines) - 1 - tail] == new_lines[len(new_lines) - 1 - tail]
+    ):
+        tail += 1
+    old_middle = old_lines[head : len(old_lines) - tail]
+    new_middle = new_lines[head : len(new_lines) - tail]
+    matcher = difflib.SequenceMatcher(None, old_middle, new_middle, autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        edits.append(TextEdit(offsets[i1], offsets[i2], "".join(new_lines[j1:j2])))
+        start, end = offsets[head + i1], offsets[head + i2]
+        edits.append(TextEdit(start, end, "".join(new_middle[j1:j2])))
     return edits
