@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -56,7 +57,25 @@ def _common(function):
     return function
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands with heavy imports (the bot's git and HTTP code) load only when they run, so
+    `check`/`fix` — which editors start for every quick-fix — stay quick to start."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {"pr": ("terrafix.bot.command", "pr_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="terrafix")
 def main() -> None:
     """terrafix finds and fixes the mistakes hurried Terraform makes again and again.
@@ -410,11 +429,6 @@ def _hcl_files(paths: tuple[Path, ...]):
                     yield child
         else:
             yield path
-
-
-from .bot.command import pr_command  # noqa: E402  (it reuses _setup above)
-
-main.add_command(pr_command)
 
 
 if __name__ == "__main__":
