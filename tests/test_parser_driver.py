@@ -101,14 +101,15 @@ def test_same_trees_as_lark(lark_parser):
 
 def test_same_error_token_and_expected_set_as_lark(lark_parser):
     rng = random.Random(7)
-    errors = 0
+    errors = attempts = 0
     for tokens in _token_lists():
         for _ in range(4):
             broken = _broken(tokens, rng)
             ours = _ours(broken)
             assert ours == _lark(lark_parser, broken)
             errors += type(ours) is tuple
-    assert errors > 50
+            attempts += 1
+    assert errors > attempts // 2  # most mutations must be errors, or this tests little
 
 
 @pytest.mark.parametrize(
