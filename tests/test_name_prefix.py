@@ -93,6 +93,38 @@ def test_policy_keeps_pointing_at_renamed_bucket(tmp_path: Path):
     assert 'bucket = "${local.name_prefix}-reports"' in (module / "storage.tf").read_text()
 
 
+SCRIPT_MODULE = """\
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_cloudformation_stack" "athena" {
+  name = "kubecost"
+}
+
+resource "null_resource" "download" {
+  provisioner "local-exec" {
+    command = <<EOT
+      aws s3 cp s3://reports/kubecost/crawler-cfn.yml crawler-cfn.yml
+    EOT
+  }
+}
+
+resource "aws_instance" "web" {
+  user_data = "echo kubecost > /etc/role"
+}
+"""
+
+
+def test_scripts_keep_words_that_equal_a_renamed_name(tmp_path: Path):
+    (tmp_path / "main.tf").write_text(SCRIPT_MODULE)
+    _fix(tmp_path)
+    main = (tmp_path / "main.tf").read_text()
+    assert 'name = "${local.name_prefix}-kubecost"' in main
+    assert "s3://reports/kubecost/crawler-cfn.yml" in main
+    assert 'user_data = "echo kubecost > /etc/role"' in main
+
+
 def test_long_names_use_prefix_argument_or_substr(tmp_path: Path):
     module = _copy(tmp_path, "seed003_lengths")
     findings = run([module], Config(select=["TF002"]), fix=False).findings

@@ -15,6 +15,10 @@ from ._naming_plan import NamingPlan, SiteChange, Wiring
 from ._naming_rewrite import replace_names, source_of, template_inner
 
 SKIPPED_ATTRIBUTES = frozenset({"description"})
+# Shell commands and scripts spell paths and words, not AWS names: a path segment that happens to
+# equal a renamed name (`s3://bucket/kubecost/file.yml`) must not change.
+SCRIPT_BLOCKS = frozenset({"provisioner", "connection"})
+SCRIPT_ATTRIBUTES = frozenset({"command", "inline", "script", "user_data", "user_data_base64"})
 
 
 def apply_plan(changes: Changeset, plan: NamingPlan) -> None:
@@ -101,10 +105,13 @@ def _follow_in_block(
         kind = type(node)
         if id(node) in name_values:
             continue
-        if kind is n.Attribute and node.name.text in SKIPPED_ATTRIBUTES:
+        if kind is n.Attribute and node.name.text in SKIPPED_ATTRIBUTES | SCRIPT_ATTRIBUTES:
             continue
         if kind is n.Block:
-            stack.append(node.body)  # labels are names of the configuration, not of AWS's
+            if node.block_type not in SCRIPT_BLOCKS:
+                stack.append(node.body)  # labels are names of the configuration, not of AWS's
+            continue
+        if kind is n.Heredoc and not _json_heredoc(node):
             continue
         if kind in (n.TemplateString, n.Heredoc):
             text = source_of(node)
@@ -114,3 +121,9 @@ def _follow_in_block(
                     changes.replace_expression(path, node, parse_expression(new_text))
             continue
         stack.extend(child for child in node.children() if isinstance(child, n.Node))
+
+
+def _json_heredoc(heredoc: n.Heredoc) -> bool:
+    """A heredoc holding a JSON document (a policy), where ARNs spell names; not a script."""
+    body = source_of(heredoc).split("\n", 1)[-1]
+    return body.lstrip().startswith(("{", "["))
