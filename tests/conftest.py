@@ -5,6 +5,7 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 sys.path.insert(0, str(Path(__file__).parent))
+pytest.register_assert_rewrite("rulekit")  # its shared assertions explain their failures
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 

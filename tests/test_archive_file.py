@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from corpus import GENERATED, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_task,
+    fix_and_write,
+    fixture_copier,
+    flagged_tasks,
+    read_module,
+)
 
 from terrafix.cli import main
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
-from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.output.diff import unified_diff
 
@@ -26,21 +31,11 @@ TF004 = Config(select=["TF004"])
 
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def copy(name: str) -> Path:
-        shutil.copytree(FIXTURES / name, tmp_path / name)
-        return Path(name)
-
-    return copy
+    return fixture_copier(FIXTURES, tmp_path, monkeypatch)
 
 
 def fix(path: Path, config: Config = TF004):
-    result = run([path], config, fix=True)
-    for file in result.changed_files:
-        file.path.parent.mkdir(parents=True, exist_ok=True)
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
+    return fix_and_write(path, config)
 
 
 @pytest.mark.parametrize("name", FIXABLE)
@@ -152,8 +147,7 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
     for name in FIXABLE:
         written += [f.path for f in fix(copy(name)).changed_files]
     assert written
-    assert unparsable(written) == set()
-    assert not_fmt_clean(written) == set()
+    assert_parse_and_fmt_clean(written)
 
 
 # ---------------------------------------------------------------- corpora
@@ -161,8 +155,7 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
 
 def _missing_literal_packages(directory: Path) -> list[str]:
     """Lambda packages named by a plain string that is absent and that no other block mentions."""
-    texts = {p: p.read_text() for p in directory.glob("*.tf")}
-    module = Module.from_texts(directory, texts)
+    module = read_module(directory)
     if any(s.error for s in module.files.values()):
         return []
     others = " ".join(
@@ -187,8 +180,7 @@ def _deploys_lambda(directory: Path) -> bool:
 
 
 def _flagged() -> list[str]:
-    rows = csv.DictReader((GENERATED / "index.csv").open())
-    return [r["task_id"] for r in rows if r["model_archive_file"] == "1"]
+    return flagged_tasks("model_archive_file", with_model=False)
 
 
 @needs_shared
@@ -199,8 +191,7 @@ def test_generated_tasks_build_their_packages(tmp_path: Path):
     tasks = [t for t in tasks if _deploys_lambda(t / "model")]
     fixed_tasks, changed, left, not_idempotent = set(), [], [], []
     for task in tasks:
-        work = tmp_path / task.name
-        shutil.copytree(task / "model", work)
+        work = copy_task(tmp_path, task.name)
         result = fix(work)
         if result.fixed:
             fixed_tasks.add(task.name)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared, real_modules
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_task,
+    fix_and_write,
+    fixture_copier,
+    flagged_tasks,
+    parses,
+)
 from terrafix.transforms.required_providers import provider_uses
 
 from terrafix.engine.config import Config
@@ -23,20 +29,11 @@ TF011 = Config(select=["TF011"])
 
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def copy(name: str) -> Path:
-        shutil.copytree(FIXTURES / name, tmp_path / name)
-        return Path(name)
-
-    return copy
+    return fixture_copier(FIXTURES, tmp_path, monkeypatch)
 
 
 def fix(path: Path, config: Config = TF011):
-    result = run([path], config, fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
+    return fix_and_write(path, config)
 
 
 @pytest.mark.parametrize("name", FIXABLE)
@@ -113,32 +110,20 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
     for name in FIXABLE:
         written += [f.path for f in fix(copy(name)).changed_files]
     assert written
-    assert unparsable(written) == set()
-    assert not_fmt_clean(written) == set()
+    assert_parse_and_fmt_clean(written)
 
 
 # ---------------------------------------------------------------- corpora
 
 
-def _parses(task: Path) -> bool:
-    return all(
-        s.error is None
-        for s in Module.from_texts(
-            task, {p: p.read_text() for p in task.rglob("*.tf")}
-        ).files.values()
-    )
-
-
 @needs_shared
 @needs_oracle
 def test_flagged_generated_tasks_list_every_provider(tmp_path: Path):
-    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
-    flagged = [r["task_id"] for r in rows if r["model_required_providers"] == "1"]
+    flagged = flagged_tasks("model_required_providers", with_model=False)
     assert len(flagged) > 50
     changed, unfixed, left = [], [], []
     for name in flagged:
-        work = tmp_path / name
-        shutil.copytree(GENERATED / name / "model", work)
+        work = copy_task(tmp_path, name)
         result = fix(work)
         changed += [f.path for f in result.changed_files]
         if not result.changed_files:
@@ -155,7 +140,7 @@ def test_flagged_generated_tasks_list_every_provider(tmp_path: Path):
     assert left == []
     assert unparsable(changed) == set()
     # what is left unfixed has a file that does not parse (HashiCorp's parser agrees)
-    assert [name for name in unfixed if _parses(GENERATED / name / "model")] == []
+    assert [name for name in unfixed if parses(GENERATED / name / "model")] == []
     assert len(unfixed) <= 11
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_task,
+    fix_and_write,
+    fixture_copier,
+    flagged_tasks,
+    parses,
+    read_module,
+)
 from terrafix.transforms.s3_lifecycle_filter import LIFECYCLE, unfiltered_rules
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
-from terrafix.model import Module
 from terrafix.output.diff import unified_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "s3_lifecycle_filter"
@@ -23,20 +29,11 @@ TF012 = Config(select=["TF012"])
 
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def copy(name: str) -> Path:
-        shutil.copytree(FIXTURES / name, tmp_path / name)
-        return Path(name)
-
-    return copy
+    return fixture_copier(FIXTURES, tmp_path, monkeypatch)
 
 
 def fix(path: Path):
-    result = run([path], TF012, fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
+    return fix_and_write(path, TF012)
 
 
 @pytest.mark.parametrize("name", FIXABLE)
@@ -80,25 +77,17 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
     for name in FIXABLE:
         written += [f.path for f in fix(copy(name)).changed_files]
     assert written
-    assert unparsable(written) == set()
-    assert not_fmt_clean(written) == set()
-
-
-def _parses(task: Path) -> bool:
-    texts = {p: p.read_text() for p in task.rglob("*.tf")}
-    return all(s.error is None for s in Module.from_texts(task, texts).files.values())
+    assert_parse_and_fmt_clean(written)
 
 
 @needs_shared
 @needs_oracle
 def test_flagged_generated_tasks_get_filters(tmp_path: Path):
-    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
-    flagged = [r["task_id"] for r in rows if r["model_s3_lifecycle_filter"] == "1"]
+    flagged = flagged_tasks("model_s3_lifecycle_filter", with_model=False)
     assert len(flagged) > 20
     changed, unfixed, left, not_idempotent = [], [], [], []
     for name in flagged:
-        work = tmp_path / name
-        shutil.copytree(GENERATED / name / "model", work)
+        work = copy_task(tmp_path, name)
         result = fix(work)
         changed += [f.path for f in result.changed_files]
         if not result.changed_files:
@@ -107,9 +96,7 @@ def test_flagged_generated_tasks_get_filters(tmp_path: Path):
         if run([work], TF012, fix=True).changed_files:
             not_idempotent.append(name)
         for directory in {p.parent for p in work.rglob("*.tf")}:
-            module = Module.from_texts(
-                directory, {p: p.read_text() for p in directory.glob("*.tf")}
-            )
+            module = read_module(directory)
             if all(s.error is None for s in module.files.values()):
                 left += [
                     f"{directory.name}: {'.'.join(s.node.label_values)}"
@@ -120,5 +107,5 @@ def test_flagged_generated_tasks_get_filters(tmp_path: Path):
     assert left == []
     assert unparsable(changed) == set()
     # what is left unfixed has a file that does not parse (HashiCorp's parser agrees)
-    assert [name for name in unfixed if _parses(GENERATED / name / "model")] == []
+    assert [name for name in unfixed if parses(GENERATED / name / "model")] == []
     assert len(unfixed) <= 6

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import assert_parse_and_fmt_clean, copy_task, fix_and_write, fixture_copier
 from terrafix.transforms.sqs_encryption import SqsEncryption
 
 from terrafix.engine.config import Config
@@ -21,20 +21,11 @@ TF013 = Config(select=["TF013"])
 
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-
-    def copy(name: str) -> Path:
-        shutil.copytree(FIXTURES / name, tmp_path / name)
-        return Path(name)
-
-    return copy
+    return fixture_copier(FIXTURES, tmp_path, monkeypatch)
 
 
 def fix(path: Path, config: Config = TF013):
-    result = run([path], config, fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
+    return fix_and_write(path, config)
 
 
 def test_seed_queues_get_managed_encryption(copy, snapshot):
@@ -81,8 +72,7 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
         for f in fix(copy("explicit_off"), Config(["TF013"], unsafe_fixes=True)).changed_files
     ]
     assert len(written) == 2
-    assert unparsable(written) == set()
-    assert not_fmt_clean(written) == set()
+    assert_parse_and_fmt_clean(written)
 
 
 @needs_shared
@@ -98,8 +88,7 @@ def test_generated_queues_are_encrypted(tmp_path: Path):
     assert len(tasks) > 10
     changed, left, not_idempotent = [], [], []
     for task in tasks:
-        work = tmp_path / task.name
-        shutil.copytree(task / "model", work)
+        work = copy_task(tmp_path, task.name)
         result = fix(work)
         changed += [f.path for f in result.changed_files]
         broken = {f.path.parent for f in result.files.values() if f.error is not None}
