@@ -20,15 +20,34 @@ LEVELS = 3  # how far up a caller of a child module may sit
 
 
 def read_module(directory: Path) -> Module | None:
-    """The module in ``directory`` as it is on disk, or None when a file does not parse."""
+    """The module in ``directory`` as it is on disk, or None when a file does not parse.
+
+    Every pass of every run asks again for the same callers, so the parsed module is kept for
+    as long as none of its files changes on disk (a long-running language server sees edits).
+    """
+    try:
+        stamp = tuple(
+            (path, path.stat().st_mtime_ns, path.stat().st_size)
+            for path in sorted(directory.glob("*.tf"))
+        )
+    except OSError:
+        return None
+    cached = _READ.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     texts = {}
-    for path in sorted(directory.glob("*.tf")):
+    for path, _, _ in stamp:
         try:
             texts[path] = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
     module = Module.from_texts(directory, texts)
-    return None if any(s.error for s in module.files.values()) else module
+    result = None if any(s.error for s in module.files.values()) else module
+    _READ[directory] = (stamp, result)
+    return result
+
+
+_READ: dict[Path, tuple[tuple, Module | None]] = {}
 
 
 def local_source(call: n.Block) -> str | None:
