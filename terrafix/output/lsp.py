@@ -64,32 +64,11 @@ def _units(text: str, encoding: str) -> int:
 
 
 def text_edits(old: str, new: str, encoding: str = UTF16) -> list[dict]:
-    """LSP TextEdits that turn ``old`` into ``new`` (whole changed lines).
-
-    A fix changes a few lines of many: the lines both texts start and end with are set aside
-    before the diff, which keeps a quick fix on a long file fast.
-    """
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    head = 0
-    limit = min(len(old_lines), len(new_lines))
-    while head < limit and old_lines[head] == new_lines[head]:
-        head += 1
-    tail = 0
-    while (
-        tail < limit - head
-        and old_lines[len(old_lines) - 1 - tail] == new_lines[len(new_lines) - 1 - tail]
-    ):
-        tail += 1
-    offset = sum(map(len, old_lines[:head]))
-    middle = diff_edits(
-        "".join(old_lines[head : len(old_lines) - tail]),
-        "".join(new_lines[head : len(new_lines) - tail]),
-    )
+    """LSP TextEdits that turn ``old`` into ``new`` (whole changed lines, as `diff_edits`)."""
     positions = LspPositions(old, encoding)
     return [
-        {"range": positions.range(offset + e.start, offset + e.end), "newText": e.new_text}
-        for e in middle
+        {"range": positions.range(e.start, e.end), "newText": e.new_text}
+        for e in diff_edits(old, new)
     ]
 
 
