@@ -4,12 +4,18 @@ empty S3 backends, and nested blocks written as objects (the one of them that fi
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared, read
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    module_with,
+    write,
+)
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
@@ -39,14 +45,7 @@ TRIGGERS = re.compile(
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
-
-
-def _write(result) -> None:
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 def _report(result, root: Path) -> str:
@@ -64,7 +63,7 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     config = Config(select=[CASES[case]])
     first = run([module], config, fix=True)
     assert first.errors == []
-    _write(first)
+    write(first)
     assert run([module], config, fix=True).changed_files == []
     assert _report(first, tmp_path) == snapshot
 
@@ -75,11 +74,10 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
     for case, code in CASES.items():
         module = _copy(tmp_path, case)
         result = run([module], Config(select=[code]), fix=True)
-        _write(result)
+        write(result)
         changed.extend(f.path for f in result.changed_files)
     assert changed
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 def test_explanations_have_every_section():
@@ -93,15 +91,8 @@ def test_explanations_have_every_section():
 # ---------------------------------------------------------------- TF021 method-settings-block
 
 
-def _module(tmp_path: Path, text: str) -> Path:
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(text, encoding="utf-8", newline="")
-    return module
-
-
 def test_block_keeps_comments_and_drops_commas(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_api_gateway_method_settings" "main" {\n'
         "  settings = {\n"
@@ -111,7 +102,7 @@ def test_block_keeps_comments_and_drops_commas(tmp_path: Path):
         "  }\n"
         "}\n",
     )
-    _write(run([module], Config(select=["TF021"]), fix=True))
+    write(run([module], Config(select=["TF021"]), fix=True))
     assert (module / "main.tf").read_text() == (
         'resource "aws_api_gateway_method_settings" "main" {\n'
         "  settings {\n"
@@ -124,14 +115,14 @@ def test_block_keeps_comments_and_drops_commas(tmp_path: Path):
 
 
 def test_crlf_file_stays_crlf(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_api_gateway_method_settings" "main" {\r\n'
         '  method_path = "*/*"\r\n'
         "  settings    = { metrics_enabled = true }\r\n"
         "}\r\n",
     )
-    _write(run([module], Config(select=["TF021"]), fix=True))
+    write(run([module], Config(select=["TF021"]), fix=True))
     assert (module / "main.tf").read_bytes() == (
         b'resource "aws_api_gateway_method_settings" "main" {\r\n'
         b'  method_path = "*/*"\r\n'
@@ -143,7 +134,7 @@ def test_crlf_file_stays_crlf(tmp_path: Path):
 
 
 def test_object_with_computed_keys_is_only_reported(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_api_gateway_method_settings" "main" {\n'
         "  settings = { (var.key) = true }\n"
@@ -182,12 +173,12 @@ SEED_FUNCTIONS = "".join(
 
 
 def test_seed_reservations_fit_the_default_limit(tmp_path: Path):
-    module = _module(tmp_path, SEED_FUNCTIONS)
+    module = module_with(tmp_path, SEED_FUNCTIONS)
     assert run([module], Config(select=["TF016"]), fix=False).findings == []
 
 
 def test_account_limit_is_an_option_and_the_message_shows_the_arithmetic(tmp_path: Path):
-    module = _module(tmp_path, SEED_FUNCTIONS)
+    module = module_with(tmp_path, SEED_FUNCTIONS)
     config = Config(select=["TF016"], rules={"lambda-reserved-concurrency": {"account_limit": 300}})
     (finding,) = run([module], config, fix=False).findings
     assert finding.fix is None
@@ -237,10 +228,9 @@ def test_generated_tasks_parse_and_settle(tmp_path: Path):
     changed: list[Path] = []
     unsettled = []
     for task in tasks:
-        work = tmp_path / task
-        shutil.copytree(GENERATED / task / "model", work)
+        work = copy_task(tmp_path, task)
         first = run([work], Config(select=RULES), fix=True)
-        _write(first)
+        write(first)
         changed.extend(f.path for f in first.changed_files)
         if first.changed_files and run([work], Config(select=RULES), fix=True).changed_files:
             unsettled.append(task)

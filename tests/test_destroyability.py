@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from corpus import GENERATED, needs_shared
+from corpus import needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    flagged_tasks,
+    model_file,
+    module_with,
+    read_module,
+    report,
+    write,
+)
 
 from terrafix.data.destroyability import ALL_TABLES
 from terrafix.engine.config import Config
@@ -26,22 +35,7 @@ CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
-
-
-def _write(result) -> None:
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-
-
-def _report(result) -> str:
-    diffs = "".join(unified_diff(f) for f in result.changed_files)
-    remaining = "".join(
-        f"{f.path.name}: {f.rule} {f.severity}: {f.message}\n" for f in result.findings
-    )
-    return f"{diffs}\n# still reported after the fix\n{remaining}"
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -49,9 +43,9 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     module = _copy(tmp_path, case, monkeypatch)
     first = run([module], Config(select=RULES), fix=True)
     assert first.errors == []
-    _write(first)
+    write(first)
     assert run([module], Config(select=RULES), fix=True).changed_files == []
-    assert _report(first) == snapshot
+    assert report(first) == snapshot
 
 
 @needs_oracle
@@ -60,11 +54,10 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
     for case in CASES:
         module = _copy(tmp_path, case, monkeypatch)
         result = run([module], Config(select=RULES), fix=True)
-        _write(result)
+        write(result)
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= len(CASES)
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -92,7 +85,7 @@ def test_each_rule_alone_fixes_only_its_argument(tmp_path: Path, monkeypatch):
 
 def test_shared_lifecycle_keeps_other_entries(tmp_path: Path, monkeypatch):
     module = _copy(tmp_path, "values", monkeypatch)
-    _write(run([module], Config(select=["TF005"]), fix=True))
+    write(run([module], Config(select=["TF005"]), fix=True))
     text = (module / "main.tf").read_text()
     assert 'final_snapshot_identifier = "commented' not in text
     assert "Snapshot name must be unique" not in text and "# unique" not in text
@@ -103,14 +96,13 @@ def test_shared_lifecycle_keeps_other_entries(tmp_path: Path, monkeypatch):
 
 
 def test_variable_used_for_opposite_guards_is_reported(tmp_path: Path, monkeypatch):
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
+    module = module_with(
+        tmp_path,
         'resource "aws_db_instance" "db" {\n'
         "  skip_final_snapshot = var.flag\n"
         "  deletion_protection = var.flag\n"
         "}\n\n"
-        'variable "flag" {\n  default = false\n}\n'
+        'variable "flag" {\n  default = false\n}\n',
     )
     result = run([module], Config(select=RULES), fix=True)
     assert result.changed_files == []
@@ -120,16 +112,15 @@ def test_variable_used_for_opposite_guards_is_reported(tmp_path: Path, monkeypat
 
 
 def test_variable_used_elsewhere_is_reported(tmp_path: Path, monkeypatch):
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
+    module = module_with(
+        tmp_path,
         'resource "aws_lb" "app" {\n'
         "  enable_deletion_protection = var.production\n"
         "}\n\n"
         'resource "aws_wafv2_web_acl_association" "app" {\n'
         "  count = var.production ? 1 : 0\n"
         "}\n\n"
-        'variable "production" {\n  default = true\n}\n'
+        'variable "production" {\n  default = true\n}\n',
     )
     result = run([module], Config(select=RULES), fix=True)
     assert result.changed_files == []
@@ -149,17 +140,6 @@ def test_explanations_name_the_production_profile():
 
 
 # ---------------------------------------------------------------- generated corpus
-
-
-def _flagged() -> list[str]:
-    if not GENERATED.is_dir():
-        return []
-    rows = csv.DictReader((GENERATED / "index.csv").open())
-    return [
-        r["task_id"]
-        for r in rows
-        if r["model_destroyability"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
 
 
 VARIABLE = re.compile(r"\$\{var\.([A-Za-z_][\w-]*)\}\Z")
@@ -199,24 +179,17 @@ def _blocking(module: Module, reported: set[str]) -> list[str]:
     return out
 
 
-def _original(path: Path, work: Path) -> Path:
-    """The corpus file a copied task file came from."""
-    task, *rest = path.relative_to(work).parts
-    return GENERATED / task / "model" / Path(*rest)
-
-
 @needs_shared
 @needs_oracle
 def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
-    tasks = _flagged()
+    tasks = flagged_tasks("model_destroyability")
     assert len(tasks) >= 10
     problems: dict[str, object] = {}
     changed: list[Path] = []
     for task in tasks:
-        work = tmp_path / task
-        shutil.copytree(GENERATED / task / "model", work)
+        work = copy_task(tmp_path, task)
         first = run([work], Config(select=RULES), fix=True)
-        _write(first)
+        write(first)
         changed.extend(f.path for f in first.changed_files)
         second = run([work], Config(select=RULES), fix=True)
         if second.changed_files:
@@ -226,24 +199,22 @@ def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
         for directory in sorted({p.parent for p in work.rglob("*.tf")}):
             if any(str(directory) in b for b in broken):
                 continue
-            texts = {p: p.read_text() for p in directory.glob("*.tf")}
-            module = Module.from_texts(directory, texts)
+            module = read_module(directory)
             blocking = _blocking(module, reported)
             if blocking:
                 problems[f"{task}/{directory.relative_to(work)}"] = blocking
     assert problems == {}
     assert changed
     assert unparsable(changed) == set()
-    originals = {p: _original(p, tmp_path) for p in changed}
+    originals = {p: model_file(p, tmp_path) for p in changed}
     unformatted = not_fmt_clean(list(originals.values()))
     from_clean = [p for p in changed if str(originals[p]) not in unformatted]
     assert not_fmt_clean(from_clean) == set()
 
 
 def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
+    module = module_with(
+        tmp_path,
         'resource "aws_db_instance" "first" {\n'
         '  final_snapshot_identifier = "first-final"\n\n'
         "  lifecycle {\n"
@@ -253,9 +224,9 @@ def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
         'resource "aws_neptune_cluster" "one_line" {\n'
         '  final_snapshot_identifier = "one-line-final"\n'
         "  lifecycle { ignore_changes = [final_snapshot_identifier] }\n"
-        "}\n"
+        "}\n",
     )
-    _write(run([module], Config(select=["TF005"]), fix=True))
+    write(run([module], Config(select=["TF005"]), fix=True))
     assert (module / "main.tf").read_text() == (
         'resource "aws_db_instance" "first" {\n'
         "  skip_final_snapshot = true\n\n"
@@ -270,13 +241,12 @@ def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
 
 
 def test_auto_loaded_tfvars_win_over_the_default(tmp_path: Path):
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(
+    module = module_with(
+        tmp_path,
         'resource "aws_lb" "app" {\n  enable_deletion_protection = var.protect\n}\n\n'
         'resource "aws_s3_bucket" "logs" {\n  force_destroy = var.force\n}\n\n'
         'variable "protect" {\n  default = false\n}\n\n'
-        'variable "force" {\n  default = false\n}\n'
+        'variable "force" {\n  default = false\n}\n',
     )
     (module / "terraform.tfvars").write_text("protect = false\nforce = false\n")
     (module / "ci.auto.tfvars").write_text("protect = true\nforce = true\n")

@@ -3,21 +3,14 @@ parses with HashiCorp's parser, a second run changes nothing, and var.aws_region
 
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 from corpus import GENERATED, needs_shared
 from oracle import needs_oracle, unparsable
+from rulekit import copy_task, flagged_tasks, model_file, read_module, write
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
-from terrafix.model import Module
-
-
-def _write(result) -> None:
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
 
 
 def _tasks() -> list[Path]:
@@ -36,10 +29,9 @@ def test_fix_on_generated_tasks(tmp_path: Path):
     changed: list[Path] = []
     not_idempotent: list[str] = []
     for task in tasks:
-        work = tmp_path / task.name
-        shutil.copytree(task / "model", work)
+        work = copy_task(tmp_path, task.name)
         first = run([work], Config(), fix=True)
-        _write(first)
+        write(first)
         changed.extend(f.path for f in first.changed_files)
         second = run([work], Config(), fix=True)
         if second.changed_files:
@@ -47,12 +39,7 @@ def test_fix_on_generated_tasks(tmp_path: Path):
     assert not_idempotent == []
     originally_broken = set()
     for path in changed:
-        source = (
-            GENERATED
-            / path.relative_to(tmp_path).parts[0]
-            / "model"
-            / Path(*path.relative_to(tmp_path).parts[1:])
-        )
+        source = model_file(path, tmp_path)
         if source.exists() and unparsable([source]):
             originally_broken.add(str(path))
     assert unparsable(changed) - originally_broken == set()
@@ -60,21 +47,14 @@ def test_fix_on_generated_tasks(tmp_path: Path):
 
 @needs_shared
 def test_every_flagged_aws_region_task_is_fixed(tmp_path: Path):
-    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
-    flagged = [
-        r["task_id"]
-        for r in rows
-        if r["model_aws_region_var"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
+    flagged = flagged_tasks("model_aws_region_var")
     assert flagged
     still_missing = []
     for name in flagged:
-        work = tmp_path / name
-        shutil.copytree(GENERATED / name / "model", work)
-        _write(run([work], Config(select=["TF001"]), fix=True))
+        work = copy_task(tmp_path, name)
+        write(run([work], Config(select=["TF001"]), fix=True))
         for directory in {p.parent for p in work.rglob("*.tf")}:
-            texts = {p: p.read_text() for p in directory.glob("*.tf")}
-            module = Module.from_texts(directory, texts)
+            module = read_module(directory)
             if any(s.error for s in module.files.values()):
                 continue  # left unfixed on purpose: a file there does not parse
             uses = module.references_to("var", "aws_region")

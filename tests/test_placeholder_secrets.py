@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared, read
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    module_with,
+    write,
+)
 
 from terrafix.data.advice import DATABASE_PASSWORDS, is_placeholder
 from terrafix.engine.config import Config
@@ -27,21 +33,7 @@ LITERAL = re.compile(r'^\s*(password|master_password|admin_user_password)\s*=\s*
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
-
-
-def _write(result) -> None:
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-
-
-def _module(tmp_path: Path, text: str) -> Path:
-    module = tmp_path / "m"
-    module.mkdir()
-    (module / "main.tf").write_text(text)
-    return module
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -50,7 +42,7 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     module = _copy(tmp_path, case)
     first = run([module], UNSAFE, fix=True)
     assert first.errors == []
-    _write(first)
+    write(first)
     assert run([module], UNSAFE, fix=True).changed_files == []
     diffs = "".join(unified_diff(f) for f in first.changed_files)
     messages = "".join(f"{f.rule}: {f.message}\n" for f in first.fixed)
@@ -62,11 +54,10 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
     changed = []
     for case in CASES:
         result = run([_copy(tmp_path, case)], UNSAFE, fix=True)
-        _write(result)
+        write(result)
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= 3
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 def test_fixes_are_unsafe_and_explained(tmp_path: Path):
@@ -82,7 +73,7 @@ def test_fixes_are_unsafe_and_explained(tmp_path: Path):
 
 def test_values_set_outside_terraform_and_non_credentials_stay(tmp_path: Path):
     module = _copy(tmp_path, "secrets_seed001")
-    _write(run([module], UNSAFE, fix=True))
+    write(run([module], UNSAFE, fix=True))
     text = (module / "ssm.tf").read_text()
     assert 'value = "set-out-of-band"' in text  # lifecycle ignore_changes = [value]
     assert 'value = "REPLACE_WITH_API_URL"' in text  # type String: not a secret
@@ -90,7 +81,7 @@ def test_values_set_outside_terraform_and_non_credentials_stay(tmp_path: Path):
 
 
 def test_password_the_module_reads_is_generated_not_managed(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_db_instance" "db" {\n'
         '  username = "admin"\n'
@@ -100,7 +91,7 @@ def test_password_the_module_reads_is_generated_not_managed(tmp_path: Path):
         '  value = "mysql://admin:${aws_db_instance.db.password}@host"\n'
         "}\n",
     )
-    _write(run([module], UNSAFE, fix=True))
+    write(run([module], UNSAFE, fix=True))
     text = (module / "main.tf").read_text()
     assert "manage_master_user_password" not in text
     assert "password = random_password.db_password.result" in text
@@ -108,7 +99,7 @@ def test_password_the_module_reads_is_generated_not_managed(tmp_path: Path):
 
 
 def test_existing_random_password_name_is_not_reused(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "random_password" "token" {\n  length = 16\n}\n\n'
         'resource "aws_ssm_parameter" "token" {\n'
@@ -116,13 +107,13 @@ def test_existing_random_password_name_is_not_reused(tmp_path: Path):
         '  value = "TODO"\n'
         "}\n",
     )
-    _write(run([module], UNSAFE, fix=True))
+    write(run([module], UNSAFE, fix=True))
     text = (module / "main.tf").read_text()
     assert "value = random_password.token_2.result" in text
 
 
 def test_variable_default_password_is_reported_not_rewritten(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'variable "db_password" {\n  type    = string\n  default = "hunter2"\n}\n\n'
         'resource "aws_db_instance" "db" {\n  password = var.db_password\n}\n\n'
@@ -140,7 +131,7 @@ def test_variable_default_password_is_reported_not_rewritten(tmp_path: Path):
 
 
 def test_secret_named_for_a_user_name_keeps_its_value(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_secretsmanager_secret_version" "db_master_username" {\n'
         '  secret_string = "admin"\n'
@@ -209,10 +200,9 @@ def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
     reported: set[str] = set()
     problems: dict[str, str] = {}
     for task in tasks:
-        work = tmp_path / task
-        shutil.copytree(GENERATED / task / "model", work)
+        work = copy_task(tmp_path, task)
         first = run([work], UNSAFE, fix=True)
-        _write(first)
+        write(first)
         changed.extend(f.path for f in first.changed_files)
         if first.fixed:
             fixed.add(task)
@@ -232,14 +222,14 @@ def test_generated_tasks_lose_their_placeholders(tmp_path: Path):
 
 
 def test_counted_database_gets_a_password_per_instance(tmp_path: Path):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_docdb_cluster" "shard" {\n'
         "  count           = var.shards\n"
         '  master_password = "changeme"\n'
         "}\n",
     )
-    _write(run([module], UNSAFE, fix=True))
+    write(run([module], UNSAFE, fix=True))
     text = (module / "main.tf").read_text()
     assert (
         'resource "random_password" "shard_password" {\n'
@@ -257,7 +247,7 @@ def test_counted_database_gets_a_password_per_instance(tmp_path: Path):
     ],
 )
 def test_existing_manage_switch_is_respected(tmp_path: Path, switch: str, expected: str):
-    module = _module(
+    module = module_with(
         tmp_path,
         'resource "aws_db_instance" "db" {\n'
         '  username                    = "admin"\n'
@@ -265,7 +255,7 @@ def test_existing_manage_switch_is_respected(tmp_path: Path, switch: str, expect
         '  password                    = "changeme"\n'
         "}\n",
     )
-    _write(run([module], UNSAFE, fix=True))
+    write(run([module], UNSAFE, fix=True))
     text = (module / "main.tf").read_text()
     assert expected in text
     assert text.count("manage_master_user_password") == 1

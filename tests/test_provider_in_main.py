@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    flagged_tasks,
+    report,
+    write,
+)
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.engine.rules import select_rules
-from terrafix.output.diff import unified_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "provider_in_main"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -22,22 +28,7 @@ SELECT = Config(select=["TF014"])
 
 def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
-
-
-def _write(result) -> None:
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-
-
-def _report(result) -> str:
-    diffs = "".join(unified_diff(f) for f in result.changed_files)
-    remaining = "".join(
-        f"{f.path.name}: {f.rule} {f.severity}: {f.message}\n" for f in result.findings
-    )
-    return f"{diffs}\n# still reported after the fix\n{remaining}"
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -45,9 +36,9 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     module = _copy(tmp_path, case, monkeypatch)
     first = run([module], SELECT, fix=True)
     assert first.errors == []
-    _write(first)
+    write(first)
     assert run([module], SELECT, fix=True).changed_files == []
-    assert _report(first) == snapshot
+    assert report(first) == snapshot
 
 
 @needs_oracle
@@ -56,11 +47,10 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
     for case in CASES:
         module = _copy(tmp_path, case, monkeypatch)
         result = run([module], SELECT, fix=True)
-        _write(result)
+        write(result)
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= len(CASES)
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 def test_runs_only_when_named():
@@ -74,7 +64,7 @@ def test_duplicate_provider_is_reported_not_merged(tmp_path: Path, monkeypatch):
     module = _copy(tmp_path, "existing_provider_file", monkeypatch)
     before = (module / "provider.tf").read_text()
     result = run([module], SELECT, fix=True)
-    _write(result)
+    write(result)
     provider_tf = (module / "provider.tf").read_text()
     assert provider_tf.startswith(before)
     assert 'alias  = "us_east_1"' in provider_tf
@@ -95,7 +85,7 @@ def test_crlf_and_missing_final_newline(tmp_path: Path):
         b'provider "aws" {\r\n  region = "eu-west-1"\r\n}'
     )
     result = run([module], SELECT, fix=True)
-    _write(result)
+    write(result)
     assert (module / "main.tf").read_bytes() == b'resource "null_resource" "a" {}\r\n'
     assert (module / "provider.tf").read_bytes() == (
         b'# The default provider.\r\nprovider "aws" {\r\n  region = "eu-west-1"\r\n}\r\n'
@@ -120,14 +110,7 @@ CORPUS_CONFIG = Config(
 
 
 def _flagged() -> list[str]:
-    if not GENERATED.is_dir():
-        return []
-    rows = csv.DictReader((GENERATED / "index.csv").open())
-    return [
-        r["task_id"]
-        for r in rows
-        if r["model_provider_in_main"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
+    return flagged_tasks("model_provider_in_main")
 
 
 @needs_shared
@@ -137,10 +120,9 @@ def test_flagged_generated_tasks_are_fixed(tmp_path: Path):
     assert len(tasks) >= 20
     not_fixed, not_idempotent, changed = [], [], {}
     for task in tasks:
-        work = tmp_path / task
-        shutil.copytree(GENERATED / task / "model", work)
+        work = copy_task(tmp_path, task)
         first = run([work], CORPUS_CONFIG, fix=True)
-        _write(first)
+        write(first)
         for file in first.changed_files:
             source = GENERATED / task / "model" / file.path.relative_to(work)
             changed[file.path] = source if source.exists() else None
@@ -173,13 +155,12 @@ def test_beside_the_prompts_provider_file_duplicates_are_reported(tmp_path: Path
     reported = 0
     for task in _flagged():
         given = GENERATED / task / "ideal" / "provider.tf"
-        work = tmp_path / task
-        shutil.copytree(GENERATED / task / "model", work)
+        work = copy_task(tmp_path, task)
         if not given.exists() or (work / "provider.tf").exists():
             continue
         shutil.copy(given, work / "provider.tf")
         result = run([work], CORPUS_CONFIG, fix=True)
-        _write(result)
+        write(result)
         assert (work / "provider.tf").read_text().startswith(given.read_text())
         reported += sum(1 for f in result.findings if "configured both in" in f.message)
     assert reported >= 10
