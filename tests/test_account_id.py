@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    fix_and_write,
+    flagged_tasks,
+    state_report,
+)
 from terrafix.transforms.hardcoded_account_id import HardcodedAccountId
 
 from terrafix.engine.config import Config
@@ -28,36 +34,11 @@ def only_this_rule(monkeypatch):
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 def _fix(path: Path, *, unsafe: bool = False):
-    result = run([path], Config(select=["TF010"], unsafe_fixes=unsafe), fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
-
-
-def _report(root: Path, result, before: dict[Path, str]) -> str:
-    lines = []
-    for finding in result.fixed + result.findings:
-        state = "fixed" if finding in result.fixed else "left"
-        how = finding.fix.applicability if finding.fix else "display-only"
-        lines.append(f"{state} ({how}) {finding.path.name}: {finding.message}")
-    for file in result.changed_files:
-        name = file.path.relative_to(root).as_posix()
-        lines.extend(
-            difflib.unified_diff(
-                before.get(file.path, "").splitlines(),
-                file.final.splitlines(),
-                f"a/{name}" if file.path in before else "/dev/null",
-                f"b/{name}",
-                lineterm="",
-            )
-        )
-    return "\n".join(lines) + "\n"
+    return fix_and_write(path, Config(select=["TF010"], unsafe_fixes=unsafe))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -66,7 +47,7 @@ def test_fixture_snapshot(tmp_path: Path, case: str, snapshot):
     before = {p: p.read_text() for p in path.rglob("*.tf")}
     result = _fix(path, unsafe=True)
     assert result.errors == []
-    assert _report(path, result, before) == snapshot
+    assert state_report(path, result, before, new_from_dev_null=True) == snapshot
     assert _fix(path, unsafe=True).changed_files == []
 
 
@@ -76,8 +57,7 @@ def test_fixture_output_parses_and_is_fmt_clean(tmp_path: Path, case: str):
     path = _copy(tmp_path, case)
     changed = [f.path for f in _fix(path, unsafe=True).changed_files]
     assert changed
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 def test_seed_principal_uses_caller_identity(tmp_path: Path):
@@ -134,16 +114,14 @@ def test_existing_caller_identity_name_is_reused(tmp_path: Path):
 @needs_oracle
 def test_generated_tasks(tmp_path: Path, capsys):
     """Every task with a hard-coded id parses after the fix, and a second run changes nothing."""
-    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
-    flagged = {r["task_id"] for r in rows if r["model_hardcoded_account_id"] == "1"}
+    flagged = set(flagged_tasks("model_hardcoded_account_id", with_model=False))
     tasks = sorted(
         p for p in GENERATED.iterdir() if (p / "model").is_dir() and _directories_with(p / "model")
     )
     changed: list[Path] = []
     fixed = left = 0
     for task in tasks:
-        work = tmp_path / task.name
-        shutil.copytree(task / "model", work)
+        work = copy_task(tmp_path, task.name)
         result = _fix(work, unsafe=True)
         changed.extend(f.path for f in result.changed_files)
         fixed += len(result.fixed)

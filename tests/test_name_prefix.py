@@ -3,7 +3,6 @@ parses and is fmt-clean, that a second run changes nothing, and where it must st
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -12,7 +11,16 @@ from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    fix_and_write,
+    flagged_tasks,
+    read_module,
+    write,
+)
 from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
 from terrafix.transforms._naming_length import LengthEstimate
 
@@ -41,16 +49,13 @@ RESOURCE = re.compile(r'^resource "(aws_[a-z0-9_]+)"', re.M)
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 def _fix(path: Path, **config) -> list[Path]:
     result = run([path], Config(select=["TF002"], **config), fix=True)
     assert result.errors == []
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
+    write(result)
     return [f.path for f in result.changed_files]
 
 
@@ -64,8 +69,7 @@ def test_fix_rewrites_names(tmp_path: Path, name: str, snapshot):
     module = _copy(tmp_path, name)
     changed = _fix(module)
     assert changed
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
     assert _fix(module) == []
     assert run([module], Config(select=["TF002"]), fix=False).findings == []
     assert _render(module, changed) == snapshot
@@ -149,15 +153,7 @@ def test_suffixed_name_over_the_limit_switches_to_prefix(tmp_path: Path):
 
 
 def _flagged_tasks() -> list[str]:
-    if not (GENERATED / "index.csv").is_file():
-        return []
-    rows = csv.DictReader((GENERATED / "index.csv").open())
-    return [
-        r["task_id"]
-        for r in rows
-        if "1" in (r["model_env_suffix_name_prefix"], r["model_name_length"])
-        and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
+    return flagged_tasks("model_env_suffix_name_prefix", "model_name_length")
 
 
 def _sample(tasks: list[str]) -> list[str]:
@@ -167,8 +163,7 @@ def _sample(tasks: list[str]) -> list[str]:
 
 def _copy_task(tmp_path: Path, task: str) -> Path:
     """The task's model, with the provider.tf its prompt says already exists beside it."""
-    work = tmp_path / task
-    shutil.copytree(GENERATED / task / "model", work)
+    work = copy_task(tmp_path, task)
     provider = GENERATED / task / "ideal" / "provider.tf"
     if provider.is_file() and not (work / "provider.tf").exists():
         texts = [p.read_text() for p in work.glob("*.tf")]
@@ -224,10 +219,7 @@ def test_generated_tasks_get_suffixed_names(tmp_path: Path):
 
 
 def _fix_task(work: Path) -> list[Path]:
-    result = run([work], Config(select=["TF002"]), fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return [f.path for f in result.changed_files]
+    return [f.path for f in fix_and_write(work, Config(select=["TF002"])).changed_files]
 
 
 @needs_shared
@@ -236,7 +228,7 @@ def test_real_modules_that_take_names_from_inputs_are_left_alone():
     result = run([REAL], Config(select=["TF002"]), fix=False)
     flagged = {f.path.parent for f in result.findings}
     for directory in flagged:
-        module = Module.from_texts(directory, {p: p.read_text() for p in directory.glob("*.tf")})
+        module = read_module(directory)
         analysis = OriginAnalysis(module)
         leads = {analysis.site_origin(s)[1] for s in name_sites(module)}
         assert Origin.INPUT not in leads, directory
@@ -250,8 +242,7 @@ def test_random_suffix_option_falls_back_to_random_string(tmp_path: Path, snapsh
     module = _copy(tmp_path, "seed000_alb")
     options = {"rules": {"name-prefix-locals": {"random_suffix": True}}}
     changed = _fix(module, **options)
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
     assert _fix(module, **options) == []
     assert 'source  = "hashicorp/random"' in (module / "versions.tf").read_text()
     assert _render(module, changed) == snapshot

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import difflib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from corpus import GENERATED, REAL, needs_shared
+from corpus import REAL, needs_shared
 from oracle import needs_oracle, not_fmt_clean, unparsable
+from rulekit import (
+    assert_parse_and_fmt_clean,
+    copy_fixture,
+    copy_task,
+    fix_and_write,
+    flagged_tasks,
+    model_file,
+    state_report,
+)
 from terrafix.transforms._iam_policies import json_text, statements
 from terrafix.transforms.scope_iam_arns import ScopeIamArns
 
@@ -34,37 +40,11 @@ def only_this_rule(monkeypatch):
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    target = tmp_path / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
+    return copy_fixture(FIXTURES, tmp_path, name)
 
 
 def _fix(path: Path, *, unsafe: bool = True, profile: str = "default"):
-    result = run([path], Config(select=["TF003"], unsafe_fixes=unsafe, profile=profile), fix=True)
-    for file in result.changed_files:
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
-
-
-def _report(root: Path, result, before: dict[Path, str]) -> str:
-    """Findings that remain, then the diff of every changed file, paths relative to ``root``."""
-    lines = []
-    for finding in result.fixed + result.findings:
-        state = "fixed" if finding in result.fixed else "left"
-        how = finding.fix.applicability if finding.fix else "display-only"
-        lines.append(f"{state} ({how}) {finding.path.name}: {finding.message}")
-    for file in result.changed_files:
-        name = file.path.relative_to(root).as_posix()
-        lines.extend(
-            difflib.unified_diff(
-                before.get(file.path, "").splitlines(),
-                file.final.splitlines(),
-                f"a/{name}",
-                f"b/{name}",
-                lineterm="",
-            )
-        )
-    return "\n".join(lines) + "\n"
+    return fix_and_write(path, Config(select=["TF003"], unsafe_fixes=unsafe, profile=profile))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -73,7 +53,7 @@ def test_fixture_snapshot(tmp_path: Path, case: str, snapshot):
     before = {p: p.read_text() for p in path.rglob("*.tf")}
     result = _fix(path)
     assert result.errors == []
-    assert _report(path, result, before) == snapshot
+    assert state_report(path, result, before, new_from_dev_null=False) == snapshot
     assert _fix(path).changed_files == []
 
 
@@ -82,8 +62,7 @@ def test_fixture_snapshot(tmp_path: Path, case: str, snapshot):
 def test_fixture_output_parses_and_is_fmt_clean(tmp_path: Path, case: str):
     path = _copy(tmp_path, case)
     changed = [f.path for f in _fix(path).changed_files]
-    assert unparsable(changed) == set()
-    assert not_fmt_clean(changed) == set()
+    assert_parse_and_fmt_clean(changed)
 
 
 def test_seed_secrets_scoped_safely(tmp_path: Path):
@@ -228,18 +207,12 @@ def _scopable_on_wildcard(modules: list[Module]) -> int:
 @needs_shared
 @needs_oracle
 def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
-    rows = list(csv.DictReader((GENERATED / "index.csv").open()))
-    tasks = [
-        r["task_id"]
-        for r in rows
-        if r["model_iam_wildcard"] == "1" and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
+    tasks = flagged_tasks("model_iam_wildcard")
     assert tasks
     before = after = fixed = 0
     changed: list[Path] = []
     for name in tasks:
-        work = tmp_path / name
-        shutil.copytree(GENERATED / name / "model", work)
+        work = copy_task(tmp_path, name)
         modules = _modules(work)
         before += _scopable_on_wildcard(modules)
         result = _fix(work)
@@ -252,7 +225,7 @@ def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
         assert _policy_shape_errors(modules) == [], name
         after += _scopable_on_wildcard(modules)
     assert unparsable(changed) == set()
-    originals = {_model_file(p.relative_to(tmp_path)): p for p in changed}
+    originals = {model_file(p, tmp_path): p for p in changed}
     clean = set(originals) - {Path(p) for p in not_fmt_clean(sorted(originals))}
     assert not_fmt_clean([originals[p] for p in sorted(clean)]) == set()  # fmt-clean stays so
     assert fixed > 0 and after < before
@@ -261,11 +234,6 @@ def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
             f"\nTF003 on {len(tasks)} generated tasks: {fixed} statements scoped, "
             f'scopable actions on "*" {before} -> {after}'
         )
-
-
-def _model_file(relative: Path) -> Path:
-    """The task's own file for ``TASK/path/in/model``."""
-    return GENERATED / relative.parts[0] / "model" / Path(*relative.parts[1:])
 
 
 @needs_shared
