@@ -60,6 +60,15 @@ def fix_and_write(paths: Path | list[Path], config: Config) -> RunResult:
     return result
 
 
+def fix_twice(module: Path, config: Config) -> RunResult:
+    """Fix and write ``module``, then check a second run finds nothing more to change."""
+    first = run([module], config, fix=True)
+    assert first.errors == []
+    write(first)
+    assert run([module], config, fix=True).changed_files == []
+    return first
+
+
 def report(result: RunResult) -> str:
     """The diffs, then what is still reported: one snapshot shows what a fix did and left."""
     diffs = "".join(unified_diff(f) for f in result.changed_files)

@@ -13,6 +13,8 @@ from rulekit import (
     assert_parse_and_fmt_clean,
     copy_fixture,
     copy_task,
+    fix_and_write,
+    fix_twice,
     module_with,
     write,
 )
@@ -59,12 +61,7 @@ def _report(result, root: Path) -> str:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     monkeypatch.chdir(tmp_path)
-    module = _copy(tmp_path, case)
-    config = Config(select=[CASES[case]])
-    first = run([module], config, fix=True)
-    assert first.errors == []
-    write(first)
-    assert run([module], config, fix=True).changed_files == []
+    first = fix_twice(_copy(tmp_path, case), Config(select=[CASES[case]]))
     assert _report(first, tmp_path) == snapshot
 
 
@@ -72,9 +69,7 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
 def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
     changed = []
     for case, code in CASES.items():
-        module = _copy(tmp_path, case)
-        result = run([module], Config(select=[code]), fix=True)
-        write(result)
+        result = fix_and_write(_copy(tmp_path, case), Config(select=[code]))
         changed.extend(f.path for f in result.changed_files)
     assert changed
     assert_parse_and_fmt_clean(changed)

@@ -12,6 +12,8 @@ from rulekit import (
     assert_parse_and_fmt_clean,
     copy_fixture,
     copy_task,
+    fix_and_write,
+    fix_twice,
     flagged_tasks,
     model_file,
     module_with,
@@ -40,11 +42,7 @@ def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
-    module = _copy(tmp_path, case, monkeypatch)
-    first = run([module], Config(select=RULES), fix=True)
-    assert first.errors == []
-    write(first)
-    assert run([module], Config(select=RULES), fix=True).changed_files == []
+    first = fix_twice(_copy(tmp_path, case, monkeypatch), Config(select=RULES))
     assert report(first) == snapshot
 
 
@@ -52,9 +50,7 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
 def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
     changed = []
     for case in CASES:
-        module = _copy(tmp_path, case, monkeypatch)
-        result = run([module], Config(select=RULES), fix=True)
-        write(result)
+        result = fix_and_write(_copy(tmp_path, case, monkeypatch), Config(select=RULES))
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= len(CASES)
     assert_parse_and_fmt_clean(changed)

@@ -12,6 +12,8 @@ from rulekit import (
     assert_parse_and_fmt_clean,
     copy_fixture,
     copy_task,
+    fix_and_write,
+    fix_twice,
     module_with,
     write,
 )
@@ -39,11 +41,7 @@ def _copy(tmp_path: Path, name: str) -> Path:
 @pytest.mark.parametrize("case", CASES)
 def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
     monkeypatch.chdir(tmp_path)
-    module = _copy(tmp_path, case)
-    first = run([module], UNSAFE, fix=True)
-    assert first.errors == []
-    write(first)
-    assert run([module], UNSAFE, fix=True).changed_files == []
+    first = fix_twice(_copy(tmp_path, case), UNSAFE)
     diffs = "".join(unified_diff(f) for f in first.changed_files)
     messages = "".join(f"{f.rule}: {f.message}\n" for f in first.fixed)
     assert f"{diffs}\n# fixed\n{messages}" == snapshot
@@ -53,8 +51,7 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
 def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path):
     changed = []
     for case in CASES:
-        result = run([_copy(tmp_path, case)], UNSAFE, fix=True)
-        write(result)
+        result = fix_and_write(_copy(tmp_path, case), UNSAFE)
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= 3
     assert_parse_and_fmt_clean(changed)

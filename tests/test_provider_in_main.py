@@ -12,6 +12,8 @@ from rulekit import (
     assert_parse_and_fmt_clean,
     copy_fixture,
     copy_task,
+    fix_and_write,
+    fix_twice,
     flagged_tasks,
     report,
     write,
@@ -33,21 +35,14 @@ def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
-    module = _copy(tmp_path, case, monkeypatch)
-    first = run([module], SELECT, fix=True)
-    assert first.errors == []
-    write(first)
-    assert run([module], SELECT, fix=True).changed_files == []
-    assert report(first) == snapshot
+    assert report(fix_twice(_copy(tmp_path, case, monkeypatch), SELECT)) == snapshot
 
 
 @needs_oracle
 def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
     changed = []
     for case in CASES:
-        module = _copy(tmp_path, case, monkeypatch)
-        result = run([module], SELECT, fix=True)
-        write(result)
+        result = fix_and_write(_copy(tmp_path, case, monkeypatch), SELECT)
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= len(CASES)
     assert_parse_and_fmt_clean(changed)

@@ -106,9 +106,7 @@ def test_clean_module_has_no_findings(copy):
 
 @needs_oracle
 def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
-    written = []
-    for name in FIXABLE:
-        written += [f.path for f in fix(copy(name)).changed_files]
+    written = [f.path for name in FIXABLE for f in fix(copy(name)).changed_files]
     assert written
     assert_parse_and_fmt_clean(written)
 
