@@ -11,7 +11,7 @@ from oracle import needs_oracle, not_fmt_clean, unparsable
 
 import terrafix
 from terrafix.syntax import nodes as n
-from terrafix.writer import Document, block, expr
+from terrafix.writer import Document, block, expr, remove_attribute
 from terrafix.writer.body import (
     Style,
     append_source,
@@ -186,3 +186,19 @@ def test_call_and_template_builders_escape_literal_text():
     assert value_source(call("max", 1, 2.5, "a")) == 'max(1, 2.5, "a")'
     source = block_source(block("locals", name=name, hash=hashed)) + "\n"
     assert terrafix.parse(source).render() == source
+
+
+def test_removing_an_attribute_leaves_the_next_run_alone():
+    source = 'resource "a" "b" {\n  x = 1\n  yy = 2\n\n  monitoring_a = 1\n  m = 2\n}\n'
+    tree = terrafix.parse(source)
+    resource = tree.body.elements[0]
+    body = tree.body.with_changes(elements=(remove_attribute(resource, "yy"),))
+    assert body.render() == source.replace("  yy = 2\n", "")
+
+
+def test_removing_the_longest_attribute_realigns_its_own_run():
+    source = 'resource "a" "b" {\n  x            = 1\n  yyyyyyyyyyyy = 2\n  z            = 3\n}\n'
+    tree = terrafix.parse(source)
+    resource = tree.body.elements[0]
+    body = tree.body.with_changes(elements=(remove_attribute(resource, "yyyyyyyyyyyy"),))
+    assert body.render() == 'resource "a" "b" {\n  x = 1\n  z = 3\n}\n'

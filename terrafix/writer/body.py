@@ -155,7 +155,12 @@ def remove_element(body: n.Body, index: int) -> n.Body:
         del elements[0]
     elif start == len(elements) and start > 0 and _is_blank(elements[start - 1]):
         del elements[start - 1]
-    return realign_body(body.with_changes(elements=tuple(elements)), {start - 1, start})
+    # Only attributes that now stand where the removed one stood can have changed their run; a
+    # blank or comment line there ends the run, and the run beyond it was not touched.
+    touched = {
+        i for i in (start - 1, start) if 0 <= i < len(elements) and type(elements[i]) is n.Attribute
+    }
+    return realign_body(body.with_changes(elements=tuple(elements)), touched)
 
 
 def _is_blank(element: n.BodyElement) -> bool:
