@@ -184,3 +184,12 @@ def test_results_parse_and_are_fmt_clean(tmp_path: Path):
     assert len(written) == len(cases)
     assert unparsable(written) == set()
     assert not_fmt_clean(written) == set()
+
+
+def test_new_file_uses_fmt_indentation_even_in_a_four_space_module():
+    four = 'resource "aws_s3_bucket" "b" {\r\n    bucket = "x"\r\n}\r\n'
+    texts, answers = ensure({"main.tf": four}, "random")
+    assert answers == [True]
+    [created] = [text for name, text in texts.items() if name != "main.tf"]
+    assert "\r\n  required_providers {\r\n    random = {\r\n" in created
+    assert "\n" not in created.replace("\r\n", "")

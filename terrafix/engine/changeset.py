@@ -44,7 +44,10 @@ class Changeset:
                     str(path), source.text, source.tree, Style.of(source.text)
                 )
             else:
-                self.documents[path] = Document.new(str(path), self.style)
+                # A new file is laid out as `terraform fmt` would write it (two-space indents),
+                # with the module's line endings.
+                style = Style(newline=self.style.newline)
+                self.documents[path] = Document.new(str(path), style)
         return self.documents[path]
 
     def changes(self) -> dict[Path, str]:
