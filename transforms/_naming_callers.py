@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from terrafix.model import Module
-from terrafix.model.module import literal_string
+from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
 
 from ._naming import Origin, OriginAnalysis
@@ -51,9 +51,9 @@ _READ: dict[Path, tuple[tuple, Module | None]] = {}
 
 
 def local_source(call: n.Block) -> str | None:
-    source = call.body.attribute("source")
-    text = literal_string(source.value) if source is not None else None
-    return text if text is not None and text.startswith("./") else None
+    """The call's source when it is a child directory (`./x`): the only callers wired here."""
+    path = source_path(call)
+    return path if path is not None and path.startswith("./") else None
 
 
 def local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:

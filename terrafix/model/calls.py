@@ -10,18 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..syntax import nodes as n
 from .module import Module, literal_string
 
 LOCAL_PREFIXES = ("./", "../")
+
+
+def source_path(call: n.Block) -> str | None:
+    """A `module` block's `source` when it is a local path (`./x`, `../../`), else None."""
+    source = call.body.attribute("source")
+    path = literal_string(source.value) if source is not None else None
+    return path if path and path.startswith(LOCAL_PREFIXES) else None
 
 
 def local_sources(module: Module) -> list[Path]:
     """The directories this module calls through local `source` paths."""
     out = []
     for symbol in module.module_calls.values():
-        source = symbol.node.body.attribute("source")
-        path = literal_string(source.value) if source is not None else None
-        if path and path.startswith(LOCAL_PREFIXES):
+        path = source_path(symbol.node)
+        if path is not None:
             out.append((module.directory / path).resolve())
     return out
 
