@@ -9,8 +9,9 @@ from ..syntax.parser import parse
 from ..syntax.tokens import Leaf
 from .body import Style, append_block
 from .build import BlockSpec
+from .original import original_file
 from .textedit import TextEdit, diff_edits
-from .tree import replace_expression, replace_node
+from .tree import replace_node, with_leading_trivia_of
 
 
 @dataclass
@@ -25,6 +26,17 @@ class Document:
     original: str
     tree: n.ConfigFile
     style: Style = field(default_factory=Style)
+    # The tree ``original`` parsed into, whose unchanged parts edits and rendering reuse.
+    _base: n.ConfigFile = field(init=False, repr=False, compare=False)
+    # Which element now stands for each original top-level element that edits replaced.
+    _current: dict[int, n.Node | None] = field(init=False, repr=False, compare=False)
+    _rendered: tuple[n.ConfigFile, str] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._base = self.tree
+        self._current = {}
 
     @classmethod
     def parse(cls, text: str, path: str = "<input>") -> Document:
@@ -37,14 +49,43 @@ class Document:
         return cls(path, "", empty, style or Style())
 
     def text(self) -> str:
-        return self.tree.render()
+        rendered = self._rendered
+        if rendered is None or rendered[0] is not self.tree:
+            rendered = (self.tree, original_file(self._base).render(self.tree))
+            self._rendered = rendered
+        return rendered[1]
 
     def replace(self, old, new) -> None:
-        self.tree = replace_node(self.tree, old, new)
+        """Replace ``old`` (by identity) with ``new``; ``None`` removes it from its tuple."""
+        self.tree = self._replaced_in_holder(old, new) or replace_node(self.tree, old, new)
 
     def replace_expression(self, old, new) -> None:
         """Swap an expression for another, keeping the spacing and comments in front of it."""
-        self.tree = replace_expression(self.tree, old, new)
+        self.replace(old, with_leading_trivia_of(old, new))
+
+    def _replaced_in_holder(self, old, new) -> n.ConfigFile | None:
+        """The edit made inside the top-level element that holds ``old``, or None to search."""
+        holder = original_file(self._base).holder(old)
+        if holder is None:
+            return None
+        current = self._current.get(id(holder), holder)
+        elements = self.tree.body.elements
+        index = next((i for i, e in enumerate(elements) if e is current), None)
+        if index is None:
+            return None
+        if current is old:
+            replaced = new
+        else:
+            try:
+                replaced = replace_node(current, old, new)
+            except LookupError:  # no longer there: an earlier edit replaced what held it
+                return None
+        self._current[id(holder)] = replaced
+        if replaced is None:
+            elements = elements[:index] + elements[index + 1 :]
+        else:
+            elements = (*elements[:index], replaced, *elements[index + 1 :])
+        return self.tree.with_changes(body=self.tree.body.with_changes(elements=elements))
 
     def append_block(self, spec: BlockSpec) -> None:
         final_newline = self.original.endswith("\n") or not self.original

@@ -75,8 +75,13 @@ def replace_first_leaf(node: Node, change: Callable[[Leaf], Leaf]) -> Node:
     return replace_node(node, first, change(first))
 
 
-def replace_expression(root: Node, old: Node, new: Node) -> Node:
-    """Replace an expression, keeping the trivia in front of the old one (its spacing and comments)."""
+def with_leading_trivia_of(old: Node, new: Node) -> Node:
+    """``new`` with the trivia in front of ``old`` (its spacing and comments)."""
     old_first = old.first_leaf()
     pre = old_first.pre if old_first is not None else ""
-    return replace_node(root, old, replace_first_leaf(new, lambda leaf: leaf.with_changes(pre=pre)))
+    return replace_first_leaf(new, lambda leaf: leaf.with_changes(pre=pre))
+
+
+def replace_expression(root: Node, old: Node, new: Node) -> Node:
+    """Replace an expression, keeping the trivia in front of the old one (its spacing and comments)."""
+    return replace_node(root, old, with_leading_trivia_of(old, new))
