@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
+
+from ..writer.textedit import TextEdit, diff_edits
 
 
 class Applicability(StrEnum):
@@ -23,6 +26,11 @@ class Fix:
     applicability: Applicability
     base: dict[Path, str]  # the texts the fix was computed against
     changes: dict[Path, str]  # path → new text
+
+    @cached_property
+    def edits(self) -> dict[Path, list[TextEdit]]:
+        """The changes as line edits of each base text (computed once: many findings share a fix)."""
+        return {p: diff_edits(self.base.get(p, ""), new) for p, new in self.changes.items()}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
 from ..syntax import HclSyntaxError, parse
-from ..writer import TextEdit, apply_edits, diff_edits
+from ..writer import TextEdit, apply_edits
 from .config import Config
 from .findings import Applicability, Finding
 from .rules import RuleContext, select_rules
@@ -157,10 +157,7 @@ def _select_fixes(
     accepted: dict[Path, list[TextEdit]] = {}
     chosen: list[Finding] = []
     for finding in candidates:
-        edits = {
-            p: diff_edits(finding.fix.base.get(p, ""), new)
-            for p, new in finding.fix.changes.items()
-        }
+        edits = finding.fix.edits
         if _conflicts(edits, accepted):
             continue
         if verify is not None and not all(

@@ -9,7 +9,6 @@ from .. import __version__
 from ..engine.findings import Finding
 from ..engine.pipeline import RunResult
 from ..engine.rules import all_rules
-from ..writer import diff_edits
 from .diff import display_path
 from .locations import point
 
@@ -40,10 +39,10 @@ def text_report(result: RunResult) -> str:
 
 def _edits_json(finding: Finding) -> list[dict]:
     out = []
-    for path, new_text in sorted(finding.fix.changes.items()):
+    for path, edits in sorted(finding.fix.edits.items()):
         base = _base_text(finding, path)
         new_file = path not in finding.fix.base
-        for edit in diff_edits(base, new_text):
+        for edit in edits:
             out.append(
                 {
                     "path": display_path(path),
@@ -168,14 +167,14 @@ def _uri(path: Path) -> str:
 
 def _sarif_fix(finding: Finding) -> dict:
     changes = []
-    for path, new_text in sorted(finding.fix.changes.items()):
+    for path, edits in sorted(finding.fix.edits.items()):
         base = _base_text(finding, path)
         replacements = [
             {
                 "deletedRegion": _region(base, e.start, e.end),
                 "insertedContent": {"text": e.new_text},
             }
-            for e in diff_edits(base, new_text)
+            for e in edits
         ]
         changes.append({"artifactLocation": {"uri": _uri(path)}, "replacements": replacements})
     return {"description": {"text": finding.fix.description}, "artifactChanges": changes}
