@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..model import Module
 from ..syntax import nodes as n
+from ..syntax.identity_cache import IdentityCache
 from ..syntax.strings import quote
 from ..syntax.tokens import Leaf
 from ..writer import BlockSpec, Document, Expr, Style, set_attribute, value_source
@@ -22,6 +23,9 @@ LOCALS_FILES = ("locals.tf", "local.tf")
 DATA_FILES = ("data.tf", "datasources.tf", "data_sources.tf")
 PROVIDER_FILES = ("versions.tf", "provider.tf", "providers.tf", "terraform.tf")
 
+# Every fix of a pass opens the same few texts: read each one's style once.
+_style_of = IdentityCache(Style.of)
+
 
 class Changeset:
     def __init__(self, module: Module) -> None:
@@ -32,7 +36,7 @@ class Changeset:
 
     def _module_style(self) -> Style:
         for source in self.module.files.values():
-            return Style.of(source.text)
+            return _style_of(source.text)
         return Style()
 
     def document(self, path: Path) -> Document:
@@ -41,7 +45,7 @@ class Changeset:
             source = self.module.files.get(path)
             if source is not None and source.tree is not None:
                 self.documents[path] = Document(
-                    str(path), source.text, source.tree, Style.of(source.text)
+                    str(path), source.text, source.tree, _style_of(source.text)
                 )
             else:
                 # A new file is laid out as `terraform fmt` would write it (two-space indents),
