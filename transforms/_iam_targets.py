@@ -14,6 +14,7 @@ from terrafix.data.iam_resources import ArnSource
 from terrafix.model import Module
 from terrafix.model.references import traversals
 from terrafix.syntax import nodes as n
+from terrafix.syntax.identity_cache import IdentityCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ def _address_of(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def _dependency_graph(module: Module) -> dict[str, set[str]]:
+def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     """Address → the addresses it references (locals count one by one)."""
     graph: dict[str, set[str]] = {}
     for _, block in module.top_level_blocks():
@@ -63,6 +64,10 @@ def _dependency_graph(module: Module) -> dict[str, set[str]]:
         else:
             graph.setdefault(block_address(block), set()).update(_targets(block))
     return graph
+
+
+# Every policy statement of a module asks for the same graph.
+_dependency_graph = IdentityCache(_build_dependency_graph, size=4)
 
 
 def _targets(node: n.Node) -> set[str]:
