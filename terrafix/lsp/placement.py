@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..engine.findings import Finding, Fix
+from ..syntax.identity_cache import IdentityCache
 
 
 def append_new_file(buffer: str, content: str) -> str:
@@ -61,19 +62,23 @@ def confine(
     """A pipeline ``adapt`` hook applying :func:`confine_fix` to each finding's fix."""
     buffer = buffer.resolve()
 
-    def adapt(finding: Finding) -> Finding | None:
-        if finding.fix is None:
-            return finding
-        paths = {p.resolve(): p for p in (*finding.fix.base, *finding.fix.changes)}
+    def confined(fix: Fix) -> Fix | None:
+        paths = {p.resolve(): p for p in (*fix.base, *fix.changes)}
         target = paths.get(buffer)
         if target is None:
             return None
-        fix = confine_fix(
-            finding.fix,
-            target,
-            writable=lambda p: writable(p.resolve()),
-            can_create=can_create,
+        return confine_fix(
+            fix, target, writable=lambda p: writable(p.resolve()), can_create=can_create
         )
+
+    # Findings that share a fix (one module-wide change) share its confined form, whose edits
+    # are then computed once.
+    confined_once = IdentityCache(confined, size=64)
+
+    def adapt(finding: Finding) -> Finding | None:
+        if finding.fix is None:
+            return finding
+        fix = confined_once(finding.fix)
         if fix is None:
             return None
         return finding if fix is finding.fix else replace(finding, fix=fix)
