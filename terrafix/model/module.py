@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..syntax import HclSyntaxError, parse
 from ..syntax import nodes as n
+from ..syntax.positions import remember_parsed
 from .references import Traversal, traversals
 
 
@@ -22,9 +23,11 @@ class SourceFile:
     @classmethod
     def load(cls, path: Path, text: str) -> SourceFile:
         try:
-            return cls(path, text, parse(text, str(path)))
+            tree = parse(text, str(path))
         except HclSyntaxError as err:
             return cls(path, text, None, err)
+        remember_parsed(tree, text)
+        return cls(path, text, tree)
 
 
 @dataclass(frozen=True, slots=True)

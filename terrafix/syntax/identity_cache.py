@@ -29,7 +29,12 @@ class IdentityCache(Generic[Key, Value]):
             self._entries.move_to_end(id(key))
             return entry[1]
         value = self._compute(key)
+        self.remember(key, value)
+        return value
+
+    def remember(self, key: Key, value: Value) -> None:
+        """Store ``value`` for ``key`` (for a value known without computing it)."""
         self._entries[id(key)] = (key, value)
+        self._entries.move_to_end(id(key))
         if len(self._entries) > self._size:
             self._entries.popitem(last=False)
-        return value

@@ -26,6 +26,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import NamedTuple
 
+from .identity_cache import IdentityCache
 from .nodes import Node
 from .tokens import Leaf
 
@@ -236,6 +237,20 @@ def from_lsp(text: str, line: int, character: int) -> int:
 
 
 # ------------------------------------------------------------------------------ tree spans
+
+# The text each unedited tree of the modules being analysed was parsed from: their tokens'
+# positions hold, so a node's span needs no walk of the file.
+_parsed_texts: IdentityCache[Node, str | None] = IdentityCache(lambda _: None, size=256)
+
+
+def remember_parsed(tree: Node, text: str) -> None:
+    """Note that ``tree`` is exactly what ``text`` parsed into."""
+    _parsed_texts.remember(tree, text)
+
+
+def parsed_text(tree: Node) -> str | None:
+    """The text ``tree`` was parsed from, if `remember_parsed` was told (and still remembers)."""
+    return _parsed_texts(tree)
 
 
 def spans(tree: Node | Leaf, *, include_trivia: bool = False) -> dict[int, tuple[int, int]]:
