@@ -19,6 +19,7 @@ SKIPPED_ATTRIBUTES = frozenset({"description"})
 # equal a renamed name (`s3://bucket/kubecost/file.yml`) must not change.
 SCRIPT_BLOCKS = frozenset({"provisioner", "connection"})
 SCRIPT_ATTRIBUTES = frozenset({"command", "inline", "script", "user_data", "user_data_base64"})
+_NOT_FOLLOWED = SKIPPED_ATTRIBUTES | SCRIPT_ATTRIBUTES
 
 
 def apply_plan(changes: Changeset, plan: NamingPlan) -> None:
@@ -105,7 +106,7 @@ def _follow_in_block(
         kind = type(node)
         if id(node) in name_values:
             continue
-        if kind is n.Attribute and node.name.text in SKIPPED_ATTRIBUTES | SCRIPT_ATTRIBUTES:
+        if kind is n.Attribute and node.name.text in _NOT_FOLLOWED:
             continue
         if kind is n.Block:
             if node.block_type not in SCRIPT_BLOCKS:

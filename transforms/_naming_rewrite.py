@@ -6,6 +6,7 @@ every interpolation the name already has stays exactly as written.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from terrafix.syntax import nodes as n
@@ -56,26 +57,22 @@ def literal_word(value: str) -> str:
 def replace_names(inner: str, renames: list[tuple[str, str]]) -> str:
     """Replace whole occurrences of old names (template text) by new ones: an occurrence must
     not continue a longer name on either side."""
-    out: list[str] = []
-    index = 0
-    ordered = sorted(renames, key=lambda pair: -len(pair[0]))
-    while index < len(inner):
-        for old, new in ordered:
-            if (
-                len(old) >= MIN_FOLLOWED_LENGTH
-                and inner.startswith(old, index)
-                and _boundary(inner, index - 1)
-                and _boundary(inner, index + len(old))
-            ):
-                out.append(new)
-                index += len(old)
-                break
-        else:
-            out.append(inner[index])
-            index += 1
-    return "".join(out)
+    pattern, replacement = _names_pattern(tuple(renames))
+    if pattern is None:
+        return inner
+    return pattern.sub(lambda match: replacement[match.group()], inner)
 
 
-def _boundary(text: str, index: int) -> bool:
-    """True when the character at ``index`` cannot continue a name (`.` ends one: `b.s3...`)."""
-    return index < 0 or index >= len(text) or not NAME_CHARACTER.match(text[index])
+@functools.lru_cache(maxsize=64)
+def _names_pattern(renames: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict]:
+    """One pattern for all old names, longest first, each bounded by non-name characters."""
+    followed = [(old, new) for old, new in renames if len(old) >= MIN_FOLLOWED_LENGTH]
+    if not followed:
+        return None, {}
+    ordered = sorted(followed, key=lambda pair: -len(pair[0]))  # stable: first rename wins ties
+    replacement: dict[str, str] = {}
+    for old, new in ordered:
+        replacement.setdefault(old, new)
+    alternatives = "|".join(re.escape(old) for old in replacement)
+    name = NAME_CHARACTER.pattern
+    return re.compile(f"(?<!{name})(?:{alternatives})(?!{name})"), replacement
