@@ -1,9 +1,8 @@
-"""The rule interface and the registry of transforms shipped in ``terrafix.transforms``."""
+"""The rule interface, and the rules shipped in ``terrafix.transforms`` (see ``rule_index``)."""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import ClassVar
 
 from ..model import Module
 from .findings import Applicability, Finding
+from .rule_index import RULES, RuleEntry
 
 
 @dataclass
@@ -46,47 +46,50 @@ class Rule:
         raise NotImplementedError
 
 
+def _load(entry: RuleEntry) -> type[Rule]:
+    """The rule class of an index entry, importing its module."""
+    module = importlib.import_module(f"..transforms.{entry.module}", __package__)
+    for obj in vars(module).values():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, Rule)
+            and getattr(obj, "code", None) == entry.code
+        ):
+            return obj
+    raise LookupError(f"{module.__name__} has no rule {entry.code}")
+
+
 def all_rules() -> list[type[Rule]]:
     """Every rule class in terrafix.transforms, ordered by code."""
-    from .. import transforms
-
-    rules = []
-    for info in pkgutil.iter_modules(transforms.__path__):
-        module = importlib.import_module(f"{transforms.__name__}.{info.name}")
-        rules.extend(
-            obj
-            for obj in vars(module).values()
-            if isinstance(obj, type)
-            and issubclass(obj, Rule)
-            and obj is not Rule
-            and hasattr(obj, "code")
-        )
-    return sorted(set(rules), key=lambda r: r.code)
+    return [_load(entry) for entry in RULES]
 
 
 def find_rule(name: str) -> type[Rule] | None:
-    for rule in all_rules():
-        if name.upper() == rule.code or name == rule.slug:
-            return rule
+    for entry in RULES:
+        if name.upper() == entry.code or name == entry.slug:
+            return _load(entry)
     return None
 
 
 def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[type[Rule]]:
-    """Rules chosen by code or slug; a prefix like ``TF00`` selects a family."""
+    """Rules chosen by code or slug; a prefix like ``TF00`` selects a family.
 
-    def matches(rule: type[Rule], names: list[str]) -> bool:
-        return any(rule.code.startswith(x.upper()) or rule.slug == x for x in names)
+    Only the chosen rules' modules are imported.
+    """
 
-    rules = all_rules()
+    def matches(entry: RuleEntry, names: list[str]) -> bool:
+        return any(entry.code.startswith(x.upper()) or entry.slug == x for x in names)
+
+    entries = RULES
     if select:
         named = {x.upper() for x in select} | set(select)
-        rules = [
-            r
-            for r in rules
-            if matches(r, select) and (not r.opt_in or r.code in named or r.slug in named)
+        entries = [
+            e
+            for e in entries
+            if matches(e, select) and (not e.opt_in or e.code in named or e.slug in named)
         ]
     else:
-        rules = [r for r in rules if not r.opt_in]
+        entries = [e for e in entries if not e.opt_in]
     if ignore:
-        rules = [r for r in rules if not matches(r, ignore)]
-    return rules
+        entries = [e for e in entries if not matches(e, ignore)]
+    return [_load(entry) for entry in entries]
