@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
@@ -274,6 +273,8 @@ def _cache_dir() -> Path | None:
 
 def _store(path: Path, table: dict[str, Any]) -> None:
     """Write the table atomically (temp file, then rename); silently skip if the dir won't take it."""
+    import tempfile  # only when the cache is written: most processes just read it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
