@@ -6,13 +6,12 @@ every interpolation the name already has stays exactly as written.
 
 from __future__ import annotations
 
-import functools
-import re
+import string
 
 from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import escape
 
-NAME_CHARACTER = re.compile(r"[A-Za-z0-9_-]")
+NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
 MIN_FOLLOWED_LENGTH = 5  # shorter names are too likely to occur by chance in other strings
 
 
@@ -56,23 +55,36 @@ def literal_word(value: str) -> str:
 
 def replace_names(inner: str, renames: list[tuple[str, str]]) -> str:
     """Replace whole occurrences of old names (template text) by new ones: an occurrence must
-    not continue a longer name on either side."""
-    pattern, replacement = _names_pattern(tuple(renames))
-    if pattern is None:
+    not continue a longer name on either side.
+
+    Read left to right; where several old names start at one place, the longest wins.
+    """
+    followed = sorted(
+        ((old, new) for old, new in renames if len(old) >= MIN_FOLLOWED_LENGTH),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: list[tuple[int, int, int, str]] = []  # (start, rank, end, new): sorted, the winners
+    for rank, (old, new) in enumerate(followed):
+        start = inner.find(old)
+        while start >= 0:
+            end = start + len(old)
+            if _bounds_a_name(inner, start - 1) and _bounds_a_name(inner, end):
+                found.append((start, rank, end, new))
+            start = inner.find(old, start + 1)
+    if not found:
         return inner
-    return pattern.sub(lambda match: replacement[match.group()], inner)
+    found.sort()
+    out: list[str] = []
+    cursor = 0
+    for start, _, end, new in found:
+        if start >= cursor:
+            out.append(inner[cursor:start])
+            out.append(new)
+            cursor = end
+    out.append(inner[cursor:])
+    return "".join(out)
 
 
-@functools.lru_cache(maxsize=64)
-def _names_pattern(renames: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict]:
-    """One pattern for all old names, longest first, each bounded by non-name characters."""
-    followed = [(old, new) for old, new in renames if len(old) >= MIN_FOLLOWED_LENGTH]
-    if not followed:
-        return None, {}
-    ordered = sorted(followed, key=lambda pair: -len(pair[0]))  # stable: first rename wins ties
-    replacement: dict[str, str] = {}
-    for old, new in ordered:
-        replacement.setdefault(old, new)
-    alternatives = "|".join(re.escape(old) for old in replacement)
-    name = NAME_CHARACTER.pattern
-    return re.compile(f"(?<!{name})(?:{alternatives})(?!{name})"), replacement
+def _bounds_a_name(text: str, index: int) -> bool:
+    """True when the character at ``index`` cannot continue a name (`.` ends one: `b.s3...`)."""
+    return index < 0 or index >= len(text) or text[index] not in NAME_CHARACTERS
