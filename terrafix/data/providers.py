@@ -6,11 +6,10 @@ transforms' fixes are written for, and leave upgrades to the module's own lock f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSource:
+class ProviderSource(NamedTuple):
     source: str
     version: str
 

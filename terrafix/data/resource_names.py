@@ -12,7 +12,7 @@ prefix and lets AWS append a unique part (``prefix_max`` is its own limit when i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ALNUM_HYPHEN = "a-zA-Z0-9-"
 WORD_HYPHEN = "a-zA-Z0-9_-"
@@ -20,8 +20,7 @@ LOWER_HYPHEN = "a-z0-9-"
 IAM = r"a-zA-Z0-9_+=,.@-"
 
 
-@dataclass(frozen=True, slots=True)
-class PhysicalName:
+class PhysicalName(NamedTuple):
     """The physical-name argument of one resource type and AWS's rules for its value."""
 
     attribute: str
