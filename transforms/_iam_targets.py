@@ -57,12 +57,17 @@ def _address_of(parts: tuple[str, ...]) -> str | None:
 def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     """Address → the addresses it references (locals count one by one)."""
     graph: dict[str, set[str]] = {}
+    by_block: dict[int, set[str]] = {}
+    for reference in module.references:  # the module's own reading of every top-level block
+        address = _address_of(reference.traversal.parts)
+        if address:
+            by_block.setdefault(id(reference.block), set()).add(address)
     for _, block in module.top_level_blocks():
         if block.block_type == "locals":
             for attribute in block.body.attributes():
                 graph.setdefault(f"local.{attribute.key}", set()).update(_targets(attribute))
         else:
-            graph.setdefault(block_address(block), set()).update(_targets(block))
+            graph.setdefault(block_address(block), set()).update(by_block.get(id(block), ()))
     return graph
 
 

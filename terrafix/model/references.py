@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..syntax import nodes as n
+from ..syntax.tokens import Leaf
 
 TRAVERSALS = (n.GetAttr, n.Index, n.LegacyIndex, n.Splat)
 
@@ -56,6 +57,9 @@ def traversals(root: n.Node) -> Iterator[Traversal]:
             if type(inner) is not n.Variable:
                 stack.append(inner)
             continue
-        for child in node.children():
-            if isinstance(child, n.Node):
-                stack.append(child)
+        for value in node._fields_of(node):  # children in source order, tokens left out
+            kind = type(value)
+            if kind is tuple:
+                stack.extend(child for child in value if type(child) is not Leaf)
+            elif kind is not Leaf and value is not None:
+                stack.append(value)
