@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +43,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _read(path: Path) -> dict:
+    import tomllib  # here: most runs, and every editor call in a module without one, read no config
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 from dataclasses import dataclass
 
 
@@ -89,6 +88,8 @@ def matching_lines(a: list[str], b: list[str]) -> list[tuple[int, int]]:
         anchors = _unique_anchors(a, alo, ahi, b, blo, bhi)
         if not anchors:
             if (ahi - alo) * (bhi - blo) <= _FULL_COMPARISON_LIMIT:
+                import difflib  # rarely needed: most stretches have a unique line
+
                 matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
                 for i, j, size in matcher.get_matching_blocks():
                     pairs.extend((alo + i + k, blo + j + k) for k in range(size))
