@@ -34,7 +34,9 @@ def test_index_matches_the_rule_classes() -> None:
         (rule.code, rule.slug, rule.__module__.rpartition(".")[2], rule.opt_in)
         for rule in _discovered()
     ]
-    assert [tuple(entry) for entry in RULES] == expected
+    assert [tuple(entry) for entry in RULES] == expected, (
+        "update RULES in terrafix/engine/rule_index.py"
+    )
 
 
 def test_index_is_ordered_by_code_with_unique_codes_and_slugs() -> None:
