@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from ..syntax import HclSyntaxError, parse
 from ..syntax import nodes as n
@@ -30,16 +31,14 @@ class SourceFile:
         return cls(path, text, tree)
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(NamedTuple):
     """A declaration: where it is and its block (or attribute, for locals)."""
 
     path: Path
     node: n.Block | n.Attribute
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     path: Path
     traversal: Traversal
     block: n.Block  # the top-level block the reference sits in

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..syntax import nodes as n
 from ..syntax.tokens import Leaf
@@ -11,8 +11,7 @@ from ..syntax.tokens import Leaf
 TRAVERSALS = (n.GetAttr, n.Index, n.LegacyIndex, n.Splat)
 
 
-@dataclass(frozen=True, slots=True)
-class Traversal:
+class Traversal(NamedTuple):
     """A traversal rooted at a variable: ``parts`` are the names up to the first index or splat."""
 
     node: n.Expression

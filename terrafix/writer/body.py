@@ -8,7 +8,7 @@ the alignment runs an edit touches are re-aligned.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..syntax import nodes as n
 from ..syntax.tokens import Leaf
@@ -28,8 +28,7 @@ from .build import build_expression as build_value
 _INDENTED_LINE = re.compile(r"^([ \t]+)\S", re.M)
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
+class Style(NamedTuple):
     """A file's own conventions: indentation unit and line ending."""
 
     unit: str = "  "
