@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,15 +49,24 @@ def median_ms(samples: list[float]) -> float:
 
 
 def timed_runs(command: list[str], runs: int, *, stdin: str = "", cwd: Path | None = None):
-    samples = []
+    """Wall-clock seconds of each run, and the CPU seconds (user + system) the process used.
+
+    On a shared machine the wall clock also counts waiting for a core; CPU time does not, so
+    the two together tell a slow run from a busy machine.
+    """
+    walls, cpus = [], []
     for i in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(
             command, input=stdin, capture_output=True, text=True, cwd=cwd, env=ENV, check=False
         )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if i:  # the first run warms the page cache and the bytecode cache
-            samples.append(time.perf_counter() - start)
-    return samples
+            walls.append(wall)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
 def module_copy(source: Path, root: Path, name: str, extra: str = "") -> Path:
@@ -69,10 +79,16 @@ def module_copy(source: Path, root: Path, name: str, extra: str = "") -> Path:
     return buffer
 
 
-def fresh_process(buffer: Path, runs: int, *options: str) -> float:
+def fresh_process(buffer: Path, runs: int, *options: str) -> str:
     command = [str(TERRAFIX), "fix", *options, "--stdin-filename", buffer.name, "-"]
     text = buffer.read_text(encoding="utf-8")
-    return median_ms(timed_runs(command, runs, stdin=text, cwd=buffer.parent))
+    return _figure(timed_runs(command, runs, stdin=text, cwd=buffer.parent))
+
+
+def _figure(samples: tuple[list[float], list[float]]) -> str:
+    """``wall ms (cpu ms)``, medians."""
+    walls, cpus = samples
+    return f"{median_ms(walls):.0f} ms ({median_ms(cpus):.0f})"
 
 
 async def warm_server(buffer: Path, runs: int) -> tuple[float, float]:
@@ -155,11 +171,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         ENV["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
-        python_floor = median_ms(timed_runs([sys.executable, "-c", "pass"], args.runs))
-        cli_floor = median_ms(timed_runs([str(TERRAFIX), "--version"], args.runs))
-        print(f"floor: python -c pass {python_floor:.0f} ms; terrafix --version {cli_floor:.0f} ms")
+        python_floor = _figure(timed_runs([sys.executable, "-c", "pass"], args.runs))
+        cli_floor = _figure(timed_runs([str(TERRAFIX), "--version"], args.runs))
+        print("median wall clock (median CPU time, user + system)")
+        print(f"floor: python -c pass {python_floor}; terrafix --version {cli_floor}")
         print(
-            f"{'fresh process':<32} {'lines':>5}  {'fix':>8}  {'+ TF001 fix':>11}"
+            f"{'fresh process':<32} {'lines':>5}  {'fix':>14}  {'+ TF001 fix':>14}"
             f"  {'--select TF001':>14}"
         )
         for label, source in (("large", args.large), ("small", args.small)):
@@ -168,9 +185,9 @@ def main() -> None:
             lines = len(plain.read_text(encoding="utf-8").splitlines())
             name = str(source.relative_to(CORPUS)) if source.is_relative_to(CORPUS) else str(source)
             print(
-                f"{name:<32} {lines:>5}  {fresh_process(plain, args.runs):>5.0f} ms"
-                f"  {fresh_process(undeclared, args.runs):>8.0f} ms"
-                f"  {fresh_process(undeclared, args.runs, '--select', 'TF001'):>11.0f} ms"
+                f"{name:<32} {lines:>5}  {fresh_process(plain, args.runs):>14}"
+                f"  {fresh_process(undeclared, args.runs):>14}"
+                f"  {fresh_process(undeclared, args.runs, '--select', 'TF001'):>14}"
             )
         for label, source in (("large", args.large), ("small", args.small)):
             buffer = root / f"{label}-undeclared" / source.name
