@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,3 +67,58 @@ def test_neovim_applies_the_quick_fix(tmp_path: Path, module: str):
     # exactly as the formatter call gives it.
     assert target.read_text() == expected
     assert not (target.parent / "variables.tf").exists()
+
+
+def _docs_quick_fix_mapping() -> str:
+    """The Lua snippet docs/editors.md gives for a command-line quick fix, exactly as shown."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "editors.md").read_text()
+    section = text[text.index("## One quick fix from the command line") :]
+    return re.search(r"```lua\n(.*?)```", section, re.S).group(1)
+
+
+DRIVER = """
+local target = os.getenv("TERRAFIX_TARGET")
+vim.cmd("edit " .. vim.fn.fnameescape(target))
+-- nvim-lint's errorformat leaves the code in the message, as below.
+local namespace = vim.api.nvim_create_namespace("terrafix-test")
+vim.diagnostic.set(namespace, 0, {
+  { lnum = 2, col = 11, message = "var.aws_region is not declared [TF001]", severity = 2 },
+})
+vim.api.nvim_win_set_cursor(0, { 3, 0 })
+vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<leader>tf", true, false, true), "x", false)
+vim.cmd("write")
+vim.cmd("qall!")
+"""
+
+
+def test_neovim_key_from_the_docs_applies_one_rules_fix(tmp_path: Path):
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    target = tmp_path / "ws" / "region" / "main.tf"
+    expected = subprocess.run(
+        [str(TERRAFIX), "fix", "--select", "TF001", "--stdin-filename", target.name, "-"],
+        input=target.read_text(),
+        capture_output=True,
+        text=True,
+        cwd=target.parent,
+        timeout=60,
+    ).stdout
+    assert 'variable "aws_region"' in expected
+    script = tmp_path / "quickfix_cli.lua"
+    script.write_text(_docs_quick_fix_mapping() + DRIVER)
+    env = {
+        **os.environ,
+        "PATH": f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "TERRAFIX_TARGET": str(target),
+    }
+    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+        env[f"XDG_{name}_HOME"] = str(tmp_path / "xdg" / name.lower())
+    result = subprocess.run(
+        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
+        env=env,
+        cwd=target.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert target.read_text() == expected
