@@ -21,9 +21,24 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def cli_fix_buffer(path: Path) -> str:
+def run_nvim(script: Path, target: Path, tmp_path: Path, **env: str):
+    """Headless Neovim, with its own XDG folders, running ``script`` next to ``target``."""
+    env = {**os.environ, "TERRAFIX_TARGET": str(target), **env}
+    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
+        env[f"XDG_{name}_HOME"] = str(tmp_path / "xdg" / name.lower())
+    return subprocess.run(
+        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
+        env=env,
+        cwd=target.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def cli_fix_buffer(path: Path, *options: str) -> str:
     result = subprocess.run(
-        [str(TERRAFIX), "fix", "--stdin-filename", path.name, "-"],
+        [str(TERRAFIX), "fix", *options, "--stdin-filename", path.name, "-"],
         input=path.read_text(),
         capture_output=True,
         text=True,
@@ -40,21 +55,8 @@ def test_neovim_applies_the_quick_fix(tmp_path: Path, module: str):
     target = tmp_path / "ws" / module / "main.tf"
     expected = cli_fix_buffer(target)
     report = tmp_path / "report.txt"
-    env = {
-        **os.environ,
-        "TERRAFIX_BIN": str(TERRAFIX),
-        "TERRAFIX_TARGET": str(target),
-        "TERRAFIX_REPORT": str(report),
-    }
-    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
-        env[f"XDG_{name}_HOME"] = str(tmp_path / "xdg" / name.lower())
-    result = subprocess.run(
-        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {SCRIPT}"],
-        env=env,
-        cwd=target.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_nvim(
+        SCRIPT, target, tmp_path, TERRAFIX_BIN=str(TERRAFIX), TERRAFIX_REPORT=str(report)
     )
     facts = report.read_text().splitlines() if report.exists() else []
     assert result.returncode == 0, (facts, result.stdout, result.stderr)
@@ -94,31 +96,11 @@ vim.cmd("qall!")
 def test_neovim_key_from_the_docs_applies_one_rules_fix(tmp_path: Path):
     shutil.copytree(FIXTURES, tmp_path / "ws")
     target = tmp_path / "ws" / "region" / "main.tf"
-    expected = subprocess.run(
-        [str(TERRAFIX), "fix", "--select", "TF001", "--stdin-filename", target.name, "-"],
-        input=target.read_text(),
-        capture_output=True,
-        text=True,
-        cwd=target.parent,
-        timeout=60,
-    ).stdout
+    expected = cli_fix_buffer(target, "--select", "TF001")
     assert 'variable "aws_region"' in expected
     script = tmp_path / "quickfix_cli.lua"
     script.write_text(_docs_quick_fix_mapping() + DRIVER)
-    env = {
-        **os.environ,
-        "PATH": f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "TERRAFIX_TARGET": str(target),
-    }
-    for name in ("CONFIG", "DATA", "STATE", "CACHE"):
-        env[f"XDG_{name}_HOME"] = str(tmp_path / "xdg" / name.lower())
-    result = subprocess.run(
-        [NVIM, "--headless", "--clean", "-n", "-c", f"luafile {script}"],
-        env=env,
-        cwd=target.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    path = f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = run_nvim(script, target, tmp_path, PATH=path)
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert target.read_text() == expected
