@@ -240,7 +240,7 @@ def from_lsp(text: str, line: int, character: int) -> int:
 
 # The text each unedited tree of the modules being analysed was parsed from: their tokens'
 # positions hold, so a node's span needs no walk of the file.
-_parsed_texts: IdentityCache[Node, str | None] = IdentityCache(lambda _: None, size=256)
+_parsed_texts: IdentityCache[Node, str | None] = IdentityCache(lambda _: None, size=64)
 
 
 def remember_parsed(tree: Node, text: str) -> None:
