@@ -48,6 +48,7 @@ STRING_FUNCTIONS = frozenset(
     {"lower", "upper", "format", "join", "replace", "trimsuffix", "substr"}
 )
 WORD = re.compile(r"[a-z][a-z0-9]*")
+TRAILING_SEPARATORS = "/[-_.]+$/"  # a Terraform regex: replace() treats /.../ as one
 SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
 DEFAULT_PROJECT = "app"
 LOAD_BALANCER_WORDS = frozenset({"alb", "nlb", "elb", "lb", "tg"})
@@ -387,11 +388,14 @@ class _Planner:
             change.follow_inner = None if counted else reference
             return change
         source = change.value if change.value is not None else source_of(site.attribute.value)
-        change.value = f"substr({source}, 0, {rules.max_length})"
+        # A cut can end on a separator, and most AWS names must end with a letter or digit.
+        change.value = (
+            f'replace(substr({source}, 0, {rules.max_length}), "{TRAILING_SEPARATORS}", "")'
+        )
         change.how += "; " if change.how else ""
         change.how += (
             f"it can reach {length} characters, so it is cut to the limit of "
-            f"{rules.max_length} with substr()"
+            f"{rules.max_length} with substr(), dropping a separator left at the end"
         )
         change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
         return change

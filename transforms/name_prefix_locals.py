@@ -45,8 +45,9 @@ only from fixed text and variables' defaults. It then makes one change per modul
   are rewritten the same way, so they keep pointing at the same resource;
 - a name that can exceed its AWS limit with a suffix of `suffix_budget` characters (default 8)
   switches to the type's `name_prefix` argument when AWS caps that prefix at 6 characters
-  (`aws_lb`, `aws_lb_target_group`), and is otherwise cut with `substr(..., 0, LIMIT)`; the
-  finding says which.
+  (`aws_lb`, `aws_lb_target_group`), and is otherwise cut with `substr(..., 0, LIMIT)`, inside
+  `replace(..., "/[-_.]+$/", "")` so the cut never leaves a name ending in `-`, `_` or `.`
+  (most AWS names must end with a letter or digit); the finding says which.
 
 A child module in the same tree (`source = "./modules/x"`) whose caller passes fixed values
 (`project_name = var.project_name` from a root configuration) gets its own
