@@ -40,4 +40,5 @@ RULES: tuple[RuleEntry, ...] = (
     RuleEntry("TF019", "wildcard-vpc-lookup", "wildcard_vpc_lookup", opt_in=False),
     RuleEntry("TF020", "empty-s3-backend", "empty_s3_backend", opt_in=True),
     RuleEntry("TF021", "method-settings-block", "method_settings_block", opt_in=False),
+    RuleEntry("TF022", "prevent-destroy", "prevent_destroy", opt_in=False),
 )
