@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
+from ..model.project_callers import find_callers, project_root
 from ..syntax import HclSyntaxError, parse
 from ..writer import TextEdit, apply_edits
 from .config import Config
@@ -85,12 +86,22 @@ def run(
     callers = callers_of(modules.values())
     done = 0
     for directory, module in modules.items():
-        scope = Scope(rules, config, callers.get(directory.resolve(), ()))
+        called_by = callers.get(directory.resolve()) or _callers_outside(directory, paths)
+        scope = Scope(rules, config, called_by)
         _run_module(module, scope, fix, result, adapt)
         done += len(discovered[directory])
         if progress is not None:
             progress(done, total)
     return result
+
+
+def _callers_outside(directory: Path, paths: list[Path]) -> tuple[Path, ...]:
+    """Callers elsewhere in the project, when the run does not cover the whole project (an
+    editor's buffer, one folder of a repository): the module is judged as from the root."""
+    root = project_root(directory.resolve())
+    if root is None or any(p.resolve() in (root, *root.parents) for p in paths):
+        return ()
+    return find_callers(directory)
 
 
 def _allowed(finding: Finding, config: Config) -> bool:

@@ -15,6 +15,7 @@ from ..engine.pipeline import Scope, analyse, read_text
 from ..engine.rules import Rule, select_rules
 from ..model import Module
 from ..model.module import SourceFile
+from ..model.project_callers import find_callers, forget_projects
 
 
 class ModuleContext:
@@ -25,6 +26,7 @@ class ModuleContext:
         self._configs: dict[Path, Config] = {}
         self._rules: dict[tuple, list[Rule]] = {}
         self._findings: dict[Path, tuple[dict[Path, str], list[Finding]]] = {}
+        self._callers: dict[Path, tuple[Path, ...]] = {}
         self.problems: list[str] = []  # for the editor's log, e.g. a broken .terrafix.toml
 
     def texts(self, directory: Path, buffers: Mapping[Path, str]) -> dict[Path, str]:
@@ -67,6 +69,14 @@ class ModuleContext:
     def forget_configs(self) -> None:
         self._configs.clear()
         self._findings.clear()
+        self._callers.clear()
+        forget_projects()
+
+    def callers(self, module: Module) -> tuple[Path, ...]:
+        """The project's modules that call this one (looked up once per directory)."""
+        if module.directory not in self._callers:
+            self._callers[module.directory] = find_callers(module.directory)
+        return self._callers[module.directory]
 
     def rules(self, config: Config) -> list[Rule]:
         key = (tuple(config.select or ()), tuple(config.ignore))
@@ -81,7 +91,6 @@ class ModuleContext:
         if cached is not None and cached[0] == texts:
             return cached[1]
         config = self.config(module.directory)
-        # Callers stay unknown, as for `terrafix check --stdin-filename`: one module is in view.
-        findings = analyse(module, Scope(self.rules(config), config))
+        findings = analyse(module, Scope(self.rules(config), config, self.callers(module)))
         self._findings[module.directory] = (texts, findings)
         return findings

@@ -8,7 +8,8 @@ from pathlib import Path
 SKIPPED_DIRS = {".terraform", ".git"}
 
 
-def _skipped(name: str) -> bool:
+def skipped_dir(name: str) -> bool:
+    """Folders no module lives in: Terraform's own cache, version control, hidden ones."""
     return name in SKIPPED_DIRS or name.startswith(".")
 
 
@@ -27,7 +28,7 @@ def discover_modules(paths: list[Path]) -> dict[Path, list[Path]]:
             modules[directory].add(path)
             continue
         for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _skipped(d))
+            dirs[:] = sorted(d for d in dirs if not skipped_dir(d))
             tf = [Path(root) / f for f in files if f.endswith(".tf")]
             if tf:
                 modules.setdefault(Path(root), set()).update(tf)
