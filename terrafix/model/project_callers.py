@@ -46,7 +46,7 @@ def find_callers(directory: Path) -> tuple[Path, ...]:
     target = str(directory)
     modules = []
     for caller, texts in _files_leading_to(root, target).items():
-        files = {p: SourceFile.load(p, t) for p, t in texts.items()}
+        files = {p: _parsed(p, t) for p, t in texts.items()}
         modules.append(Module(caller, {p: f for p, f in files.items() if f.tree is not None}))
     return callers_of(modules).get(directory, ())
 
@@ -54,6 +54,13 @@ def find_callers(directory: Path) -> tuple[Path, ...]:
 def forget_projects() -> None:
     """Search again on the next call (a long-running server after files changed on disk)."""
     _local_sources.cache_clear()
+    _parsed.cache_clear()
+
+
+@lru_cache(maxsize=256)
+def _parsed(path: Path, text: str) -> SourceFile:
+    """A caller's file, parsed once however many of the modules it calls are looked up."""
+    return SourceFile.load(path, text)
 
 
 def _files_leading_to(root: Path, target: str) -> dict[Path, dict[Path, str]]:
