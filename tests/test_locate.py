@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import REAL
 
 from terrafix.engine.locate import span_of
 from terrafix.syntax import parse
 from terrafix.syntax.positions import remember_parsed, spans
-
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 
 
 def _sample() -> list[Path]:

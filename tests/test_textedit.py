@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
+from corpus import GENERATED, needs_shared
 from hypothesis import given
 from hypothesis import strategies as st
 
 from terrafix.writer import apply_edits, diff_edits
 from terrafix.writer.textedit import matching_lines
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 # Few distinct lines, so repeats (the hard case for matching) are common.
 lines = st.lists(st.sampled_from(["}\n", "\n", "  a = 1\n", "  b = 2\n", "x {\n", "y\n", "z"]))
@@ -51,8 +49,9 @@ def test_insertion_between_repeated_lines_is_an_insertion():
     assert apply_edits(old, edits) == new
 
 
+@needs_shared
 def test_every_seventh_line_of_a_big_file_changed_gives_one_edit_per_line():
-    path = CORPUS / "generated" / "Pr3710" / "model" / "main.tf"
+    path = GENERATED / "Pr3710" / "model" / "main.tf"
     old_lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     assert len(old_lines) > 1000
     changed = range(0, len(old_lines), 7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from corpus import REAL
 
 from terrafix.syntax import nodes as n
 from terrafix.syntax import parse
@@ -12,7 +13,6 @@ from terrafix.syntax.positions import remember_parsed
 from terrafix.writer import Document, expr, parse_expression, replace_node
 from terrafix.writer.original import OriginalFile
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 SAMPLE = sorted(REAL.rglob("*.tf"))[::40]
 
 
