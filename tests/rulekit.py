@@ -107,6 +107,15 @@ def assert_parse_and_fmt_clean(paths: list[Path]) -> None:
     assert not_fmt_clean(paths) == set()
 
 
+def assert_task_files_parse_and_clean_stay_clean(changed: list[Path], root: Path) -> None:
+    """Fixed copies of generated tasks (made by `copy_task` under ``root``) parse, and those whose
+    corpus original was fmt-clean stay fmt-clean (a fix does not reformat a messy file)."""
+    assert unparsable(changed) == set()
+    originals = {path: model_file(path, root) for path in changed}
+    unformatted = not_fmt_clean(list(originals.values()))
+    assert not_fmt_clean([p for p in changed if str(originals[p]) not in unformatted]) == set()
+
+
 def read_module(directory: Path, pattern: str = "*.tf") -> Module:
     """The module of ``directory`` read from disk, to check a fix with the model's own eyes."""
     return Module.from_texts(directory, {p: p.read_text() for p in directory.glob(pattern)})

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 from corpus import needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle
 from rulekit import (
     assert_parse_and_fmt_clean,
+    assert_task_files_parse_and_clean_stay_clean,
     copy_fixture,
     copy_task,
     fix_and_write,
     fix_twice,
     flagged_tasks,
-    model_file,
     module_with,
     read_module,
     report,
@@ -201,11 +201,7 @@ def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
                 problems[f"{task}/{directory.relative_to(work)}"] = blocking
     assert problems == {}
     assert changed
-    assert unparsable(changed) == set()
-    originals = {p: model_file(p, tmp_path) for p in changed}
-    unformatted = not_fmt_clean(list(originals.values()))
-    from_clean = [p for p in changed if str(originals[p]) not in unformatted]
-    assert not_fmt_clean(from_clean) == set()
+    assert_task_files_parse_and_clean_stay_clean(changed, tmp_path)
 
 
 def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 from corpus import GENERATED, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle
 from rulekit import (
+    assert_task_files_parse_and_clean_stay_clean,
     copy_fixture,
     copy_task,
     fix_and_write,
     fix_twice,
-    model_file,
     parses,
     report,
 )
@@ -70,7 +70,4 @@ def test_generated_tasks_lose_every_prevent_destroy(tmp_path: Path):
         changed.extend(f.path for f in result.changed_files)
         fixed += 1
     assert fixed >= 5
-    assert unparsable(changed) == set()
-    originals = {p: model_file(p, tmp_path) for p in changed}
-    unformatted = not_fmt_clean(list(originals.values()))
-    assert not_fmt_clean([p for p in changed if str(originals[p]) not in unformatted]) == set()
+    assert_task_files_parse_and_clean_stay_clean(changed, tmp_path)

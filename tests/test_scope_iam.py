@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from corpus import REAL, needs_shared
-from oracle import needs_oracle, not_fmt_clean, unparsable
+from oracle import needs_oracle
 from rulekit import (
     assert_parse_and_fmt_clean,
+    assert_task_files_parse_and_clean_stay_clean,
     copy_fixture,
     copy_task,
     fix_and_write,
     flagged_tasks,
-    model_file,
     state_report,
 )
 from terrafix.transforms._iam_policies import json_text, statements
@@ -224,10 +224,7 @@ def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
             modules = _modules(work)
         assert _policy_shape_errors(modules) == [], name
         after += _scopable_on_wildcard(modules)
-    assert unparsable(changed) == set()
-    originals = {model_file(p, tmp_path): p for p in changed}
-    clean = set(originals) - {Path(p) for p in not_fmt_clean(sorted(originals))}
-    assert not_fmt_clean([originals[p] for p in sorted(clean)]) == set()  # fmt-clean stays so
+    assert_task_files_parse_and_clean_stay_clean(changed, tmp_path)
     assert fixed > 0 and after < before
     with capsys.disabled():
         print(
