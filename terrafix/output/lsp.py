@@ -14,7 +14,7 @@ from .. import __version__
 from ..engine.findings import Applicability, Finding
 from ..syntax.errors import HclSyntaxError
 from ..syntax.positions import line_index
-from ..writer import diff_edits
+from ..writer import TextEdit, diff_edits
 from .diff import display_path
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
@@ -65,11 +65,13 @@ def _units(text: str, encoding: str) -> int:
 
 def text_edits(old: str, new: str, encoding: str = UTF16) -> list[dict]:
     """LSP TextEdits that turn ``old`` into ``new`` (whole changed lines, as `diff_edits`)."""
+    return lsp_text_edits(old, diff_edits(old, new), encoding)
+
+
+def lsp_text_edits(old: str, edits: list[TextEdit], encoding: str = UTF16) -> list[dict]:
+    """``edits`` of ``old`` as LSP TextEdits."""
     positions = LspPositions(old, encoding)
-    return [
-        {"range": positions.range(e.start, e.end), "newText": e.new_text}
-        for e in diff_edits(old, new)
-    ]
+    return [{"range": positions.range(e.start, e.end), "newText": e.new_text} for e in edits]
 
 
 def diagnostic(finding: Finding, text: str, encoding: str = UTF16) -> dict:
@@ -97,13 +99,12 @@ def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str = UTF16) -
 def fix_edits(finding: Finding, encoding: str = UTF16) -> list[dict]:
     """The fix's edits per file: path, whether the file is new, and LSP TextEdits."""
     out = []
-    for path, new_text in sorted(finding.fix.changes.items()):
-        base = finding.fix.base.get(path, "")
+    for path, edits in sorted(finding.fix.edits.items()):  # shared fixes are diffed once
         out.append(
             {
                 "path": display_path(path),
                 "new_file": path not in finding.fix.base,
-                "edits": text_edits(base, new_text, encoding),
+                "edits": lsp_text_edits(finding.fix.base.get(path, ""), edits, encoding),
             }
         )
     return out
