@@ -11,6 +11,7 @@ from typing import ClassVar
 import click
 
 from . import __version__
+from .engine.config import PROFILES
 
 FORMATS = ("text", "json", "sarif", "github", "lsp")
 
@@ -30,9 +31,13 @@ def _common(function):
         ),
         click.option(
             "--profile",
-            type=click.Choice(["default", "production"]),
+            type=click.Choice(PROFILES),
             default=None,
-            help="default: isolated, destroyable stacks; production: never weakens deletion protection or renames.",
+            help=(
+                "default: safe fixes never replace, destroy, unprotect or narrow on a guess; "
+                "ephemeral: stacks created and destroyed per test or preview (renames and "
+                "destroyability fixes are safe); production: never offers those fixes."
+            ),
         ),
         click.option(
             "--config",

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROFILES = ("default", "production")
+# Who runs terrafix, and so which fixes are safe. `default`: any Terraform, production included:
+# a safe fix never replaces or destroys a resource, never weakens protection and never narrows
+# permissions on a guess. `ephemeral`: stacks created and destroyed per test, preview or pull
+# request, where renames and destroyability fixes are what the user wants. `production`: never
+# offers the renaming or destroyability fixes at all.
+DEFAULT = "default"
+EPHEMERAL = "ephemeral"
+PRODUCTION = "production"
+PROFILES = (DEFAULT, EPHEMERAL, PRODUCTION)
 
 
 class ConfigError(ValueError):
@@ -17,7 +25,7 @@ class Config:
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     unsafe_fixes: bool = False
-    profile: str = "default"
+    profile: str = DEFAULT
     rules: dict[str, dict] = field(default_factory=dict)  # per-rule options by code or slug
     source: Path | None = None
 
@@ -60,7 +68,7 @@ def load_config(path: Path | None) -> Config:
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
-    profile = table.get("profile", "default")
+    profile = table.get("profile", DEFAULT)
     if profile not in PROFILES:
         raise ConfigError(f"{path}: profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     return Config(

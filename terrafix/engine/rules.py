@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..model import Module
+from .config import DEFAULT, EPHEMERAL
 from .findings import Applicability, Finding
 from .rule_index import RULES, RuleEntry
 
@@ -20,8 +21,13 @@ class RuleContext:
 
     module: Module
     options: dict = field(default_factory=dict)
-    profile: str = "default"
+    profile: str = DEFAULT
     callers: tuple[Path, ...] = ()
+
+    @property
+    def ephemeral(self) -> bool:
+        """True when the stack is declared throwaway: renames and destroyability fixes are wanted."""
+        return self.profile == EPHEMERAL
 
     @property
     def is_called(self) -> bool:
