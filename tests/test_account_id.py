@@ -38,7 +38,7 @@ def _copy(tmp_path: Path, name: str) -> Path:
 
 
 def _fix(path: Path, *, unsafe: bool = False):
-    return fix_and_write(path, Config(select=["TF010"], unsafe_fixes=unsafe))
+    return fix_and_write(path, Config(profile="ephemeral", select=["TF010"], unsafe_fixes=unsafe))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -152,9 +152,18 @@ def _only_in_settings(directory: Path) -> bool:
 
 
 @needs_shared
+def test_real_modules_default_profile_changes_nothing():
+    """Placeholder ids in human examples are documentation: which account was meant is a guess."""
+    result = run(_directories_with(REAL), Config(select=["TF010"]), fix=True)
+    assert result.errors == [] and result.changed_files == []
+    placeholders = [f for f in result.findings if f.fix and "placeholder" in f.message]
+    assert placeholders and {f.fix.applicability.value for f in placeholders} == {"unsafe"}
+
+
+@needs_shared
 def test_real_modules(tmp_path: Path):
     """Safe fixes on human-written modules touch placeholder ids only, and converge."""
-    result = run(_directories_with(REAL), Config(select=["TF010"]), fix=True)
+    result = run(_directories_with(REAL), Config(profile="ephemeral", select=["TF010"]), fix=True)
     assert result.errors == []
     placeholders = ("123456789012", "012345678901", "111122223333", "000000000000")
     for file in result.changed_files:
@@ -165,7 +174,15 @@ def test_real_modules(tmp_path: Path):
         removed = [line for line in diff if line.startswith("- ")]
         assert removed and all(any(p in line for p in placeholders) for line in removed)
     changed = sorted({f.path.parent for f in result.changed_files})
-    assert run(changed, Config(select=["TF010"]), fix=True, overrides=_finals(result)).fixed == []
+    assert (
+        run(
+            changed,
+            Config(profile="ephemeral", select=["TF010"]),
+            fix=True,
+            overrides=_finals(result),
+        ).fixed
+        == []
+    )
 
 
 def _finals(result) -> dict[Path, str]:

@@ -26,7 +26,7 @@ from terrafix.output.diff import unified_diff
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 FIXABLE = ["seed001", "shared", "versions_tf", "existing_source", "built_elsewhere"]
 UNTOUCHED = ["s3_and_image", "existing_archive", "present_zip"]
-TF004 = Config(select=["TF004"])
+TF004 = Config(profile="ephemeral", select=["TF004"])
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_variable_default_is_an_unsafe_fix(copy):
     safe = fix(path)
     assert [f.rule for f in safe.findings] == ["TF004"] and safe.changed_files == []
     assert "default of var.package_path" in safe.findings[0].message
-    unsafe = fix(path, Config(select=["TF004"], unsafe_fixes=True))
+    unsafe = fix(path, Config(profile="ephemeral", select=["TF004"], unsafe_fixes=True))
     assert unsafe.findings == []
     text = (path / "main.tf").read_text()
     assert "filename         = data.archive_file.handler.output_path" in text
@@ -115,7 +115,7 @@ def test_variable_default_is_an_unsafe_fix(copy):
 def test_directory_convention_is_an_option(copy):
     path = copy("versions_tf")
     options = {"archive-file-sources": {"source_root": "functions", "output_dir": "dist"}}
-    fix(path, Config(select=["TF004"], rules=options))
+    fix(path, Config(profile="ephemeral", select=["TF004"], rules=options))
     text = (path / "lambda.tf").read_text()
     assert 'source_dir  = "${path.module}/functions/cleanup"' in text
     assert 'output_path = "${path.module}/dist/cleanup.zip"' in text
@@ -126,7 +126,16 @@ def test_editor_buffer_checks_paths_next_to_the_buffer(copy):
     buffer = (path / "main.tf").read_text().replace('"shipped.zip"', '"missing.zip"', 1)
     result = CliRunner().invoke(
         main,
-        ["fix", "--select", "TF004", "--stdin-filename", str(path / "main.tf"), "-"],
+        [
+            "fix",
+            "--profile",
+            "ephemeral",
+            "--select",
+            "TF004",
+            "--stdin-filename",
+            str(path / "main.tf"),
+            "-",
+        ],
         input=buffer,
         catch_exceptions=False,
     )
@@ -134,7 +143,16 @@ def test_editor_buffer_checks_paths_next_to_the_buffer(copy):
     # the hash still names shipped.zip, which exists: only the missing package is rebuilt
     unchanged = CliRunner().invoke(
         main,
-        ["fix", "--select", "TF004", "--stdin-filename", str(path / "main.tf"), "-"],
+        [
+            "fix",
+            "--profile",
+            "ephemeral",
+            "--select",
+            "TF004",
+            "--stdin-filename",
+            str(path / "main.tf"),
+            "-",
+        ],
         input=(path / "main.tf").read_text(),
         catch_exceptions=False,
     )
@@ -204,3 +222,12 @@ def test_generated_tasks_build_their_packages(tmp_path: Path):
     # every flagged task whose files parse, and whose zip nothing else builds, is fixed
     assert {"Pr1482", "Pr1497", "Pr3710", "Pr4288", "Pr8776", "Pr9278"} <= fixed_tasks
     assert len(fixed_tasks & set(_flagged())) >= 11
+
+
+@pytest.mark.parametrize("profile", ["default", "production"])
+def test_outside_throwaway_stacks_missing_zips_are_unsafe_to_repackage(copy, profile):
+    """A zip missing from the repository is usually built by CI before `terraform apply`."""
+    path = copy("seed001")
+    result = run([path], Config(profile=profile, select=["TF004"]), fix=True)
+    assert result.findings and result.changed_files == []
+    assert {f.fix.applicability.value for f in result.findings} == {"unsafe"}

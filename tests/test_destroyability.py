@@ -42,7 +42,7 @@ def _copy(tmp_path: Path, name: str, monkeypatch) -> Path:
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
-    first = fix_twice(_copy(tmp_path, case, monkeypatch), Config(select=RULES))
+    first = fix_twice(_copy(tmp_path, case, monkeypatch), Config(profile="ephemeral", select=RULES))
     assert report(first) == snapshot
 
 
@@ -50,7 +50,9 @@ def test_fixture(case: str, tmp_path: Path, monkeypatch, snapshot):
 def test_fixed_fixtures_parse_and_stay_fmt_clean(tmp_path: Path, monkeypatch):
     changed = []
     for case in CASES:
-        result = fix_and_write(_copy(tmp_path, case, monkeypatch), Config(select=RULES))
+        result = fix_and_write(
+            _copy(tmp_path, case, monkeypatch), Config(profile="ephemeral", select=RULES)
+        )
         changed.extend(f.path for f in result.changed_files)
     assert len(changed) >= len(CASES)
     assert_parse_and_fmt_clean(changed)
@@ -65,7 +67,7 @@ def test_production_profile_proposes_nothing(case: str, tmp_path: Path, monkeypa
 
 def test_each_rule_alone_fixes_only_its_argument(tmp_path: Path, monkeypatch):
     module = _copy(tmp_path, "seed002_cicd", monkeypatch)
-    result = run([module], Config(select=["TF007"]), fix=True)
+    result = run([module], Config(profile="ephemeral", select=["TF007"]), fix=True)
     (file,) = result.changed_files
     changed = [
         line
@@ -81,7 +83,7 @@ def test_each_rule_alone_fixes_only_its_argument(tmp_path: Path, monkeypatch):
 
 def test_shared_lifecycle_keeps_other_entries(tmp_path: Path, monkeypatch):
     module = _copy(tmp_path, "values", monkeypatch)
-    write(run([module], Config(select=["TF005"]), fix=True))
+    write(run([module], Config(profile="ephemeral", select=["TF005"]), fix=True))
     text = (module / "main.tf").read_text()
     assert 'final_snapshot_identifier = "commented' not in text
     assert "Snapshot name must be unique" not in text and "# unique" not in text
@@ -100,7 +102,7 @@ def test_variable_used_for_opposite_guards_is_reported(tmp_path: Path, monkeypat
         "}\n\n"
         'variable "flag" {\n  default = false\n}\n',
     )
-    result = run([module], Config(select=RULES), fix=True)
+    result = run([module], Config(profile="ephemeral", select=RULES), fix=True)
     assert result.changed_files == []
     (finding,) = result.findings
     assert finding.rule == "TF005" and finding.fix is None
@@ -118,21 +120,29 @@ def test_variable_used_elsewhere_is_reported(tmp_path: Path, monkeypatch):
         "}\n\n"
         'variable "production" {\n  default = true\n}\n',
     )
-    result = run([module], Config(select=RULES), fix=True)
+    result = run([module], Config(profile="ephemeral", select=RULES), fix=True)
     assert result.changed_files == []
     (finding,) = result.findings
     assert finding.fix is None
     assert "is also used in resource aws_wafv2_web_acl_association.app" in finding.message
 
 
-def test_explanations_name_the_production_profile():
+def test_explanations_name_the_profiles():
     for code in RULES:
         rule = find_rule(code)
         assert rule is not None
         text = rule.explanation
         for heading in ("## What it does", "## Why", "## Example", "## Fix safety", "## Profiles"):
             assert heading in text, (code, heading)
-        assert "--profile production" in text
+        assert "--profile ephemeral" in text
+
+
+@pytest.mark.parametrize("profile", ["default", "production"])
+def test_rules_stay_quiet_unless_the_stack_is_ephemeral(profile: str, tmp_path: Path, monkeypatch):
+    """A protected database is not a defect in a stack that is meant to last."""
+    module = _copy(tmp_path, "seed000_aurora", monkeypatch)
+    result = run([module], Config(select=RULES, profile=profile), fix=True)
+    assert result.findings == [] and result.changed_files == []
 
 
 # ---------------------------------------------------------------- generated corpus
@@ -184,10 +194,10 @@ def test_flagged_generated_tasks_become_destroyable(tmp_path: Path):
     changed: list[Path] = []
     for task in tasks:
         work = copy_task(tmp_path, task)
-        first = run([work], Config(select=RULES), fix=True)
+        first = run([work], Config(profile="ephemeral", select=RULES), fix=True)
         write(first)
         changed.extend(f.path for f in first.changed_files)
-        second = run([work], Config(select=RULES), fix=True)
+        second = run([work], Config(profile="ephemeral", select=RULES), fix=True)
         if second.changed_files:
             problems[task] = "second run changed files"
         reported = {f.key.rsplit(":", 1)[-1] for f in second.findings}
@@ -218,7 +228,7 @@ def test_ignore_changes_entry_goes_wherever_it_sits(tmp_path: Path):
         "  lifecycle { ignore_changes = [final_snapshot_identifier] }\n"
         "}\n",
     )
-    write(run([module], Config(select=["TF005"]), fix=True))
+    write(run([module], Config(profile="ephemeral", select=["TF005"]), fix=True))
     assert (module / "main.tf").read_text() == (
         'resource "aws_db_instance" "first" {\n'
         "  skip_final_snapshot = true\n\n"
@@ -242,7 +252,7 @@ def test_auto_loaded_tfvars_win_over_the_default(tmp_path: Path):
     )
     (module / "terraform.tfvars").write_text("protect = false\nforce = false\n")
     (module / "ci.auto.tfvars").write_text("protect = true\nforce = true\n")
-    result = run([module], Config(select=RULES), fix=True)
+    result = run([module], Config(profile="ephemeral", select=RULES), fix=True)
     assert result.changed_files == []
     (finding,) = result.findings
     assert finding.rule == "TF006" and finding.fix is None

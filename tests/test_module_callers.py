@@ -51,10 +51,10 @@ def test_local_sources_resolve_and_remote_ones_are_ignored(tmp_path):
 
 def test_called_module_keeps_its_variable_defaults(tmp_path):
     child, _ = _layout(tmp_path)
-    together = run([tmp_path], Config(select=["TF008"]), fix=True)
+    together = run([tmp_path], Config(profile="ephemeral", select=["TF008"]), fix=True)
     assert not together.changed_files
     assert not [f for f in together.findings if f.rule == "TF008"]
 
-    alone = run([child], Config(select=["TF008"]), fix=True)
+    alone = run([child], Config(profile="ephemeral", select=["TF008"]), fix=True)
     [changed] = alone.changed_files
     assert "default = true" in changed.final

@@ -53,7 +53,9 @@ def _copy(tmp_path: Path, name: str) -> Path:
 
 
 def _fix(path: Path, **config) -> list[Path]:
-    result = run([path], Config(select=["TF002"], **config), fix=True)
+    result = run(
+        [path], Config(**{"profile": "ephemeral", "select": ["TF002"], **config}), fix=True
+    )
     assert result.errors == []
     write(result)
     return [f.path for f in result.changed_files]
@@ -71,21 +73,32 @@ def test_fix_rewrites_names(tmp_path: Path, name: str, snapshot):
     assert changed
     assert_parse_and_fmt_clean(changed)
     assert _fix(module) == []
-    assert run([module], Config(select=["TF002"]), fix=False).findings == []
+    assert run([module], Config(profile="ephemeral", select=["TF002"]), fix=False).findings == []
     assert _render(module, changed) == snapshot
 
 
 @pytest.mark.parametrize("name", UNTOUCHED)
 def test_no_finding(name: str):
-    assert run([FIXTURES / name], Config(select=["TF002"]), fix=False).findings == []
+    assert (
+        run([FIXTURES / name], Config(profile="ephemeral", select=["TF002"]), fix=False).findings
+        == []
+    )
 
 
-def test_production_profile_needs_unsafe_fixes(tmp_path: Path):
+def test_default_profile_needs_unsafe_fixes(tmp_path: Path):
+    """A rename replaces a deployed resource: only throwaway stacks get it by default."""
+    module = _copy(tmp_path, "seed001_lambda")
+    findings = run([module], Config(select=["TF002"]), fix=False).findings
+    assert findings and {f.fix.applicability.value for f in findings} == {"unsafe"}
+    assert _fix(module, profile="default") == []
+    assert _fix(module, profile="default", unsafe_fixes=True)
+
+
+def test_production_profile_reports_without_a_fix(tmp_path: Path):
     module = _copy(tmp_path, "seed001_lambda")
     findings = run([module], Config(select=["TF002"], profile="production"), fix=False).findings
-    assert findings and {f.fix.applicability.value for f in findings} == {"unsafe"}
-    assert _fix(module, profile="production") == []
-    assert _fix(module, profile="production", unsafe_fixes=True)
+    assert findings and all(f.fix is None for f in findings)
+    assert _fix(module, profile="production", unsafe_fixes=True) == []
 
 
 def test_policy_keeps_pointing_at_renamed_bucket(tmp_path: Path):
@@ -131,7 +144,7 @@ def test_scripts_keep_words_that_equal_a_renamed_name(tmp_path: Path):
 
 def test_long_names_use_prefix_argument_or_substr(tmp_path: Path):
     module = _copy(tmp_path, "seed003_lengths")
-    findings = run([module], Config(select=["TF002"]), fix=False).findings
+    findings = run([module], Config(profile="ephemeral", select=["TF002"]), fix=False).findings
     messages = {f.message.split(":")[0]: f.message for f in findings}
     assert "name_prefix = 'tg-'" in messages["aws_lb_target_group.app"]
     assert "substr()" in messages["aws_lambda_function.report"]
@@ -140,7 +153,7 @@ def test_long_names_use_prefix_argument_or_substr(tmp_path: Path):
 def test_suffixed_name_over_the_limit_switches_to_prefix(tmp_path: Path):
     """Seed 003: `tg-${var.environment}-...-${var.environment_suffix}` can pass 32 characters."""
     module = _copy(tmp_path, "seed003_suffixed")
-    findings = run([module], Config(select=["TF002"]), fix=False).findings
+    findings = run([module], Config(profile="ephemeral", select=["TF002"]), fix=False).findings
     assert [f.message.split(":")[0] for f in findings] == ["aws_lb_target_group.app"]
     assert "can exceed its AWS length limit" in findings[0].message
     _fix(module)
@@ -219,13 +232,16 @@ def test_generated_tasks_get_suffixed_names(tmp_path: Path):
 
 
 def _fix_task(work: Path) -> list[Path]:
-    return [f.path for f in fix_and_write(work, Config(select=["TF002"])).changed_files]
+    return [
+        f.path
+        for f in fix_and_write(work, Config(profile="ephemeral", select=["TF002"])).changed_files
+    ]
 
 
 @needs_shared
 def test_real_modules_that_take_names_from_inputs_are_left_alone():
     """Reusable modules named by their callers (var.name, ...) get no finding at all."""
-    result = run([REAL], Config(select=["TF002"]), fix=False)
+    result = run([REAL], Config(profile="ephemeral", select=["TF002"]), fix=False)
     flagged = {f.path.parent for f in result.findings}
     for directory in flagged:
         module = read_module(directory)
@@ -261,7 +277,7 @@ def test_suppressed_name_is_kept(tmp_path: Path):
     text = main.read_text()
     assert 'name = "${var.project_name}-${var.environment}-alerts"' in text
     assert 'bucket = "${local.name_prefix}-${var.environment}-artifacts"' in text
-    assert run([module], Config(select=["TF002"]), fix=False).findings == []
+    assert run([module], Config(profile="ephemeral", select=["TF002"]), fix=False).findings == []
 
 
 @needs_shared

@@ -21,7 +21,7 @@ from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "prevent_destroy"
-CONFIG = Config(select=["TF022"])
+CONFIG = Config(profile="ephemeral", select=["TF022"])
 GUARD = re.compile(r"^\s*prevent_destroy\s*=\s*true\b", re.M)
 
 

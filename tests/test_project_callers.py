@@ -65,6 +65,8 @@ def project(tmp_path: Path, example: str = EXAMPLE, *, git: bool = True) -> Path
     (root / "main.tf").write_text(ROOT_MAIN)
     (root / "variables.tf").write_text(ROOT_VARIABLES)
     (root / "examples" / "complete" / "main.tf").write_text(example)
+    # TF008 speaks only for throwaway stacks
+    (root / ".terrafix.toml").write_text('profile = "ephemeral"\n')
     return root
 
 
@@ -102,7 +104,7 @@ def test_a_project_too_big_is_not_searched(tmp_path: Path, monkeypatch):
 
 def test_editor_buffer_of_a_called_module_matches_the_root_run(tmp_path: Path):
     root = project(tmp_path)
-    whole = run([root], Config(select=["TF008"]), fix=False)
+    whole = run([root], Config(profile="ephemeral", select=["TF008"]), fix=False)
     assert [f for f in whole.findings if f.path.parent == root] == []
     buffer = check_buffer(root)
     assert (buffer.returncode, buffer.stdout) == (0, "")
@@ -116,7 +118,7 @@ def test_editor_buffer_outside_git_still_reports(tmp_path: Path):
 
 def test_a_run_on_one_folder_knows_its_callers(tmp_path: Path):
     root = project(tmp_path)
-    result = run([root / "main.tf"], Config(select=["TF008"]), fix=True)
+    result = run([root / "main.tf"], Config(profile="ephemeral", select=["TF008"]), fix=True)
     assert result.findings == [] and result.changed_files == []
 
 

@@ -24,7 +24,7 @@ from terrafix.output.diff import unified_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "s3_lifecycle_filter"
 FIXABLE = ["seed004", "mixed", "dynamic"]
-TF012 = Config(select=["TF012"])
+TF012 = Config(profile="ephemeral", select=["TF012"])
 
 
 @pytest.fixture
@@ -107,3 +107,15 @@ def test_flagged_generated_tasks_get_filters(tmp_path: Path):
     # what is left unfixed has a file that does not parse (HashiCorp's parser agrees)
     assert [name for name in unfixed if parses(GENERATED / name / "model")] == []
     assert len(unfixed) <= 6
+
+
+@pytest.mark.parametrize("profile", ["default", "production"])
+def test_deployed_buckets_get_the_filter_only_on_request(copy, profile):
+    """On a deployed bucket the next plan changes, and provider releases disagreed on `filter {}`."""
+    path = copy("seed004")
+    config = Config(profile=profile, select=["TF012"])
+    result = run([path], config, fix=True)
+    assert result.findings and result.changed_files == []
+    assert {f.fix.applicability.value for f in result.findings} == {"unsafe"}
+    unsafe = Config(profile=profile, select=["TF012"], unsafe_fixes=True)
+    assert run([path], unsafe, fix=True).changed_files

@@ -25,16 +25,15 @@ from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, set_attribute, value_source
 
-PRODUCTION = "production"
 UNKNOWN = object()  # a value that is not a literal
 
 PROFILE_NOTE = """\
 ## Profiles
-This fix belongs to the default profile, made for stacks that are deployed and destroyed again
-(CI, previews, tests). Production wants the opposite, so under the `production` profile the rule
-reports nothing at all: not even a hint, since a protected production resource is not a defect.
-Choose the profile with `terrafix fix --profile production` or with `profile = "production"`
-under `[tool.terrafix]` in `pyproject.toml` (or in `.terrafix.toml`).
+This rule runs only in the `ephemeral` profile, made for stacks that are created and destroyed
+again per test, preview or pull request. Anywhere else a protected resource is not a defect:
+under the `default` and `production` profiles the rule reports nothing at all. Declare a stack
+ephemeral with `terrafix fix --profile ephemeral`, or with `profile = "ephemeral"` in
+`.terrafix.toml` (or under `[tool.terrafix]` in `pyproject.toml`).
 """
 
 
@@ -103,7 +102,7 @@ class DestroyabilityRule(Rule):
     consequence: ClassVar[str]  # how destroy fails, e.g. "destroy fails while it is on"
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
-        if context.profile == PRODUCTION:
+        if not context.ephemeral:
             return
         module = context.module
         for (type_, name), symbol in sorted(module.resources.items()):

@@ -151,9 +151,11 @@ resource "aws_lambda_function" "authorizer" {
 ```
 
 ## Fix safety
-Safe: the module could not deploy before. The fix never writes code: when the source directory
-does not exist yet, the finding names it and `terraform plan` asks for it until it is provided.
-Unsafe when the path came from a variable's default, since callers may pass a real package.
+Safe in the `ephemeral` profile: the stack could not deploy before. The fix never writes code:
+when the source directory does not exist yet, the finding names it and `terraform plan` asks for
+it until it is provided. Unsafe when the path came from a variable's default, since callers may
+pass a real package, and unsafe in the `default` and `production` profiles, where a zip missing
+from the repository is usually built by a CI step before `terraform apply`.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -163,7 +165,7 @@ Unsafe when the path came from a variable's default, since callers may pass a re
         plans = _plans(module, [p for p in packages if p.builder is None], options)
         for package in packages:
             plan = plans.get(package.location)
-            fix = _fix(module, package, plan)
+            fix = _fix(module, package, plan, context.ephemeral)
             for consumer in package.consumers:
                 yield self._finding(module, package, plan, consumer, fix)
 
@@ -442,7 +444,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- fixing
 
 
-def _fix(module: Module, package: Package, plan: Plan | None) -> Fix:
+def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -> Fix:
     changes = Changeset(module)
     name = plan.name if plan is not None else package.builder
     first = package.consumers[0]
@@ -455,11 +457,10 @@ def _fix(module: Module, package: Package, plan: Plan | None) -> Fix:
         doc.replace(consumer.block, _repointed(consumer, name, doc.style))
     archive = PROVIDERS["archive"]
     changes.ensure_required_provider("archive", archive.source, archive.version)
-    applicability = (
-        Applicability.UNSAFE
-        if any(c.via_variable for c in package.consumers)
-        else Applicability.SAFE
-    )
+    # Outside a throwaway stack a missing zip is usually built by a CI step before `terraform
+    # apply` (and kept out of git): packaging it differently is the maintainers' decision.
+    guessed = not ephemeral or any(c.via_variable for c in package.consumers)
+    applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
     what = f"build {package.location!r} with data.archive_file.{name}"
     return Fix(what, applicability, changes.base(), changes.changes())
 

@@ -61,8 +61,9 @@ data "aws_caller_identity" "current" {}
 ```
 
 ## Fix safety
-Safe for documentation placeholders (`123456789012`, `111122223333`, ...) and for the account
-the provider's `allowed_account_ids` names. Other ids may belong to another account on purpose
+Safe for the account the provider's `allowed_account_ids` names. Documentation placeholders
+(`123456789012`, `111122223333`, ...) name no real account: the fix is safe in the `ephemeral`
+profile and unsafe elsewhere, since which account was meant is a guess. Other ids may belong to another account on purpose
 (cross-account access): unsafe. Display-only for Lambda layer ARNs (layers are published by
 other accounts, such as AWS's own) and for other accounts' principals (`:root` of Elastic Load
 Balancing's log-delivery account, for example: use `data.aws_elb_service_account` there).
@@ -72,14 +73,16 @@ Balancing's log-delivery account, for example: use `data.aws_elb_service_account
         module = context.module
         own = _own_accounts(module)
         for site in account_sites(module):
-            yield self._finding(module, site, own)
+            yield self._finding(module, site, own, context.ephemeral)
 
-    def _finding(self, module: Module, site: AccountSite, own: set[str]) -> Finding:
+    def _finding(
+        self, module: Module, site: AccountSite, own: set[str], ephemeral: bool
+    ) -> Finding:
         tree = module.files[site.path].tree
         start, end = span_of(tree, site.node)
         address = ".".join((site.block.block_type, *site.block.label_values))
         ids = ", ".join(site.accounts)
-        applicability, why = _applicability(site, own)
+        applicability, why = _applicability(site, own, ephemeral)
         fix = None
         if applicability is not Applicability.DISPLAY_ONLY:
             fix = _fix(module, site, applicability)
@@ -109,10 +112,15 @@ def _own_accounts(module: Module) -> set[str]:
     return out
 
 
-def _applicability(site: AccountSite, own: set[str]) -> tuple[Applicability, str]:
+def _applicability(site: AccountSite, own: set[str], ephemeral: bool) -> tuple[Applicability, str]:
+    if all(a in own for a in site.accounts):
+        return Applicability.SAFE, ""
     foreign = [a for a in site.accounts if a not in PLACEHOLDER_ACCOUNTS and a not in own]
     if not foreign:
-        return Applicability.SAFE, ""
+        # A placeholder names no real account: the ARN works nowhere as written. Pointing it at
+        # the deploying account is what a throwaway stack wants; elsewhere it is a guess about
+        # which account was meant.
+        return (Applicability.SAFE, "") if ephemeral else (Applicability.UNSAFE, "a placeholder")
     if any(":layer:" in arn for arn in site.arns):
         return Applicability.DISPLAY_ONLY, "a Lambda layer published by another account"
     principal = site.whole or any(":iam::" in arn and ":root" in arn for arn in site.arns)

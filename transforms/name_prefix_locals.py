@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from terrafix.engine.changeset import Changeset
+from terrafix.engine.config import PRODUCTION
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
@@ -101,10 +102,11 @@ And a target group whose name can pass 32 characters (seed: `tg-${var.environmen
 `name_prefix = "tg-"`: AWS appends a unique part.
 
 ## Fix safety
-Renaming a deployed resource makes Terraform destroy it and create a new one. In the default
-profile (isolated, destroyable stacks, as in CI) that is what the fix is for, so it is safe. In
-the `production` profile the fix is unsafe: it is applied only with `--unsafe-fixes`, after you
-have checked that replacing those resources is acceptable.
+Renaming a deployed resource makes Terraform destroy it and create a new one. In the
+`ephemeral` profile (stacks created and destroyed per test, preview or pull request) that is
+what the fix is for, so it is safe. In the `default` profile it is unsafe: applied only with
+`--unsafe-fixes`, after you have checked that replacing those resources is acceptable. The
+`production` profile reports the names and offers no fix.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -123,15 +125,12 @@ have checked that replacing those resources is acceptable.
         plan = plan_module(context.module, context.options, skip=skip)
         if plan is None:
             return []
-        applicability = (
-            Applicability.UNSAFE if context.profile == "production" else Applicability.SAFE
-        )
-        fix = self._fix(context, plan, applicability)
+        fix = None if context.profile == PRODUCTION else self._fix(context, plan, _safety(context))
         return [self._finding(context, plan, change, fix) for change in plan.changes] + [
             self._wiring_finding(context, wiring, fix) for wiring in plan.wirings
         ]
 
-    def _wiring_finding(self, context: RuleContext, wiring: Wiring, fix: Fix) -> Finding:
+    def _wiring_finding(self, context: RuleContext, wiring: Wiring, fix: Fix | None) -> Finding:
         module = context.module
         start, end = span_of(module.files[wiring.path].tree, wiring.call.type)
         message = (
@@ -169,7 +168,7 @@ have checked that replacing those resources is acceptable.
         return Fix(description, applicability, changes.base(), changes.changes())
 
     def _finding(
-        self, context: RuleContext, plan: NamingPlan, change: SiteChange, fix: Fix
+        self, context: RuleContext, plan: NamingPlan, change: SiteChange, fix: Fix | None
     ) -> Finding:
         module = context.module
         site = change.site
@@ -187,3 +186,8 @@ have checked that replacing those resources is acceptable.
             severity="warning",
             fix=fix,
         )
+
+
+def _safety(context: RuleContext) -> Applicability:
+    """Renames replace deployed resources: safe only for stacks declared throwaway."""
+    return Applicability.SAFE if context.ephemeral else Applicability.UNSAFE

@@ -12,7 +12,7 @@ from terrafix.syntax import nodes as n
 from terrafix.writer import remove_attribute, remove_element
 from terrafix.writer.tree import replace_node
 
-from ._destroyability import PRODUCTION, PROFILE_NOTE, literal_value
+from ._destroyability import PROFILE_NOTE, literal_value
 
 ARGUMENT = "prevent_destroy"
 
@@ -63,7 +63,7 @@ until someone asks for a destroy. Data in the resource is deleted with it, which
     )
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
-        if context.profile == PRODUCTION:
+        if not context.ephemeral:
             return
         module = context.module
         for (type_, name), symbol in sorted(module.resources.items()):

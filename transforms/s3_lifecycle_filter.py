@@ -63,7 +63,10 @@ After:
 ```
 
 ## Fix safety
-Safe: an empty filter selects every object, which is what a rule without a filter did.
+An empty filter selects every object, which is what a rule without a filter did. Safe in the
+`ephemeral` profile. Elsewhere unsafe: on a deployed bucket the next plan updates the
+configuration in place, and several AWS provider releases mishandled an empty `filter`
+(validation errors, "inconsistent result after apply"); pick the provider version first.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -74,7 +77,8 @@ Safe: an empty filter selects every object, which is what a rule without a filte
             rules = list(unfiltered_rules(symbol.node))
             if not rules:
                 continue
-            fix = _fix(module, symbol.path, symbol.node, rules)
+            safety = Applicability.SAFE if context.ephemeral else Applicability.UNSAFE
+            fix = _fix(module, symbol.path, symbol.node, rules, safety)
             tree = module.files[symbol.path].tree
             address = ".".join(symbol.node.label_values)
             for index, rule in enumerate(rules):
@@ -123,7 +127,9 @@ def _rule_id(rule: n.Block) -> str:
     return attribute.value.render().strip() if attribute is not None else "(no id)"
 
 
-def _fix(module: Module, path: Path, resource: n.Block, rules: list[n.Block]) -> Fix:
+def _fix(
+    module: Module, path: Path, resource: n.Block, rules: list[n.Block], safety: Applicability
+) -> Fix:
     """One fix for the resource, so each of its findings carries the same edits."""
     changes = Changeset(module)
     doc = changes.document(path)
@@ -134,7 +140,7 @@ def _fix(module: Module, path: Path, resource: n.Block, rules: list[n.Block]) ->
     count = f"{len(rules)} rules" if len(rules) > 1 else "the rule"
     return Fix(
         f"add filter {{}} to {count} of {address}",
-        Applicability.SAFE,
+        safety,
         changes.base(),
         changes.changes(),
     )
