@@ -122,6 +122,11 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
         paths = (stdin_filename,)
     elif not paths:
         paths = (Path("."),)
+    elif Path("-") in paths:
+        raise click.UsageError(
+            "'-' reads a buffer from stdin: say which file it is with --stdin-filename PATH"
+        )
+    _check_rule_names([*select, *ignore])
     for path in paths:
         if not path.exists() and path not in overrides:
             raise click.UsageError(f"no such file or directory: {path}")
@@ -139,6 +144,18 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
     if profile is not None:
         config.profile = profile
     return list(paths), config, overrides
+
+
+def _check_rule_names(names) -> None:
+    """An unknown code or slug is a typo that would otherwise select nothing, silently."""
+    from .engine.rule_index import RULES
+
+    for name in names:
+        if not any(e.code.startswith(name.upper()) or e.slug == name for e in RULES):
+            raise click.BadParameter(
+                f"no rule is called {name!r} (see `terrafix rules`)",
+                param_hint="'--select' / '--ignore'",
+            )
 
 
 def _progress(stdin_filename):
@@ -280,13 +297,13 @@ def fix_command(
     failed = bool(result.syntax_errors or result.errors)
     if stdin_filename is not None:
         _emit_buffer(result, stdin_filename, overrides[stdin_filename], output_format)
+    elif dry_run and output_format != "text":
+        _emit(result, output_format)  # machine formats alone: their edits say what would change
     elif dry_run:
         colored = wants_color(sys.stdout, color)
         for file in result.changed_files:
             diff = unified_diff(file)
             click.echo(color_diff(diff) if colored else diff, nl=False, color=colored)
-        if output_format != "text":
-            _emit(result, output_format)
     else:
         _write(result)  # modules with errors have no changes: the others are still fixed
         if output_format != "text":

@@ -158,6 +158,37 @@ def test_stdin_requires_dash(module):
     assert "pass '-'" in result.output
 
 
+def test_dash_requires_stdin_filename(module):
+    path = module("undeclared_many")
+    result = CliRunner().invoke(main, ["check", "-"], input=(path / "main.tf").read_text())
+    assert result.exit_code == 2
+    assert "--stdin-filename PATH" in result.output
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_rule_is_an_error_not_silence(module, option):
+    path = module("seed000_region")
+    result = CliRunner().invoke(main, ["check", option, "TF999", str(path)])
+    assert result.exit_code == 2
+    assert "no rule is called 'TF999'" in result.output
+    assert (
+        invoke("check", "--select", "TF00", "--ignore", "name-prefix-locals", str(path)).exit_code
+        == 1
+    )
+
+
+def test_dry_run_json_is_json_only(module):
+    path = module("seed000_region")
+    result = invoke("fix", "--dry-run", "--format", "json", str(path))
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [f["rule"] for f in report["fixed"]] == ["TF001"]
+    assert (
+        not (path / "variables.tf").exists()
+        or "aws_region" not in (path / "variables.tf").read_text()
+    )
+
+
 def test_rules_and_explain():
     assert "TF001  aws-region-variable" in invoke("rules").output
     text = invoke("explain", "aws-region-variable").output
