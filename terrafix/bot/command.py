@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..engine.config import PROFILES
 from .git import Identity
 
 REMOTE_REPOSITORY = re.compile(r"[/:](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
@@ -28,7 +29,7 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
 @click.option("--select", multiple=True, help="Only these rules (code, prefix or slug).")
 @click.option("--ignore", multiple=True, help="Skip these rules (code, prefix or slug).")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes.")
-@click.option("--profile", type=click.Choice(["default", "production"]), default=None)
+@click.option("--profile", type=click.Choice(PROFILES), default=None)
 @click.option(
     "--config",
     "config_path",
