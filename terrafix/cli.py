@@ -21,10 +21,14 @@ def _common(function):
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option(
-            "--select", multiple=True, help="Only these rules (code, prefix or slug); repeatable."
+            "--select",
+            multiple=True,
+            help="Only these rules (code, prefix or slug); repeatable or comma-separated.",
         ),
         click.option(
-            "--ignore", multiple=True, help="Skip these rules (code, prefix or slug); repeatable."
+            "--ignore",
+            multiple=True,
+            help="Skip these rules (code, prefix or slug); repeatable or comma-separated.",
         ),
         click.option(
             "--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."
@@ -126,6 +130,7 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
         raise click.UsageError(
             "'-' reads a buffer from stdin: say which file it is with --stdin-filename PATH"
         )
+    select, ignore = _rule_names(select), _rule_names(ignore)
     _check_rule_names([*select, *ignore])
     for path in paths:
         if not path.exists() and path not in overrides:
@@ -144,6 +149,11 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
     if profile is not None:
         config.profile = profile
     return list(paths), config, overrides
+
+
+def _rule_names(values) -> list[str]:
+    """`--select TF005,TF006` as Ruff reads it: each value may hold several names."""
+    return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
 
 
 def _check_rule_names(names) -> None:

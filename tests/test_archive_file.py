@@ -14,6 +14,7 @@ from rulekit import (
     fix_and_write,
     fixture_copier,
     flagged_tasks,
+    module_with,
     read_module,
 )
 
@@ -164,6 +165,65 @@ def test_fixed_fixtures_parse_and_stay_fmt_clean(copy):
     written = [f.path for name in FIXABLE for f in fix(copy(name)).changed_files]
     assert written
     assert_parse_and_fmt_clean(written)
+
+
+def test_home_made_packages_are_reported_and_a_local_file_becomes_an_archive(copy, snapshot):
+    """A local_file writes text, no zip; a zip command runs after the plan that hashes it."""
+    path = copy("home_made")
+    found = run([path], TF004, fix=False).findings
+    by_function = {f.key.rsplit(":", 1)[1]: f for f in found}
+    assert set(by_function) == {"aws_lambda_function.api", "aws_lambda_function.worker"}
+    assert (
+        "written by local_file.placeholder as text"
+        in by_function["aws_lambda_function.api"].message
+    )
+    assert by_function["aws_lambda_function.api"].fix.applicability.value == "unsafe"
+    assert (
+        "source_code_hash reads it at plan time"
+        in by_function["aws_lambda_function.worker"].message
+    )
+    assert by_function["aws_lambda_function.worker"].fix is None
+    assert run([path], TF004, fix=True).changed_files == []  # unsafe: not applied by default
+
+    fixed = fix(path, Config(profile="ephemeral", select=["TF004"], unsafe_fixes=True))
+    assert fixed.errors == []
+    assert [f.key.rsplit(":", 1)[1] for f in fixed.findings] == ["aws_lambda_function.worker"]
+    text = (path / "main.tf").read_text()
+    assert 'resource "local_file"' not in text and 'filename = "app.py"' in text
+    assert_parse_and_fmt_clean([f.path for f in fixed.changed_files])
+    again = run([path], Config(profile="ephemeral", select=["TF004"], unsafe_fixes=True), fix=True)
+    assert again.changed_files == []
+    assert "".join(unified_diff(f) for f in fixed.changed_files) == snapshot
+
+
+SHARED_PLACEHOLDER = """\
+resource "local_file" "placeholder" {
+  content  = "exports.handler = async () => ({ statusCode: 200 });"
+  filename = "${path.module}/placeholder.zip"
+}
+
+resource "aws_lambda_function" "node" {
+  function_name = "node"
+  role          = "arn:aws:iam::123456789012:role/lambda"
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  filename      = "${path.module}/placeholder.zip"
+}
+
+resource "aws_lambda_function" "python" {
+  function_name = "python"
+  role          = "arn:aws:iam::123456789012:role/lambda"
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "${path.module}/placeholder.zip"
+}
+"""
+
+
+def test_home_made_package_of_two_runtimes_is_only_reported(tmp_path: Path):
+    """One text cannot be both functions' code: which file it becomes in the zip is unclear."""
+    found = run([module_with(tmp_path, SHARED_PLACEHOLDER)], TF004, fix=False).findings
+    assert len(found) == 2 and all(f.fix is None for f in found)
 
 
 # ---------------------------------------------------------------- corpora

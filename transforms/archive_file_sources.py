@@ -20,7 +20,14 @@ from terrafix.syntax import nodes as n
 from terrafix.writer import BlockSpec, Expr, Style, insert_block_before, set_attribute
 from terrafix.writer.align import realign_body
 from terrafix.writer.body import indent_of
-from terrafix.writer.build import build_attribute
+from terrafix.writer.build import (
+    block_source,
+    build_attribute,
+    build_body_elements,
+    convert_newlines,
+)
+
+from ._archive_home_made import HomeMade, handler_file, home_made_builder, reads_at_plan_time
 
 CONSUMERS = {"aws_lambda_function": "function", "aws_lambda_layer_version": "layer"}
 DEFAULT_OPTIONS = {
@@ -45,8 +52,6 @@ HASH_FUNCTIONS = {
     "filesha512",
     "filemd5",
 }
-FILE_WRITERS = {"local_file", "local_sensitive_file"}
-COMMAND_RUNNERS = {"null_resource", "terraform_data"}
 # An archive_file writes the package, but with count/for_each or as a resource: leave it be.
 UNNAMEABLE = "<unnameable>"
 
@@ -78,6 +83,7 @@ class Package:
     location: str  # normalised, relative to the module directory
     consumers: list[Consumer] = field(default_factory=list)
     builder: str | None = None  # name of the data "archive_file" that already writes it
+    home_made: HomeMade | None = None  # a local_file or zip command that writes it instead
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,12 @@ exist next to the module and that nothing in the module builds (no `archive_file
 - `filename = data.archive_file.<name>.output_path` and `source_code_hash =
   data.archive_file.<name>.output_base64sha256` (replacing `filebase64sha256(...)`, or added).
 - `archive` (`hashicorp/archive`) joins `required_providers`.
+
+A package the module makes itself is a defect too: a `local_file` writes text, which is no zip
+(Lambda cannot unzip it), and a `null_resource` or `terraform_data` whose `local-exec` zips the
+code runs at apply time, after `filebase64sha256()` has already failed at plan time. Both are
+reported; a `local_file` holding the function's code becomes a `data "archive_file"` with that
+code as its `source` (named after the handler's file: `app.handler` on Python is `app.py`).
 
 Functions that share a zip share one `archive_file`. Handler, runtime and everything else stay.
 S3-based (`s3_bucket`) and image-based (`package_type = "Image"`) functions are not touched.
@@ -155,19 +167,58 @@ Safe in the `ephemeral` profile: the stack could not deploy before. The fix neve
 when the source directory does not exist yet, the finding names it and `terraform plan` asks for
 it until it is provided. Unsafe when the path came from a variable's default, since callers may
 pass a real package, and unsafe in the `default` and `production` profiles, where a zip missing
-from the repository is usually built by a CI step before `terraform apply`.
+from the repository is usually built by a CI step before `terraform apply`. Replacing a
+`local_file` is always unsafe: it removes a resource and changes the deployed code (from a text
+file to a real package); a zip command is only reported.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         module = context.module
         options = {**DEFAULT_OPTIONS, **context.options}
         packages = _to_fix(module)
-        plans = _plans(module, [p for p in packages if p.builder is None], options)
+        missing = [p for p in packages if p.builder is None and p.home_made is None]
+        plans = _plans(module, missing, options)
         for package in packages:
+            if package.home_made is not None:
+                fix = _home_made_fix(module, package)
+                for consumer in package.consumers:
+                    yield self._home_made_finding(module, package, consumer, fix)
+                continue
             plan = plans.get(package.location)
             fix = _fix(module, package, plan, context.ephemeral)
             for consumer in package.consumers:
                 yield self._finding(module, package, plan, consumer, fix)
+
+    def _home_made_finding(
+        self, module: Module, package: Package, consumer: Consumer, fix: Fix | None
+    ) -> Finding:
+        maker = package.home_made
+        if maker.is_command:
+            why = (
+                f"made by {maker.address}'s command at apply time, but "
+                "source_code_hash reads it at plan time, so the first plan fails"
+            )
+        else:
+            why = f"written by {maker.address} as text, which is no zip: Lambda cannot unzip it"
+        message = f"{consumer.address}: package {package.location!r} is {why}; build it with "
+        message += (
+            f"data.archive_file.{_home_made_name(module, package)}"
+            if fix is not None
+            else "data.archive_file"
+        )
+        tree = module.files[consumer.path].tree
+        start, end = span_of(tree, consumer.filename.value)
+        return Finding(
+            self.code,
+            self.slug,
+            message,
+            consumer.path,
+            start,
+            end,
+            key=f"{self.code}:{module.directory}:{consumer.address}",
+            severity="error",
+            fix=fix,
+        )
 
     def _finding(
         self, module: Module, package: Package, plan: Plan | None, consumer: Consumer, fix: Fix
@@ -289,11 +340,24 @@ def _to_fix(module: Module) -> list[Package]:
         if (module.directory / package.location).exists():
             continue
         builder = _archive_builder(module, package.location)
-        if builder == UNNAMEABLE or (builder is None and _built_otherwise(module, package)):
+        if builder == UNNAMEABLE:
             continue
+        if builder is None:
+            base = posixpath.basename(package.location)
+            package.home_made = home_made_builder(module, package.location, base, _location)
+            if package.home_made is not None and not _home_made_fails(package):
+                continue
         package.builder = builder
         out.append(package)
     return out
+
+
+def _home_made_fails(package: Package) -> bool:
+    """A local_file writes text, never a zip; a command's zip is missing when a function hashes
+    it at plan time."""
+    if not package.home_made.is_command:
+        return True
+    return any(reads_at_plan_time(c.block) for c in package.consumers)
 
 
 def _archive_builder(module: Module, location: str) -> str | None:
@@ -311,20 +375,6 @@ def _archive_builder(module: Module, location: str) -> str | None:
             return labels[1]
         return UNNAMEABLE
     return None
-
-
-def _built_otherwise(module: Module, package: Package) -> bool:
-    """A local_file writes the package, or a local-exec command mentions it."""
-    base = posixpath.basename(package.location)
-    for (type_, _), symbol in module.resources.items():
-        body = symbol.node.body
-        if type_ in FILE_WRITERS:
-            filename = body.attribute("filename")
-            if filename is not None and _location(module, filename.value)[0] == package.location:
-                return True
-        if type_ in COMMAND_RUNNERS and base in symbol.node.render():
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- planning
@@ -463,6 +513,50 @@ def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -
     applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
     what = f"build {package.location!r} with data.archive_file.{name}"
     return Fix(what, applicability, changes.base(), changes.changes())
+
+
+def _home_made_name(module: Module, package: Package) -> str:
+    """The archive_file takes the name of the local_file it replaces, unless that is taken."""
+    name = package.home_made.symbol.node.label_values[1]
+    taken = {n for t, n in module.data_sources if t == "archive_file"}
+    counter, candidate = 1, name
+    while candidate in taken:
+        counter += 1
+        candidate = f"{name}_{counter}"
+    return candidate
+
+
+def _home_made_fix(module: Module, package: Package) -> Fix | None:
+    """The local_file becomes an archive_file holding its code, where the file it becomes in
+    the zip is clear from the handlers and nothing else names the local_file."""
+    maker = package.home_made
+    if maker.is_command or maker.content is None or maker.referenced:
+        return None
+    entry = handler_file([c.block for c in package.consumers])
+    if entry is None:
+        return None
+    name = _home_made_name(module, package)
+    writer = maker.symbol.node
+    output = writer.body.attribute("filename").value.render().strip()
+    source = BlockSpec(
+        "source", (), (("content", Expr(maker.content.render().strip())), ("filename", entry))
+    )
+    spec = BlockSpec(
+        "data", ("archive_file", name), (("type", "zip"), ("output_path", Expr(output)), source)
+    )
+    changes = Changeset(module)
+    doc = changes.document(maker.symbol.path)
+    source = block_source(spec, "", doc.style.unit) + "\n"
+    (archive,) = build_body_elements(convert_newlines(source, doc.style.newline))
+    doc.replace(writer, archive)
+    for consumer in package.consumers:
+        doc = changes.document(consumer.path)
+        doc.replace(consumer.block, _repointed(consumer, name, doc.style))
+    archive = PROVIDERS["archive"]
+    changes.ensure_required_provider("archive", archive.source, archive.version)
+    what = f"replace {maker.address} with data.archive_file.{name}, zipping its code as {entry}"
+    # Removes a resource and changes what is deployed: a person checks the code it zips.
+    return Fix(what, Applicability.UNSAFE, changes.base(), changes.changes())
 
 
 def _archive_spec(plan: Plan) -> BlockSpec:
