@@ -426,7 +426,12 @@ def explain_command(rule: str) -> None:
 
 
 @main.command("lsp")
-def lsp_command() -> None:
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over stdin/stdout (the only transport, and the default; VS Code's client adds it).",
+)
+def lsp_command(stdio: bool) -> None:
     """Run the language server on stdin/stdout: diagnostics, quick fixes, fix-all.
 
     \b

@@ -31,7 +31,10 @@ def workspace(tmp_path_factory) -> Path:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[str(TERRAFIX), "lsp"]), params=CLIENTS, scope="module"
+    # `--stdio` as VS Code's client adds it; the Neovim and efm tests start plain `terrafix lsp`.
+    config=ClientServerConfig(server_command=[str(TERRAFIX), "lsp", "--stdio"]),
+    params=CLIENTS,
+    scope="module",
 )
 async def client(lsp_client: LanguageClient, request, workspace: Path):
     result = await lsp_client.initialize_session(
