@@ -183,3 +183,25 @@ def test_lsp_positions_count_the_negotiated_units(pieces, encoding, data):
     positions = LspPositions(text, encoding)
     assert positions.position(offset) == expected
     assert positions.offset(expected["line"], expected["character"]) == offset
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_declaration_appended_to_a_buffer_uses_its_line_endings(tmp_path: Path, newline: str):
+    """A CRLF buffer gets CRLF blank lines too, even in a module whose other files use LF."""
+    other = "\n" if newline == "\r\n" else "\r\n"
+    (tmp_path / "outputs.tf").write_bytes(
+        f'output "x" {{{other}  value = 1{other}}}{other}'.encode()
+    )
+    buffer = newline.join(['provider "aws" {', "  region = var.aws_region", "}", ""])
+    result = subprocess.run(
+        [str(TERRAFIX), "fix", "--select", "TF001", "--stdin-filename", "main.tf", "-"],
+        input=buffer.encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    fixed = result.stdout.decode()
+    assert result.returncode == 0 and fixed.startswith(buffer + newline + 'variable "aws_region" {')
+    assert fixed.endswith("}" + newline) and not fixed.endswith(newline * 2)
+    bare = fixed.replace("\r\n", "")
+    assert ("\n" not in bare and "\r" not in bare) if newline == "\r\n" else "\r" not in fixed

@@ -18,12 +18,15 @@ from ..syntax.identity_cache import IdentityCache
 
 
 def append_new_file(buffer: str, content: str) -> str:
-    """``buffer`` with ``content`` (a new file's text) appended after one blank line."""
+    """``buffer`` with ``content`` (a new file's text) appended after one blank line, in the
+    buffer's line endings."""
     if not buffer.strip():
         return buffer + content
-    if buffer.endswith("\n\n"):
+    newline = "\r\n" if "\r\n" in buffer else "\n"
+    content = content.replace("\r\n", "\n").replace("\n", newline)
+    if buffer.endswith(newline * 2):
         return buffer + content
-    return buffer + ("\n" if buffer.endswith("\n") else "\n\n") + content
+    return buffer + (newline if buffer.endswith(newline) else newline * 2) + content
 
 
 def confine_fix(
