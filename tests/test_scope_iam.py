@@ -65,13 +65,44 @@ def test_fixture_output_parses_and_is_fmt_clean(tmp_path: Path, case: str):
     assert_parse_and_fmt_clean(changed)
 
 
-def test_seed_secrets_scoped_safely(tmp_path: Path):
+def test_seed_secrets_default_scopes_only_what_is_certain(tmp_path: Path):
+    """Nothing in the cut-down seed says which of the two secrets the task reads: the default
+    profile never narrows on a guess, so only the one key is scoped."""
     path = _copy(tmp_path, "seed_secrets")
     result = _fix(path, unsafe=False)
+    text = (path / "main.tf").read_text()
+    assert "Resource = [aws_kms_key.rds.arn]" in text
+    assert 'Resource = ["*"] # Access to ALL secrets!' in text
+    assert {f.fix.applicability for f in result.fixed} == {"safe"}
+    (left,) = result.findings
+    assert left.fix is None
+    assert "aws_secretsmanager_secret.rds_credentials.arn" in left.message
+    assert "aws_secretsmanager_secret.app_secrets.arn" in left.message
+    assert "nothing links aws_iam_role.ecs_task_execution" in left.message
+
+
+def test_seed_secrets_ephemeral_names_both_secrets_as_an_unsafe_guess(tmp_path: Path):
+    path = _copy(tmp_path, "seed_secrets")
+    result = _fix(path, profile="ephemeral")
     text = (path / "main.tf").read_text()
     assert "aws_secretsmanager_secret.rds_credentials.arn" in text
     assert "aws_secretsmanager_secret.app_secrets.arn" in text
     assert "Resource = [aws_kms_key.rds.arn]" in text
+    how = {f.message.split(" for ")[1].split(" ")[0]: f.fix.applicability for f in result.fixed}
+    assert how == {"secretsmanager:GetSecretValue": "unsafe", "kms:Decrypt": "safe"}
+
+
+def test_seed_secrets_wired_by_the_task_definition_are_scoped_safely(tmp_path: Path):
+    """The seed's task definition reads both secrets: certain, so safe in the default profile;
+    the third secret, which nothing gives the task, is left out."""
+    path = _copy(tmp_path, "seed_secrets_wired")
+    result = _fix(path, unsafe=False)
+    text = (path / "main.tf").read_text()
+    assert "aws_secretsmanager_secret.rds_credentials.arn,\n" in text
+    assert "aws_secretsmanager_secret.app_secrets.arn\n" in text
+    assert "aws_secretsmanager_secret.unrelated.arn" not in text
+    assert "Resource = [aws_kms_key.rds.arn]" in text
+    assert len(result.fixed) == 2 and result.findings == []
     assert {f.fix.applicability for f in result.fixed} == {"safe"}
 
 
@@ -80,6 +111,133 @@ def test_production_profile_makes_scoping_unsafe(tmp_path: Path):
     result = _fix(path, unsafe=False, profile="production")
     assert result.changed_files == []
     assert {f.fix.applicability for f in result.findings if f.fix} == {"unsafe"}
+
+
+def _resource_of(path: Path, policy: str) -> list[str]:
+    """The Resource sources of the policy ``policy`` in module ``path``, statement by statement."""
+    module = Module.from_texts(path, {p: p.read_text() for p in path.glob("*.tf")})
+    return [
+        s.resource_value.render().strip()
+        for s in statements(module)
+        if s.address.endswith(f".{policy}") and s.attribute == "policy"
+    ]
+
+
+def _by_policy(result) -> dict[str, list[tuple[str, str]]]:
+    """Each finding's policy block name → how its findings ended: (fixed or left, the fix's
+    applicability or display-only)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for finding in result.fixed + result.findings:
+        name = finding.message.split(" ")[0].split(".")[-1]
+        state = "fixed" if finding in result.fixed else "left"
+        how = finding.fix.applicability if finding.fix else "display-only"
+        out.setdefault(name, []).append((state, how))
+    return out
+
+
+def test_service_written_resources_are_never_an_unrelated_principals(tmp_path: Path):
+    """The trail's bucket and log group are for the trail (and its delivery role) only."""
+    path = _copy(tmp_path, "trail_sinks")
+    result = _fix(path, profile="ephemeral")
+    assert _resource_of(path, "cloudtrail_cloudwatch") == [
+        '"${aws_cloudwatch_log_group.cloudtrail.arn}:*"'
+    ]
+    assert _resource_of(path, "lambda_compliance") == ['"*"', '"*"']
+    left = {f.message.split("statement ")[1][0]: f for f in result.findings}
+    assert all(f.fix is None for f in left.values())
+    assert "aws_s3_bucket.cloudtrail_logs is written by aws_cloudtrail.audit" in left["2"].message
+    assert "aws_cloudwatch_log_group.cloudtrail is written by aws_cloudtrail.audit" in (
+        left["1"].message
+    )
+
+
+def test_each_role_gets_the_log_group_its_own_service_writes(tmp_path: Path):
+    path = _copy(tmp_path, "service_roles")
+    result = _fix(path, unsafe=False)
+    assert _resource_of(path, "lambda_execution") == [
+        '"${aws_cloudwatch_log_group.lambda_telemetry.arn}:*"'
+    ]
+    assert _resource_of(path, "firehose") == ['"${aws_cloudwatch_log_group.firehose.arn}:*"']
+    assert _resource_of(path, "step_functions") == [
+        '"${aws_cloudwatch_log_group.step_functions.arn}:*"'
+    ]
+    assert _resource_of(path, "glue") == ['"*"']
+    assert _by_policy(result) == {
+        "lambda_execution": [("fixed", "safe")],
+        "firehose": [("fixed", "safe")],
+        "step_functions": [("fixed", "safe")],
+        "glue": [("left", "display-only")],
+    }
+
+
+def test_flow_log_role_and_lambda_name_only_what_they_are_wired_to(tmp_path: Path):
+    """Each role gets its own region's resources; rds:CreateDBSnapshot also needs the snapshot
+    resource type, which the module cannot name, so it keeps "*" (split off: unsafe)."""
+    path = _copy(tmp_path, "flow_log_regions")
+    result = _fix(path, profile="ephemeral")
+    text = (path / "main.tf").read_text()
+    assert _resource_of(path, "flow_logs_policy") == [
+        "[\n        aws_cloudwatch_log_group.primary_vpc_flow_logs.arn,\n"
+        '        "${aws_cloudwatch_log_group.primary_vpc_flow_logs.arn}:*"\n      ]'
+    ]
+    assert _resource_of(path, "primary_lambda_policy") == ['"*"', "aws_db_instance.primary_rds.arn"]
+    assert 'Action   = ["rds:CreateDBSnapshot"]' in text
+    assert _by_policy(result) == {
+        "flow_logs_policy": [("fixed", "safe")],
+        # the split, then rds:CreateDBSnapshot still on "*"
+        "primary_lambda_policy": [("fixed", "unsafe"), ("left", "display-only")],
+    }
+
+
+def test_replica_actions_name_the_destination_and_reads_the_source(tmp_path: Path):
+    path = _copy(tmp_path, "replication")
+    _fix(path, unsafe=False)
+    assert _resource_of(path, "replication") == [
+        "aws_s3_bucket.source.arn",
+        '"${aws_s3_bucket.source.arn}/*"',
+        '"${aws_s3_bucket.replica.arn}/*"',
+    ]
+
+
+def test_instance_role_objects_are_its_own_buckets_not_log_destinations(tmp_path: Path):
+    path = _copy(tmp_path, "ec2_app")
+    result = _fix(path, unsafe=False)
+    assert _resource_of(path, "ec2") == ['"${aws_s3_bucket.app_data.arn}/*"']
+    assert [f.fix.applicability for f in result.fixed] == ["safe"]
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ("default", ("left", "display-only")),
+        ("ephemeral", ("fixed", "unsafe")),
+        ("production", ("left", "display-only")),
+    ],
+)
+def test_a_guess_is_unsafe_when_ephemeral_and_never_applied_elsewhere(
+    tmp_path: Path, profile: str, expected: tuple[str, str]
+):
+    path = _copy(tmp_path, "guess")
+    result = _fix(path, profile=profile)
+    assert _by_policy(result) == {"worker": [expected]}
+    (finding,) = result.fixed + result.findings
+    assert "aws_sqs_queue.orders" in finding.message
+    assert "aws_sqs_queue.invoices" in finding.message
+    assert "nothing links aws_iam_role.worker" in finding.message
+
+
+def test_certain_scoping_is_unsafe_in_production(tmp_path: Path):
+    path = _copy(tmp_path, "service_roles")
+    result = _fix(path, unsafe=False, profile="production")
+    assert result.changed_files == []
+    fixes = {f.fix.applicability for f in result.findings if f.fix}
+    assert fixes == {"unsafe"}
+
+
+def test_action_needs_every_required_resource_type_named():
+    scope = action_scope("rds:CreateDBSnapshot")
+    assert scope.required_types == {"db", "snapshot"}
+    assert action_scope("s3:GetObject").required_types == frozenset()  # either object type
 
 
 def _wildcard_statements(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
