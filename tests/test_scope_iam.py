@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus import REAL, needs_shared
+from corpus import GENERATED, REAL, needs_shared
 from oracle import needs_oracle
 from rulekit import (
     assert_parse_and_fmt_clean,
@@ -389,6 +389,59 @@ def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
             f"\nTF003 on {len(tasks)} generated tasks: {fixed} statements scoped, "
             f'scopable actions on "*" {before} -> {after}'
         )
+
+
+def _task(tmp_path: Path, name: str) -> Path:
+    if not (GENERATED / name / "model").is_dir():
+        pytest.skip(f"generated task {name} is not in the shared corpus")
+    return copy_task(tmp_path, name)
+
+
+@needs_shared
+def test_pr2712_each_region_keeps_to_its_flow_log_and_database(tmp_path: Path):
+    """Two regions: each flow-log role writes its own region's log group, each backup Lambda
+    describes the instance its environment names; CreateDBSnapshot also needs the snapshot
+    resource type, so it keeps "*"."""
+    work = _task(tmp_path, "Pr2712")
+    _fix(work, profile="ephemeral")
+    for region in ("primary", "secondary"):
+        other = "secondary" if region == "primary" else "primary"
+        policy = "flow_logs_policy" if region == "primary" else "secondary_flow_logs_policy"
+        flow = _resource_of(work, policy)
+        assert any(f"{region}_vpc_flow_logs" in r for r in flow)
+        assert not any(f"{other}_vpc_flow_logs" in r for r in flow)
+        backup = _resource_of(work, f"{region}_lambda_policy")
+        assert f"aws_db_instance.{region}_rds.arn" in backup
+        assert not any(f"{other}_rds" in r for r in backup)
+    text = (work / "tap_stack.tf").read_text()
+    assert text.count('Action   = ["rds:CreateDBSnapshot"]') == 2
+
+
+@needs_shared
+def test_pr7930_service_roles_get_their_own_log_group(tmp_path: Path):
+    work = _task(tmp_path, "Pr7930")
+    result = _fix(work, unsafe=False)
+    logs = '"${aws_cloudwatch_log_group.%s.arn}:*"'
+    assert _resource_of(work, "firehose")[2] == (
+        "[\n          aws_cloudwatch_log_group.firehose.arn,\n          "
+        + logs % "firehose"
+        + "\n        ]"
+    )
+    assert "step_functions.arn" in _resource_of(work, "step_functions")[2]
+    assert "lambda_telemetry" not in _resource_of(work, "step_functions")[2]
+    assert _resource_of(work, "glue")[2] == '"*"'
+    glue = next(f for f in result.findings if "aws_iam_role_policy.glue (" in f.message)
+    assert glue.fix is None and "aws_cloudwatch_log_group.redis_slow" in glue.message
+
+
+@needs_shared
+def test_pr5942_compliance_lambda_never_gets_the_trail_bucket(tmp_path: Path):
+    work = _task(tmp_path, "Pr5942")
+    result = _fix(work, profile="ephemeral")
+    assert "cloudtrail_logs" not in "".join(_resource_of(work, "lambda_compliance"))
+    (s3,) = [f for f in result.findings if "s3:GetBucketPolicy" in f.message]
+    assert s3.fix is None
+    assert "aws_s3_bucket.cloudtrail_logs is written by aws_cloudtrail.audit" in s3.message
 
 
 @needs_shared
