@@ -373,7 +373,7 @@ def _role_facts(wiring: Wiring, address: str, block: n.Block) -> RoleFacts:
             consumers.extend(
                 r
                 for r in sorted(wiring.referrers(referrer))
-                if wiring.type_of(r) not in IAM_PLUMBING
+                if wiring.type_of(r) and wiring.type_of(r) not in IAM_PLUMBING
             )
         elif kind in IAM_PLUMBING or not kind:
             continue
