@@ -39,10 +39,10 @@ def choose(
     wiring: Wiring, principal: Principal, candidates: list[str], replica_action: bool
 ) -> Choice:
     """Pick among ``candidates`` (addresses of one resource type, in module order)."""
-    replicates = any(REPLICA in how for how in principal.uses.values())
-    allowed = {REPLICA} if replica_action and replicates else {USE, REPLICA}
-    if not replica_action:
-        allowed = {USE}
+    allowed = {USE}
+    if replica_action:  # the destination, when the principal replicates at all
+        replicates = any(REPLICA in how for how in principal.uses.values())
+        allowed = {REPLICA} if replicates else {USE, REPLICA}
     linked = tuple(c for c in candidates if principal.uses.get(c, set()) & allowed)
     if linked:
         return Choice(linked, True, linked)

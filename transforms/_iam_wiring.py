@@ -474,7 +474,9 @@ def _policy_named(wiring: Wiring, role: str) -> set[str]:
             policies |= {t for t in wiring.targets(referrer) if t.startswith("aws_iam_policy.")}
     out: set[str] = set()
     for policy in policies:
-        block = wiring.blocks[policy]
+        block = wiring.blocks.get(policy)
+        if block is None:  # an attachment naming a policy the module does not declare
+            continue
         if policy == role:  # an inline_policy block; not the trust policy
             values = [v for p, v in attribute_values(block) if p[:2] == ("inline_policy", "policy")]
         else:
