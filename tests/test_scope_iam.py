@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from rulekit import (
     copy_fixture,
     copy_task,
     fix_and_write,
-    flagged_tasks,
     state_report,
 )
 from terrafix.transforms._iam_policies import json_text, statements
@@ -24,6 +24,7 @@ from terrafix.data.iam_resources import action_scope
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.model import Module, discover_modules
+from terrafix.model.references import traversals
 from terrafix.syntax import parse
 from terrafix.syntax.values import expression_to_python
 from terrafix.writer import parse_expression
@@ -387,31 +388,113 @@ def _scopable_on_wildcard(modules: list[Module]) -> int:
     return count
 
 
+def _iam_wildcard_tasks() -> list[str]:
+    """Tasks index.csv flags with any IAM wildcard in model/ (the column counts them)."""
+    if not (GENERATED / "index.csv").is_file():
+        return []
+    rows = csv.DictReader((GENERATED / "index.csv").open())
+    return [
+        r["task_id"]
+        for r in rows
+        if r["model_iam_wildcard"] not in ("", "0")
+        and (GENERATED / r["task_id"] / "model").is_dir()
+    ]
+
+
+# Who writes into what, read here from the HCL on its own (not from the rule's tables): a
+# trail's bucket and log group, a flow log's destination.
+DESTINATIONS = {
+    "aws_cloudtrail": ("s3_bucket_name", "cloud_watch_logs_group_arn"),
+    "aws_flow_log": ("log_destination", "log_group_name"),
+}
+
+
+def _refs(node) -> set[str]:
+    return {".".join(t.parts[:2]) for t in traversals(node) if len(t.parts) >= 2}
+
+
+def _destination_writers(module: Module) -> dict[str, set[str]]:
+    """Each trail or flow-log destination → the roles its writers run as."""
+    out: dict[str, set[str]] = {}
+    for (type_, _), symbol in module.resources.items():
+        body = symbol.node.body
+        roles = {
+            r for a in body.attributes() for r in _refs(a.value) if r.startswith("aws_iam_role.")
+        }
+        for key in DESTINATIONS.get(type_, ()):
+            attribute = body.attribute(key)
+            for target in _refs(attribute.value) if attribute else ():
+                out.setdefault(target, set()).update(roles)
+    return out
+
+
+def _policy_roles(module: Module, block) -> set[str]:
+    """Roles a policy block is attached to, for the plain forms generated code uses."""
+    kind, name = block.label_values[:2] if len(block.label_values) == 2 else ("", "")
+    if kind == "aws_iam_role":
+        return {f"aws_iam_role.{name}"}
+    if kind == "aws_iam_role_policy":
+        return {
+            r for r in _refs(block.body.attribute("role").value) if r.startswith("aws_iam_role.")
+        }
+    out: set[str] = set()
+    for (type_, _), symbol in module.resources.items():
+        body = symbol.node.body
+        if type_ == "aws_iam_role_policy_attachment" and f"{kind}.{name}" in _refs(body):
+            out |= {r for r in _refs(body.attribute("role").value) if r.startswith("aws_iam_role.")}
+    return out
+
+
+def _misnamed_destinations(module: Module, before: dict) -> list[str]:
+    """Statements the fix scoped that name a trail or flow-log destination of a writer whose
+    role is not the policy's."""
+    writers = _destination_writers(module)
+    out = []
+    for s in statements(module):
+        key = (s.path.name, s.address, s.attribute, s.index)
+        if not before.get(key) or s.resource_value is None:
+            continue
+        for target in _refs(s.resource_value) & set(writers):
+            if not writers[target] & _policy_roles(module, s.block):
+                out.append(f"{s.address}#{s.index} names {target}")
+    return out
+
+
 @needs_shared
 @needs_oracle
-def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys):
-    tasks = flagged_tasks("model_iam_wildcard")
+@pytest.mark.parametrize("profile", ["default", "ephemeral"])
+def test_generated_tasks_with_iam_wildcards(tmp_path: Path, capsys, profile: str):
+    tasks = _iam_wildcard_tasks()
     assert tasks
     before = after = fixed = 0
     changed: list[Path] = []
+    misnamed: list[str] = []
     for name in tasks:
         work = copy_task(tmp_path, name)
         modules = _modules(work)
         before += _scopable_on_wildcard(modules)
-        result = _fix(work)
+        wildcards = {
+            (s.path.name, s.address, s.attribute, s.index): s.wildcard
+            for m in modules
+            for s in statements(m)
+        }
+        result = _fix(work, profile=profile)
         assert all("does not parse" in e for e in result.errors), (name, result.errors)
         fixed += sum(1 for f in result.fixed if f.rule == "TF003")
         changed.extend(f.path for f in result.changed_files)
-        assert _fix(work).changed_files == [], f"{name}: second run changed files"
+        assert _fix(work, profile=profile).changed_files == [], f"{name}: second run changed"
         if result.changed_files:
             modules = _modules(work)
         assert _policy_shape_errors(modules) == [], name
         after += _scopable_on_wildcard(modules)
+        for module in modules:
+            misnamed.extend(f"{name}: {m}" for m in _misnamed_destinations(module, wildcards))
     assert_task_files_parse_and_clean_stay_clean(changed, tmp_path)
     assert fixed > 0 and after < before
+    assert misnamed == []
     with capsys.disabled():
         print(
-            f"\nTF003 on {len(tasks)} generated tasks: {fixed} statements scoped, "
+            f"\nTF003 ({profile}) on {len(tasks)} generated tasks: {fixed} statements scoped, "
             f'scopable actions on "*" {before} -> {after}'
         )
 
