@@ -192,26 +192,28 @@ def test_flow_log_role_and_lambda_name_only_what_they_are_wired_to(tmp_path: Pat
 
 def test_functions_get_what_their_triggers_and_environment_wire_them_to(tmp_path: Path):
     """A policy document behind a managed policy and attachment, and an inline_policy: each
-    function's queue (event source mapping), bucket (notification or environment variable) and
-    log group (naming it, or named after it), safely, and never the other function's."""
+    function's queue (event source mapping), bucket (notification or environment variable), log
+    group (naming it, or named after it) and keys (its queue's, and the one whose policy grants
+    its role), safely, and never the other function's."""
     path = _copy(tmp_path, "lambda_wiring")
     result = _fix(path, unsafe=False)
     module = Module.from_texts(path, {p: p.read_text() for p in path.glob("*.tf")})
     named = {
         (s.address.split(".")[-1], s.index): s.resource_value.render().strip()
         for s in statements(module)
-        if s.resource_value is not None and s.attribute != "assume_role_policy"
-        if s.address.split(".")[-1] in ("ingest", "report")
+        if s.address in ("data.aws_iam_policy_document.ingest", "resource.aws_iam_role.report")
+        if s.attribute != "assume_role_policy"
     }
     assert named == {
         ("ingest", 0): "[aws_sqs_queue.orders.arn]",
         ("ingest", 1): '["${aws_s3_bucket.uploads.arn}/*"]',
         ("ingest", 2): '["${aws_cloudwatch_log_group.ingest.arn}:*"]',
+        ("ingest", 3): "[aws_kms_key.orders.arn, aws_kms_key.ingest.arn]",
         ("report", 0): "aws_sqs_queue.audit.arn",
         ("report", 1): '"${aws_s3_bucket.reports.arn}/*"',
         ("report", 2): '"${aws_cloudwatch_log_group.report.arn}:*"',
     }
-    assert len(result.fixed) == 6 and result.findings == []
+    assert len(result.fixed) == 7 and result.findings == []
     assert {f.fix.applicability for f in result.fixed} == {"safe"}
 
 
