@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from terrafix.data.iam_wiring import REPLICA_ACTION_PREFIXES
 
+from ._iam_names import block_words, log_group_writers
 from ._iam_principal import Principal
-from ._iam_wiring import REPLICA, USE, Wiring, block_words, log_group_writers
+from ._iam_wiring import REPLICA, USE, Wiring
 
 
 @dataclass(frozen=True)

@@ -12,38 +12,30 @@ and who writes them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from terrafix.data.iam_resources import RESOURCE_ARNS
 from terrafix.data.iam_wiring import (
     CONSUMER_INPUTS,
-    GENERIC_NAME_WORDS,
     IAM_PLUMBING,
     LOG_GROUP_NAMED_AFTER,
-    LOG_GROUP_WRITERS,
     OWNED_BY_REFERENCE,
     REPLICATION_SOURCES,
     SERVICE_DESTINATIONS,
 )
 from terrafix.model import Module
-from terrafix.model.module import literal_string
-from terrafix.model.references import traversal_parts, traversals
 from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
-from terrafix.syntax.tokens import Leaf
-from terrafix.writer.objects import object_key
 
-from ._iam_policies import json_text
-from ._iam_targets import address_of, block_address, dependency_graph
+from ._iam_names import block_words, name_key, words_of
+from ._iam_paths import addresses_in, attribute_values, attributes, ends_with
+from ._iam_targets import block_address, dependency_graph
+from ._iam_trust import DOCUMENT, trust_services
 
 NAMEABLE_TYPES = frozenset(s.terraform_type for sources in RESOURCE_ARNS.values() for s in sources)
 USE = "use"
 REPLICA = "replica"  # a replication destination: only the replica actions act on it
-DOCUMENT = "data.aws_iam_policy_document."
-
-Path = tuple[str, ...]
 
 
 @dataclass
@@ -114,186 +106,14 @@ def resource_type(address: str) -> str:
     return address.split(".", 1)[0] if not address.startswith(("data.", "local.")) else ""
 
 
-# ---------------------------------------------------------------- attribute paths
-
-
-def attribute_values(block: n.Block, path: Path = ()) -> Iterator[tuple[Path, n.Expression]]:
-    """(path, value) for every attribute of ``block``, its nested blocks and the objects in
-    its values (``container_definitions[*].logConfiguration.options.awslogs-group``)."""
-    for element in block.body.elements:
-        if type(element) is n.Attribute:
-            yield from _values((*path, element.key), element.value)
-        elif type(element) is n.Block:
-            yield from attribute_values(element, (*path, element.block_type))
-
-
-def _values(path: Path, value: n.Expression) -> Iterator[tuple[Path, n.Expression]]:
-    yield path, value
-    kind = type(value)
-    if kind is n.Object:
-        for item in value.items:
-            key = object_key(item)
-            if key is not None:
-                yield from _values((*path, key), item.value)
-    elif kind is n.Tuple:
-        for item in value.items:
-            yield from _values(path, item.value)
-    elif kind is n.FunctionCall:
-        for argument in value.arguments:
-            yield from _values(path, argument.value)
-
-
-def _ends_with(path: Path, pattern: str) -> bool:
-    parts = tuple(pattern.split("."))
-    return path[-len(parts) :] == parts
-
-
 def targets_at(wiring: Wiring, block: n.Block, patterns: Iterable[str]) -> set[str]:
     """Resources referenced by the attributes of ``block`` whose path ends with a pattern."""
     patterns = tuple(patterns)
     out: set[str] = set()
     for path, value in attribute_values(block):
-        if any(_ends_with(path, p) for p in patterns):
+        if any(ends_with(path, p) for p in patterns):
             out |= wiring.resolved(addresses_in(value))
     return out
-
-
-def addresses_in(node: n.Node) -> set[str]:
-    out = set()
-    for traversal in traversals(node):
-        address = address_of(traversal.parts)
-        if address:
-            out.add(address)
-    return out
-
-
-# ---------------------------------------------------------------- names
-
-
-NAME_ATTRIBUTES = ("name", "bucket", "function_name", "name_prefix", "bucket_prefix", "family")
-
-
-def name_key(value: n.Expression | None) -> str | None:
-    """A name's source as a template (``${local.p}-api``): two names with the same key are the
-    same string."""
-    if value is None:
-        return None
-    if type(value) is n.TemplateString:
-        return "".join(_piece(p) for p in value.parts)
-    if traversal_parts(value) is None:
-        return None
-    return "${" + value.render().strip() + "}"
-
-
-def _piece(part: object) -> str:
-    if type(part) is Leaf:
-        return part.text
-    if type(part) is n.TemplateInterpolation:
-        return "${" + part.expression.render().strip() + "}"
-    return "\x00"  # a directive: never equal to anything
-
-
-def literal_prefix(value: n.Expression | None) -> str:
-    """The literal text before the first interpolation of a string, lower-cased."""
-    if type(value) is not n.TemplateString:
-        return ""
-    out = []
-    for part in value.parts:
-        if type(part) is not Leaf:
-            break
-        out.append(part.text)
-    return "".join(out).lower()
-
-
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def words_of(text: str) -> set[str]:
-    text = re.sub(r"\$\{[^}]*\}", " ", text)  # interpolations name the stack, not the workload
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower()
-    words = {_singular(w) for w in WORD.findall(text) if len(w) > 2 and not w.isdigit()}
-    return words - GENERIC_NAME_WORDS
-
-
-def _singular(word: str) -> str:
-    """``logs`` and ``log``, ``secrets`` and ``secret`` are one word to a reader."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def block_words(block: n.Block) -> set[str]:
-    """Words of a block's name label and its name attributes."""
-    words = words_of(block.label_values[-1]) if block.label_values else set()
-    for attribute in NAME_ATTRIBUTES:
-        found = block.body.attribute(attribute)
-        if found is not None and type(found.value) is n.TemplateString:
-            words |= words_of("".join(_piece(p) for p in found.value.parts))
-    return words
-
-
-# ---------------------------------------------------------------- trust policies
-
-
-def _service_name(identifier: str) -> str:
-    return identifier.lower().split(".amazonaws.com")[0]
-
-
-def trust_services(wiring: Wiring, role: n.Block) -> frozenset[str] | None:
-    """Services a role's trust policy lets assume it; None when the policy cannot be read.
-    A readable policy with only AWS or federated principals gives an empty set."""
-    attribute = role.body.attribute("assume_role_policy")
-    if attribute is None:
-        return None
-    found: set[str] = set()
-    seen_principal = False
-    value = attribute.value
-    for node in value.walk():
-        if type(node) is n.ObjectItem and (object_key(node) or "").lower() in (
-            "principal",
-            "principals",
-        ):
-            seen_principal = True
-        if type(node) is n.ObjectItem and (object_key(node) or "").lower() == "service":
-            found |= _strings(node.value)
-    document = json_text(value)
-    if document is not None:
-        for item in _json_items(document):
-            key, inner = item
-            if key.lower() == "principal":
-                seen_principal = True
-            if key.lower() == "service":
-                values = inner if isinstance(inner, list) else [inner]
-                found |= {v for v in values if isinstance(v, str)}
-    for address in wiring.resolved(addresses_in(value)):
-        block = wiring.blocks.get(address)
-        if block is None or not address.startswith(DOCUMENT):
-            continue
-        for statement in block.body.blocks("statement"):
-            for principals in statement.body.blocks("principals"):
-                seen_principal = True
-                kind = principals.body.attribute("type")
-                identifiers = principals.body.attribute("identifiers")
-                if kind and literal_string(kind.value) == "Service" and identifiers:
-                    found |= _strings(identifiers.value)
-    if not seen_principal:
-        return None
-    return frozenset(_service_name(s) for s in found)
-
-
-def _strings(value: n.Expression) -> set[str]:
-    items = [i.value for i in value.items] if type(value) is n.Tuple else [value]
-    return {s for s in map(literal_string, items) if s}
-
-
-def _json_items(value: object) -> Iterator[tuple[str, object]]:
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            for key, inner in current.items():
-                yield key, inner
-                stack.append(inner)
-        elif isinstance(current, list):
-            stack.extend(current)
 
 
 # ---------------------------------------------------------------- building
@@ -405,18 +225,10 @@ def _only_in_policies(wiring: Wiring, block: n.Block, address: str) -> bool:
     resource-based policy naming the role as its principal)."""
     paths = [
         path
-        for path, attribute in _attributes(block)
+        for path, attribute in attributes(block)
         if address in wiring.resolved(addresses_in(attribute.value))
     ]
     return bool(paths) and all(any("polic" in part for part in path) for path in paths)
-
-
-def _attributes(block: n.Block, path: Path = ()) -> Iterator[tuple[Path, n.Attribute]]:
-    for element in block.body.elements:
-        if type(element) is n.Attribute:
-            yield (*path, element.key), element
-        elif type(element) is n.Block:
-            yield from _attributes(element, (*path, element.block_type))
 
 
 def _granted(wiring: Wiring, address: str) -> set[str]:
@@ -488,14 +300,3 @@ def _policy_named(wiring: Wiring, role: str) -> set[str]:
                 else:
                     out.add(target)
     return {t for t in out if resource_type(t) in NAMEABLE_TYPES and t != role}
-
-
-def log_group_writers(block: n.Block) -> frozenset[str] | None:
-    """The services whose roles write into a log group, by its name's prefix; None when the
-    name follows no service's convention."""
-    found = block.body.attribute("name")
-    prefix = literal_prefix(found.value if found else None)
-    for convention, services in LOG_GROUP_WRITERS:
-        if prefix.startswith(convention):
-            return services
-    return None
