@@ -330,7 +330,9 @@ class _Planner:
         plan.scoped.append(action)
         for resource_type, (sources, choice) in chosen.items():
             earlier = self.named.setdefault((service, resource_type), choice.named)
-            plan.mixed = plan.mixed or earlier != choice.named
+            if earlier != choice.named:  # one Resource cannot serve both
+                plan.mixed = True
+                plan.pool.extend(a for a in (*earlier, *choice.named) if a not in plan.pool)
             for arn in arn_expressions(self.module, sources, choice.named):
                 if arn not in plan.arns:
                     plan.arns.append(arn)
