@@ -259,6 +259,44 @@ def test_a_guess_is_unsafe_when_ephemeral_and_never_applied_elsewhere(
     assert "nothing links aws_iam_role.worker" in finding.message
 
 
+def test_no_guess_from_what_is_left_once_another_roles_resources_are_set_aside(tmp_path: Path):
+    """The orders queue feeds another role's function; that says nothing of which queue the
+    worker reads, so invoices is not offered either."""
+    path = _copy(tmp_path, "guess")
+    (path / "consumer.tf").write_text(
+        """resource "aws_iam_role" "consumer" {
+  name = "consumer"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Action    = "sts:AssumeRole"
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_lambda_function" "consumer" {
+  function_name = "consumer"
+  role          = aws_iam_role.consumer.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "consumer.zip"
+}
+
+resource "aws_lambda_event_source_mapping" "consumer" {
+  event_source_arn = aws_sqs_queue.orders.arn
+  function_name    = aws_lambda_function.consumer.arn
+}
+"""
+    )
+    result = _fix(path, profile="ephemeral")
+    assert result.changed_files == []
+    (finding,) = result.findings
+    assert finding.fix is None
+    assert "among aws_sqs_queue.orders.arn, aws_sqs_queue.invoices.arn" in finding.message
+
+
 def test_certain_scoping_is_unsafe_in_production(tmp_path: Path):
     path = _copy(tmp_path, "service_roles")
     result = _fix(path, unsafe=False, profile="production")

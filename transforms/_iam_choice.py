@@ -7,7 +7,8 @@ log group, access logs, replication destinations) unless the principal is wired 
 groups that belong to another function, and log groups whose name says another service writes
 them. Otherwise a guess: the candidates no other role is wired to (a role that something in the
 module already runs as counts as wired to itself), narrowed by shared words in their names when
-that singles some out; a candidate only other roles use is never guessed.
+that singles some out; a candidate only other roles use is never guessed, nor (unless it is a
+role) what is left once those are set aside.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from terrafix.data.iam_wiring import REPLICA_ACTION_PREFIXES
 from ._iam_names import block_words, log_group_writers
 from ._iam_principal import Principal
 from ._iam_wiring import REPLICA, USE, Wiring
+
+ROLE = "aws_iam_role."
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,13 @@ def choose(
     if principal.services == frozenset() and not principal.consumers:
         return Choice((), False, pool, excluded)  # a person's role: no workload to guess from
     near = tuple(c for c in free if block_words(wiring.blocks[c]) & principal.words)
-    return Choice(near or free, False, pool, excluded)
+    if near:
+        return Choice(near, False, pool, excluded)
+    if len(free) < len(pool) and not pool[0].startswith(ROLE):
+        # what is left once others' resources are set aside says nothing of this principal's;
+        # a role something already runs as, though, is one Terraform passes, not the principal
+        return Choice((), False, pool, excluded)
+    return Choice(free, False, pool, excluded)
 
 
 def _ruled_out(wiring: Wiring, principal: Principal, candidate: str) -> str | None:

@@ -171,7 +171,7 @@ split is needed; otherwise it reports.
         else:
             actions = plan.scoped + plan.unresolved
             message = f'{where}: Resource "*" lets {_names(actions)} act on every resource; '
-            if plan.guessed or plan.mixed:
+            if plan.guessed or plan.mixed or (plan.pool and not plan.arns):
                 pool = ", ".join(f"{a}.arn" for a in plan.pool)
                 message += f"scope it to the ones it uses among {pool} ({_unlinked(plan)})"
             else:
@@ -322,6 +322,8 @@ class _Planner:
                 plan.principal = self.principal.name
             choice = choose(wiring_of(self.module), self.principal, found, replica)
             plan.excluded.update(choice.excluded)
+            if not choice.named:  # candidates, but none it is known or guessed to use
+                plan.pool.extend(a for a in choice.pool if a not in plan.pool)
         self.choices[key] = choice
         return choice
 
