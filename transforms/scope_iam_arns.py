@@ -131,7 +131,9 @@ to one of them is a guess: the message names the candidates.
   resource's `count`/`for_each` is not a literal (an empty list would leave a statement without
   resources).
 - `ephemeral`: the same where certain; a guess is an unsafe fix, naming the candidates no other
-  role uses (narrowed to those whose names share a word with the principal's).
+  role uses (narrowed to those whose names share a word with the principal's). When other roles
+  use some of them and no name points at the rest, or the principal is a person's role with no
+  workload, there is nothing to guess from: the finding is display-only.
 - `production`: never safe: certain scoping is an unsafe fix, a guess display-only.
 
 When no action can be scoped the finding is display-only and suggests the ARN pattern (and says

@@ -73,6 +73,7 @@ LOG_GROUP_WRITERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("/aws/ecs/containerinsights/", frozenset()),
     ("/aws/ecs/", frozenset({"ecs-tasks"})),
     ("/aws/batch/", frozenset({"ecs-tasks", "batch"})),
+    ("/aws/ec2/", frozenset({"ec2"})),  # the CloudWatch agent's usual home on instances
     ("/aws/rds/", frozenset()),
     ("/aws/docdb/", frozenset()),
     ("/aws/neptune/", frozenset()),
