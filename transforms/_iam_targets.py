@@ -43,7 +43,7 @@ def block_address(block: n.Block) -> str:
     return ".".join((block.block_type, *labels))
 
 
-def _address_of(parts: tuple[str, ...]) -> str | None:
+def address_of(parts: tuple[str, ...]) -> str | None:
     """The block (or local) a traversal's names point at; None for inputs and iterators."""
     if len(parts) >= 3 and parts[0] == "data":
         return ".".join(parts[:3])
@@ -59,7 +59,7 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     by_block: dict[int, set[str]] = {}
     for reference in module.references:  # the module's own reading of every top-level block
-        address = _address_of(reference.traversal.parts)
+        address = address_of(reference.traversal.parts)
         if address:
             by_block.setdefault(id(reference.block), set()).add(address)
     for _, block in module.top_level_blocks():
@@ -72,13 +72,13 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
 
 
 # Every policy statement of a module asks for the same graph.
-_dependency_graph = IdentityCache(_build_dependency_graph, size=4)
+dependency_graph = IdentityCache(_build_dependency_graph, size=4)
 
 
 def _targets(node: n.Node) -> set[str]:
     out = set()
     for traversal in traversals(node):
-        address = _address_of(traversal.parts)
+        address = address_of(traversal.parts)
         if address:
             out.add(address)
     return out
@@ -86,7 +86,7 @@ def _targets(node: n.Node) -> set[str]:
 
 def dependents(module: Module, block: n.Block) -> set[str]:
     """Addresses that reach ``block`` through references, ``block`` (and its locals) included."""
-    graph = _dependency_graph(module)
+    graph = dependency_graph(module)
     if block.block_type == "locals":
         roots = {f"local.{a.key}" for a in block.body.attributes()}
     else:
@@ -102,14 +102,25 @@ def dependents(module: Module, block: n.Block) -> set[str]:
     return reached
 
 
+def candidates(module: Module, sources: Iterable[ArnSource], excluded: set[str]) -> list[str]:
+    """Addresses of the module's resources of the sources' types, in module order."""
+    types = {source.terraform_type for source in sources}
+    return [
+        f"{type_}.{name}"
+        for type_, name in module.resources
+        if type_ in types and f"{type_}.{name}" not in excluded
+    ]
+
+
 def arn_expressions(
-    module: Module, sources: Iterable[ArnSource], excluded: set[str]
+    module: Module, sources: Iterable[ArnSource], named: Iterable[str]
 ) -> list[ArnExpression]:
-    """ARN expressions of the module's resources of the sources' types, in module order."""
+    """ARN expressions of the ``named`` resources, for each source, in module order."""
+    named = set(named)
     out: list[ArnExpression] = []
     for source in sources:
         for (type_, name), symbol in module.resources.items():
-            if type_ != source.terraform_type or f"{type_}.{name}" in excluded:
+            if type_ != source.terraform_type or f"{type_}.{name}" not in named:
                 continue
             expression = _arn_expression(type_, name, symbol.node, source)
             if expression not in out:

