@@ -127,14 +127,17 @@ def parses(task: Path) -> bool:
 
 
 def flagged_tasks(*columns: str, with_model: bool = True) -> list[str]:
-    """Generated tasks that index.csv flags in any of ``columns``, the ones a rule must fix."""
+    """Generated tasks that index.csv flags in any of ``columns``, the ones a rule must fix.
+
+    A flag is a count of defects found (`2` for two wildcard statements), so any non-zero one.
+    """
     if not (GENERATED / "index.csv").is_file():
         return []
     rows = csv.DictReader((GENERATED / "index.csv").open())
     return [
         r["task_id"]
         for r in rows
-        if "1" in (r[c] for c in columns)
+        if any(r[c].strip() not in ("", "0") for c in columns)
         and (not with_model or (GENERATED / r["task_id"] / "model").is_dir())
     ]
 
