@@ -151,10 +151,19 @@ def _progress(stdin_filename):
 
 
 def _report_errors(result) -> None:
+    _report_notes(result)
     for err in result.syntax_errors:
         click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
     for message in result.errors:
         click.echo(message, err=True)
+
+
+def _report_notes(result) -> None:
+    """What the run left alone on purpose (a fragment folder), once each, on stderr."""
+    from .output.diff import display_path
+
+    for note in result.notes:
+        click.echo(f"{display_path(note.path)}: note: {note.message}", err=True)
 
 
 def _emit(result, output_format: str) -> None:
@@ -185,6 +194,7 @@ def _report_buffer_errors(result) -> None:
     for err in result.syntax_errors:
         path = display_path(Path(err.path)) if err.path else "<stdin>"
         click.echo(f"{path}:{err.line}:{err.column}: error: {err.message} [syntax]")
+    _report_notes(result)
     for message in result.errors:
         click.echo(message, err=True)
 
