@@ -27,6 +27,12 @@ def _common(function):
             "--ignore", multiple=True, help="Skip these rules (code, prefix or slug); repeatable."
         ),
         click.option(
+            "--exclude",
+            multiple=True,
+            help="Leave out paths matching this gitignore-like glob (relative to the current "
+            "directory), besides the config's `exclude`; repeatable.",
+        ),
+        click.option(
             "--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."
         ),
         click.option(
@@ -109,7 +115,7 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename):
+def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude=()):
     from .engine.config import ConfigError, find_config, load_config
 
     overrides: dict[Path, str] = {}
@@ -134,6 +140,8 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
         config.select = list(select)
     if ignore:
         config.ignore = [*config.ignore, *ignore]
+    if exclude:
+        config.command_line_exclude = [*config.command_line_exclude, *exclude]
     if unsafe_fixes is not None:
         config.unsafe_fixes = unsafe_fixes
     if profile is not None:
@@ -202,7 +210,15 @@ def _report_buffer_errors(result) -> None:
 @main.command("check")
 @_common
 def check_command(
-    paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, output_format
+    paths,
+    select,
+    ignore,
+    exclude,
+    unsafe_fixes,
+    profile,
+    config_path,
+    stdin_filename,
+    output_format,
 ):
     """Report findings without changing anything.
 
@@ -217,7 +233,7 @@ def check_command(
     from .engine.pipeline import run
 
     paths, config, overrides = _setup(
-        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
     result = run(paths, config, fix=False, overrides=overrides, progress=_progress(stdin_filename))
     _emit(result, output_format)
@@ -244,6 +260,7 @@ def fix_command(
     paths,
     select,
     ignore,
+    exclude,
     unsafe_fixes,
     profile,
     config_path,
@@ -270,7 +287,7 @@ def fix_command(
     from .output.terminal import color_diff, wants_color
 
     paths, config, overrides = _setup(
-        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
     adapt = None
     if stdin_filename is not None:

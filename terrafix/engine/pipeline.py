@@ -91,7 +91,11 @@ def run(
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
     rules = [rule() for rule in select_rules(config.select, config.ignore)]
-    discovered = discover_modules(paths)
+    exclusions = config.exclusions()
+    excluded = None
+    if exclusions:
+        excluded = _excluded_reporter(exclusions, paths, result)
+    discovered = discover_modules(paths, excluded)
     total = sum(len(files) for files in discovered.values())
     modules = {
         directory: Module.from_texts(directory, _read(files, overrides, result))
@@ -110,6 +114,20 @@ def run(
         if progress is not None:
             progress(done, total)
     return result
+
+
+def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
+    """``exclusions`` as discovery asks it, noting each path named on the command line that
+    it leaves out (a person who names a path expects to hear why nothing comes of it)."""
+    named = {p.resolve() for p in paths}
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        out = exclusions.excludes(path, is_dir=is_dir)
+        if out and path.resolve() in named:
+            result.notes.append(Note(path, "excluded by the exclude setting or --exclude"))
+        return out
+
+    return excluded
 
 
 def _top(directory: Path, paths: list[Path]) -> Path | None:
