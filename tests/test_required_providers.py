@@ -353,7 +353,7 @@ BARE = {
         "terraform {\n  required_providers {\n"
         '    datadog = "~> 3.0"\n'
         '    aws     = "~> 2.0" # pinned\n'
-        '    foo     = "1.0"\n'
+        '    foo     = "1.0"    # the next line\'s comment aligns with a comment just above it\n'
         "  }\n}\n"
     ),
     "one_line_objects": (
@@ -378,6 +378,15 @@ def test_bare_version_strings_become_objects_and_stay_fmt_clean(tmp_path, name):
     others = {r.name: r.source for r in entries if r not in hashicorp}
     assert others.get("foo") is None and "datadog" in others  # unknown ones as they were
     assert run([module], EPHEMERAL, fix=True).changed_files == []
+
+
+def test_an_entry_with_a_trailing_comment_stays_on_its_line(tmp_path):
+    module = module_with(tmp_path, BARE["commented"])
+    fix(module, EPHEMERAL)
+    assert (
+        '    aws     = { source = "hashicorp/aws", version = "~> 2.0" } # pinned\n'
+        in (module / "main.tf").read_text()
+    )
 
 
 def test_a_one_line_block_gets_a_one_line_object(tmp_path):

@@ -22,6 +22,7 @@ from terrafix.model.provider_requirements import normal_source
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
+from terrafix.syntax.trivia import COMMENT
 from terrafix.writer import Expr, Style, set_attribute, value_source
 from terrafix.writer.align import realign_object
 from terrafix.writer.body import body_indent
@@ -335,8 +336,9 @@ def _repaired(required: n.Block, problems: list[Problem], style: Style) -> n.Blo
             continue
         if problem.kind == "bare-version":
             entry = {"source": problem.source, "version": Expr(attribute.value.render().strip())}
+            one_line = _has_trailing_comment(attribute)
             required = set_attribute(
-                required, problem.name, Expr(_entry_source(required, entry, style)), style
+                required, problem.name, Expr(_entry_source(required, entry, style, one_line)), style
             )
             continue
         if problem.kind == "no-source":
@@ -352,11 +354,16 @@ def _repaired(required: n.Block, problems: list[Problem], style: Style) -> n.Blo
     return required
 
 
-def _entry_source(required: n.Block, entry: dict, style: Style) -> str:
+def _has_trailing_comment(attribute: n.Attribute) -> bool:
+    return attribute.newline is not None and COMMENT.search(attribute.newline.pre) is not None
+
+
+def _entry_source(required: n.Block, entry: dict, style: Style, one_line: bool = False) -> str:
     """An entry's object written as the block writes its objects: on one line when every
-    object entry is one line, else one item a line."""
+    object entry is one line (or ``one_line``: a trailing comment stays at the end of the
+    entry's line, where `terraform fmt` aligns it with its neighbours'), else one item a line."""
     objects = [a.value for a in required.body.attributes() if type(a.value) is n.Object]
-    if objects and all("\n" not in v.render().strip() for v in objects):
+    if one_line or (objects and all("\n" not in v.render().strip() for v in objects)):
         return "{ " + ", ".join(f"{k} = {value_source(v)}" for k, v in entry.items()) + " }"
     indent = body_indent(required, required.body, style)
     return value_source(entry, indent, style.unit)

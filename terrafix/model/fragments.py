@@ -133,22 +133,30 @@ def _shown(names: set[str], limit: int = 4) -> str:
 def _unresolved(module: Module) -> tuple[set[str], set[str]]:
     """(names referenced but declared nowhere in the module, every name referenced), as
     `var.x`, `local.x`, `module.x`, `data.t.n`, `t.n`."""
-    iterators = set(_iterator_names(module))
     referenced: set[str] = set()
     unresolved: set[str] = set()
+    undeclared_resources: dict[str, str] = {}  # name → its root, which may be an iterator
     for reference in module.references:
-        found = _declared(module, reference.traversal.parts, iterators)
-        if found is not None:
-            name, declared = found
+        found = _declared(module, reference.traversal.parts)
+        if found is None:
+            continue
+        name, declared = found
+        if declared:
             referenced.add(name)
-            if not declared:
-                unresolved.add(name)
+        elif name.startswith(("var.", "local.", "module.", "data.")):
+            referenced.add(name)
+            unresolved.add(name)
+        else:
+            undeclared_resources[name] = reference.traversal.parts[0]
+    if undeclared_resources:  # the rare case: only then are iterator names worth collecting
+        iterators = set(_iterator_names(module))
+        kept = {name for name, root in undeclared_resources.items() if root not in iterators}
+        referenced |= kept
+        unresolved |= kept
     return unresolved, referenced
 
 
-def _declared(
-    module: Module, parts: tuple[str, ...], iterators: set[str]
-) -> tuple[str, bool] | None:
+def _declared(module: Module, parts: tuple[str, ...]) -> tuple[str, bool] | None:
     root = parts[0]
     if root in ("var", "local", "module") and len(parts) > 1:
         table = {"var": module.variables, "local": module.locals, "module": module.module_calls}
@@ -158,7 +166,6 @@ def _declared(
     if (
         len(parts) > 1
         and root not in SCOPE_ROOTS
-        and root not in iterators
         and "_" in root
         and provider_of_type(root) in PROVIDERS
     ):
