@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.model import Module
 from terrafix.model.provider_requirements import module_requirements
-from terrafix.model.versions import floor_of, lowest
+from terrafix.model.versions import floor_of, lowest, version_key
 from terrafix.output.diff import unified_diff
 
 FIXTURES = Path(__file__).parent / "fixtures" / "required_providers"
@@ -402,3 +403,32 @@ def test_bare_strings_are_left_alone_by_the_safe_fixes_of_the_default_profile(tm
     module = module_with(tmp_path, BARE["aligned"])
     assert run([module], TF011, fix=True).changed_files == []
     assert run([module], UNSAFE, fix=True).changed_files
+
+
+@needs_shared
+def test_child_modules_stripped_of_their_versions_get_floors_no_higher_than_their_own(tmp_path):
+    """Real repositories with every `modules/*/versions.tf` deleted: the floors TF011 copies
+    from the callers are never above the ones the maintainers wrote, and mostly equal."""
+    theirs: dict[tuple[Path, str], str | None] = {}
+    repositories = [
+        "terraform-aws-modules+terraform-aws-rds",
+        "terraform-aws-modules+terraform-aws-ecs",
+    ]
+    for repository in repositories:
+        shutil.copytree(REAL / repository, tmp_path / repository)
+        for versions in (tmp_path / repository).glob("modules/*/versions.tf"):
+            for entry in module_requirements(read_module(versions.parent)):
+                theirs[(versions.parent, entry.name)] = floor_of(entry.version)
+            versions.unlink()
+    compared = {"same": 0, "lower": 0, "none": 0}
+    for finding in run([tmp_path / r for r in repositories], EPHEMERAL, fix=False).findings:
+        wrote = theirs.get((finding.path.parent, finding.message.split("'")[1]))
+        if wrote is None:
+            continue
+        if 'version = ">= ' not in finding.message:
+            compared["none"] += 1  # no caller lists the provider: the source alone
+            continue
+        ours = finding.message.split('version = ">= ', 1)[1].split('"')[0]
+        assert version_key(ours) <= version_key(wrote), finding.message
+        compared["same" if ours == wrote else "lower"] += 1
+    assert compared["same"] >= 8 and compared["same"] > compared["lower"] + compared["none"]
