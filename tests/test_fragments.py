@@ -175,3 +175,14 @@ def test_sarif_and_github_output_carry_the_note(repo):
     assert len(notified) == 3 and all(t.startswith("not a whole module") for t in notified)
     github = runner.invoke(main, ["check", "--format", "github", str(repo)]).stdout
     assert github.count("::notice title=terrafix::") == 3
+
+
+@pytest.mark.parametrize("marker", [".terraform.lock.hcl", ".terraform-version", ".terraform"])
+def test_a_folder_where_terraform_has_run_is_a_module(repo, marker):
+    loose = repo / "stacks" / "loose"
+    assert fragment_reason(_module(loose), repo) is not None
+    if marker == ".terraform":
+        (loose / marker).mkdir()
+    else:
+        (loose / marker).write_text("")
+    assert fragment_reason(_module(loose), repo) is None

@@ -17,7 +17,9 @@ left alone, when it references names declared nowhere in it and one of these hol
   least one of them not a variable, that are at least half of the names it references.
 
 A module that only forgot to declare a variable or two is none of these: that is a defect to fix.
-Nor is a folder with a file that does not parse: the declarations may be in that file.
+Nor is a folder with a file that does not parse (the declarations may be in that file), nor one
+where `terraform init` has run (a `.terraform.lock.hcl`, `.terraform/` or `.terraform-version`
+there says it is used as a module).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ SAYS_SO = re.compile(
     re.IGNORECASE,
 )
 COMMENT = re.compile(r"(?:#|//)(.*)$|/\*(.*?)\*/", re.MULTILINE | re.DOTALL)
+# Left where Terraform has been run, or pinned for a version manager: a module in use.
+INITIALISED = (".terraform.lock.hcl", ".terraform", ".terraform-version")
 READMES = ("README.md", "README", "README.txt", "readme.md", "Readme.md")
 # Roots of references that never name a declaration of the module.
 SCOPE_ROOTS = {"var", "local", "module", "data", "path", "terraform", "count", "each", "self"}
@@ -57,6 +61,8 @@ def fragment_reason(module: Module, top: Path | None = None, *, called: bool = F
     module. Folder names are read up to ``top`` (the project's or the run's root); ``called``
     says a module calls this folder through a local `source`, which makes it a module."""
     if any(source.error is not None for source in module.files.values()):
+        return None
+    if any((module.directory / name).exists() for name in INITIALISED):
         return None
     unresolved, referenced = _unresolved(module)
     if not unresolved:
