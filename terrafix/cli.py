@@ -31,6 +31,12 @@ def _common(function):
             help="Skip these rules (code, prefix or slug); repeatable or comma-separated.",
         ),
         click.option(
+            "--exclude",
+            multiple=True,
+            help="Leave out paths matching this gitignore-like glob (relative to the current "
+            "directory), besides the config's `exclude`; repeatable.",
+        ),
+        click.option(
             "--unsafe-fixes", is_flag=True, default=None, help="Also apply fixes marked unsafe."
         ),
         click.option(
@@ -113,7 +119,7 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename):
+def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude=()):
     from .engine.config import ConfigError, find_config, load_config
 
     overrides: dict[Path, str] = {}
@@ -144,6 +150,8 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
         config.select = list(select)
     if ignore:
         config.ignore = [*config.ignore, *ignore]
+    if exclude:
+        config.command_line_exclude = [*config.command_line_exclude, *exclude]
     if unsafe_fixes is not None:
         config.unsafe_fixes = unsafe_fixes
     if profile is not None:
@@ -178,10 +186,19 @@ def _progress(stdin_filename):
 
 
 def _report_errors(result) -> None:
+    _report_notes(result)
     for err in result.syntax_errors:
         click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
     for message in result.errors:
         click.echo(message, err=True)
+
+
+def _report_notes(result) -> None:
+    """What the run left alone on purpose (a fragment folder), once each, on stderr."""
+    from .output.diff import display_path
+
+    for note in result.notes:
+        click.echo(f"{display_path(note.path)}: note: {note.message}", err=True)
 
 
 def _emit(result, output_format: str) -> None:
@@ -212,6 +229,7 @@ def _report_buffer_errors(result) -> None:
     for err in result.syntax_errors:
         path = display_path(Path(err.path)) if err.path else "<stdin>"
         click.echo(f"{path}:{err.line}:{err.column}: error: {err.message} [syntax]")
+    _report_notes(result)
     for message in result.errors:
         click.echo(message, err=True)
 
@@ -219,7 +237,15 @@ def _report_buffer_errors(result) -> None:
 @main.command("check")
 @_common
 def check_command(
-    paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, output_format
+    paths,
+    select,
+    ignore,
+    exclude,
+    unsafe_fixes,
+    profile,
+    config_path,
+    stdin_filename,
+    output_format,
 ):
     """Report findings without changing anything.
 
@@ -234,7 +260,7 @@ def check_command(
     from .engine.pipeline import run
 
     paths, config, overrides = _setup(
-        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
     result = run(paths, config, fix=False, overrides=overrides, progress=_progress(stdin_filename))
     _emit(result, output_format)
@@ -261,6 +287,7 @@ def fix_command(
     paths,
     select,
     ignore,
+    exclude,
     unsafe_fixes,
     profile,
     config_path,
@@ -287,7 +314,7 @@ def fix_command(
     from .output.terminal import color_diff, wants_color
 
     paths, config, overrides = _setup(
-        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename
+        paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
     adapt = None
     if stdin_filename is not None:

@@ -193,3 +193,13 @@ def test_new_file_uses_fmt_indentation_even_in_a_four_space_module():
     [created] = [text for name, text in texts.items() if name != "main.tf"]
     assert "\r\n  required_providers {\r\n    random = {\r\n" in created
     assert "\n" not in created.replace("\r\n", "")
+
+
+def test_without_a_version_the_entry_names_its_source_alone():
+    module = Module.from_texts(ROOT, {ROOT / "versions.tf": AWS_VERSIONS})
+    changes = Changeset(module)
+    assert changes.ensure_required_provider("random", "hashicorp/random", None)
+    assert changes.changes()[ROOT / "versions.tf"] == AWS_VERSIONS.replace(
+        "    }\n  }\n}\n",
+        '    }\n    random = {\n      source = "hashicorp/random"\n    }\n  }\n}\n',
+    )

@@ -95,6 +95,14 @@ def test_add_attribute_joins_and_realigns_the_run(snapshot):
     assert _before_after(doc) == snapshot
 
 
+def test_a_value_made_multi_line_leaves_its_alignment_run():
+    doc = Document.parse(MAIN, "main.tf")
+    db = _first(doc, "resource")
+    doc.replace(db, set_attribute(db, "engine", expr('{\n    name = "postgres"\n  }'), doc.style))
+    assert '  identifier = "payment-db" # physical name\n  engine = {\n' in doc.text()
+    assert "  }\n  skip_final_snapshot = false\n" in doc.text()
+
+
 def test_replace_nested_value_in_jsonencode(snapshot):
     doc = Document.parse(MAIN, "main.tf")
     policy = list(doc.tree.body.blocks("resource"))[1]

@@ -1,4 +1,8 @@
-"""TF011 required-providers: every provider a module uses is listed with its source and version."""
+"""TF011 required-providers: every provider a module uses is listed with its source.
+
+Version floors are copied from the module's callers, its repository or its lock file, never
+made up (see ``terrafix.model.provider_floors``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from terrafix.data.providers import BUILTIN, ProviderSource, provider_of_type, provider_source
+from terrafix.data.providers import BUILTIN, provider_of_type, provider_source
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
 from terrafix.model.module import literal_string
+from terrafix.model.provider_floors import Floor, provider_floor
+from terrafix.model.provider_requirements import normal_source
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
+from terrafix.syntax.trivia import COMMENT
 from terrafix.writer import Expr, Style, set_attribute, value_source
 from terrafix.writer.align import realign_object
 from terrafix.writer.body import body_indent
@@ -38,7 +45,7 @@ class Use:
         return ".".join(self.block.label_values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Problem:
     """One defect in the module's provider requirements."""
 
@@ -46,25 +53,27 @@ class Problem:
     name: str
     path: Path
     node: n.Node | Leaf  # where the finding points
-    known: ProviderSource | None
+    source: str | None  # HashiCorp's source for the name, None when it cannot be known
+    floor: Floor | None  # the version floor the module may state, None for none
 
 
-class RequiredProviders(Rule):
-    code = "TF011"
-    slug = "required-providers"
-    summary = "List every provider the module uses in required_providers, with source and version."
-    applicability = Applicability.SAFE
-    explanation = """\
+EXPLANATION = """\
 ## What it does
 Collects the providers a module uses: resource, data source and ephemeral types (`random_id` →
 `random`, `archive_file` → `archive`, `null_resource` → `null`, `tls_private_key` → `tls`), the
 `provider = x.alias` meta-argument, `provider "x"` blocks and `provider::x::fn()` calls. Each one
-missing from `terraform { required_providers {} }` is added with its `hashicorp/...` source and a
-version floor (`random = { source = "hashicorp/random", version = ">= 3.0" }`), in the module's
-existing `required_providers` block wherever it is kept, else in a new one (see
+missing from `terraform { required_providers {} }` is added with its `hashicorp/...` source, in
+the module's existing `required_providers` block wherever it is kept, else in a new one (see
 `ensure_required_provider`). Existing entries without `source` get one; bare version strings
-(`random = "~> 3.0"`) become `{ source, version }` objects keeping the constraint; entries of
-known providers without a version get the floor.
+(`random = "~> 3.0"`) become `{ source, version }` objects keeping the constraint.
+
+A version constraint is never made up. The floor (`>= 4.9`) is copied, in this order, from what
+the module's callers (modules of the run or of its git repository that call it with a local
+`source`) allow, from the lowest floor the other modules of its git repository state, or from the
+version its `.terraform.lock.hcl` selected; it is never above a floor the repository already
+states for that provider, and a caller that accepts any version means no floor. With none of
+these the entry names its source alone. An entry that has a source but no version is reported
+only when there is such a floor to copy.
 
 Providers outside HashiCorp's namespace are reported without a fix: their source cannot be
 guessed. `terraform` (for `terraform_data`, `terraform_remote_state`) is built in.
@@ -72,10 +81,13 @@ guessed. `terraform` (for `terraform_data`, `terraform_remote_state`) is built i
 ## Why
 Without an entry Terraform silently assumes `hashicorp/<name>` at any version, so a new major
 release can break a module that planned yesterday, and `terraform init` fails outright for
-providers outside the `hashicorp/` namespace.
+providers outside the `hashicorp/` namespace. An invented floor is worse than none: `>= 5.0` in a
+child module whose callers pin `~> 4.0` cannot be satisfied, and against a 4.x lock file it makes
+`terraform init` fail until someone upgrades the provider.
 
 ## Example
-Before (`random_password` and `archive_file` are used, only `aws` is listed):
+Before (`random_password` and `archive_file` are used, only `aws` is listed; the module's caller
+lists `random = { source = "hashicorp/random", version = ">= 3.1" }`):
 ```hcl
 terraform {
   required_providers {
@@ -86,7 +98,7 @@ terraform {
   }
 }
 ```
-After:
+After (`--profile ephemeral`):
 ```hcl
 terraform {
   required_providers {
@@ -96,36 +108,63 @@ terraform {
     }
     random = {
       source  = "hashicorp/random"
-      version = ">= 3.0"
+      version = ">= 3.1"
     }
     archive = {
-      source  = "hashicorp/archive"
-      version = ">= 2.0"
+      source = "hashicorp/archive"
     }
   }
 }
 ```
+In the `default` and `production` profiles the safe fix writes `source` lines only (`random = {
+source = "hashicorp/random" }`); the floor is then offered as an unsafe fix.
 
 ## Fix safety
-Safe: the sources added are the ones Terraform already assumes, and the version floors only
-exclude releases older than the fixes in this tool are written for.
+- `ephemeral`: safe. Throwaway stacks want every provider pinned down, and the floors come from
+  the stack's own callers, repository or lock file.
+- `default` and `production`: a module works without these entries, so adding them is the
+  maintainers' choice. One fix stays safe: listing a provider that is missing from an existing
+  `required_providers` block whose entries all name their source, with HashiCorp's source and no
+  version. Terraform already assumes exactly that source, so nothing Terraform does changes; the
+  module's own list is made complete. Everything else (a new `terraform` block, version floors,
+  converting bare version strings, adding `source` to entries written without one, which
+  Terraform releases before 0.12.26 reject) is unsafe: applied with `--unsafe-fixes`.
 """
+
+
+class RequiredProviders(Rule):
+    code = "TF011"
+    slug = "required-providers"
+    summary = "List every provider the module uses in required_providers, with its source."
+    applicability = Applicability.SAFE
+    explanation = EXPLANATION
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         module = context.module
-        problems = list(_problems(module))
-        fixable = [p for p in problems if p.known is not None]
-        fix = _fix(module, fixable) if fixable else None
+        problems = list(_problems(module, context.callers))
+        fixable = [p for p in problems if p.source is not None]
+        if context.ephemeral:
+            plans = [(Applicability.SAFE, True, fixable)]
+        else:
+            quiet = [p for p in fixable if _only_names_source(module, p)]
+            rest = [p for p in fixable if p not in quiet]
+            plans = [(Applicability.SAFE, False, quiet), (Applicability.UNSAFE, True, rest)]
+        planned: dict[int, tuple[Fix, bool]] = {}
+        for applicability, floors, group in plans:
+            if group:
+                fix = _fix(module, group, applicability, floors)
+                planned.update((id(p), (fix, floors)) for p in group)
         for problem in problems:
-            yield self._finding(module, problem, fix if problem.known is not None else None)
+            fix, floors = planned.get(id(problem), (None, True))
+            yield self._finding(module, problem, fix, floors)
 
-    def _finding(self, module: Module, problem: Problem, fix: Fix | None) -> Finding:
+    def _finding(self, module: Module, problem: Problem, fix: Fix | None, floors: bool) -> Finding:
         tree = module.files[problem.path].tree
         start, end = span_of(tree, problem.node)
         return Finding(
             self.code,
             self.slug,
-            _message(problem),
+            _message(problem, problem.floor if floors else None),
             problem.path,
             start,
             end,
@@ -135,17 +174,37 @@ exclude releases older than the fixes in this tool are written for.
         )
 
 
-def _message(problem: Problem) -> str:
-    name, known = problem.name, problem.known
+def _only_names_source(module: Module, problem: Problem) -> bool:
+    """True for a provider missing from a `required_providers` block whose entries all name
+    their source: listing it with HashiCorp's source (the one Terraform assumes) and no version
+    changes nothing Terraform does, and completes a list the maintainers keep."""
+    if problem.kind != "missing":
+        return False
+    blocks = [
+        required
+        for symbol in module.terraform_blocks
+        for required in symbol.node.body.blocks("required_providers")
+    ]
+    return bool(blocks) and all(
+        type(a.value) is n.Object and "source" in {object_key(i) for i in a.value.items}
+        for required in blocks
+        for a in required.body.attributes()
+    )
+
+
+def _message(problem: Problem, floor: Floor | None) -> str:
+    name, source = problem.name, problem.source
     if problem.kind == "missing":
-        if known is None:
+        if source is None:
             return (
                 f"provider {name!r} is used but not listed in required_providers; "
                 "add it with its registry source"
             )
+        version = f', version = "{floor.constraint}"' if floor is not None else ""
+        origin = f" ({floor.origin})" if floor is not None else ""
         return (
             f"provider {name!r} is used but not listed in required_providers; add {name} = "
-            f'{{ source = "{known.source}", version = "{known.version}" }}'
+            f'{{ source = "{source}"{version} }}{origin}'
         )
     if problem.kind == "no-source":
         return (
@@ -157,8 +216,11 @@ def _message(problem: Problem) -> str:
             f"required_providers entry {name!r} is a bare version string; "
             "write it as { source, version }"
         )
-    version = known.version if known is not None else "..."
-    return f'required_providers entry {name!r} has no version constraint; add version = "{version}"'
+    floor = problem.floor
+    return (
+        f"required_providers entry {name!r} has no version constraint; "
+        f'add version = "{floor.constraint}" ({floor.origin})'
+    )
 
 
 # ---------------------------------------------------------------- detection
@@ -189,15 +251,22 @@ def _providers_of(block: n.Block) -> Iterator[str]:
                 yield segments[1]
 
 
-def _problems(module: Module) -> Iterator[Problem]:
+def _problems(module: Module, callers: tuple[Path, ...]) -> Iterator[Problem]:
     listed = _listed_entries(module)
     for name, use in provider_uses(module).items():
         if name not in listed:
-            yield Problem("missing", name, use.path, use.label, provider_source(name))
+            source = _hashicorp_source(name)
+            floor = provider_floor(module, name, source, callers) if source else None
+            yield Problem("missing", name, use.path, use.label, source, floor)
     for name, (path, attribute) in listed.items():
-        problem = _entry_problem(name, path, attribute)
+        problem = _entry_problem(module, callers, name, path, attribute)
         if problem is not None:
             yield problem
+
+
+def _hashicorp_source(name: str) -> str | None:
+    known = provider_source(name)
+    return known.source if known is not None else None
 
 
 def _listed_entries(module: Module) -> dict[str, tuple[Path, n.Attribute]]:
@@ -209,31 +278,35 @@ def _listed_entries(module: Module) -> dict[str, tuple[Path, n.Attribute]]:
     return entries
 
 
-def _entry_problem(name: str, path: Path, attribute: n.Attribute) -> Problem | None:
-    known = provider_source(name)
+def _entry_problem(
+    module: Module, callers: tuple[Path, ...], name: str, path: Path, attribute: n.Attribute
+) -> Problem | None:
+    source = _hashicorp_source(name)
     value = attribute.value
     if type(value) is n.TemplateString:
-        return Problem("bare-version", name, path, attribute.name, known)
+        return Problem("bare-version", name, path, attribute.name, source, None)
     if type(value) is not n.Object:
         return None
     keys = {object_key(item): item for item in value.items}
     if "source" not in keys:
-        return Problem("no-source", name, path, attribute.name, known)
-    source = literal_string(keys["source"].value)
-    hashicorp = known is not None and (source or "").lower() in (
-        known.source,
-        f"registry.terraform.io/{known.source}",
-    )
-    if "version" not in keys and hashicorp:
-        return Problem("no-version", name, path, attribute.name, known)
-    return None
+        return Problem("no-source", name, path, attribute.name, source, None)
+    stated = literal_string(keys["source"].value)
+    if "version" in keys or source is None or normal_source(stated or "") != source:
+        return None
+    floor = provider_floor(module, name, source, callers)
+    if floor is None:
+        return None  # nothing to copy: the version stays the maintainers' choice
+    return Problem("no-version", name, path, attribute.name, source, floor)
 
 
 # ---------------------------------------------------------------- fixing
 
 
-def _fix(module: Module, problems: list[Problem]) -> Fix:
-    """One fix for the whole module, so every finding carries the same edits."""
+def _fix(
+    module: Module, problems: list[Problem], applicability: Applicability, floors: bool
+) -> Fix:
+    """One fix for the module's problems of one applicability: their findings share its edits.
+    Without ``floors`` the fix names sources only."""
     changes = Changeset(module)
     entries = [p for p in problems if p.kind != "missing"]
     for path in sorted({p.path for p in entries}):
@@ -247,37 +320,53 @@ def _fix(module: Module, problems: list[Problem]) -> Fix:
     configured = {name for name, _ in module.providers}
     missing.sort(key=lambda p: p.name not in configured)  # configured providers lead
     for problem in missing:
-        if problem.kind == "missing":
-            changes.ensure_required_provider(
-                problem.name, problem.known.source, problem.known.version
-            )
+        floor = problem.floor if floors else None
+        changes.ensure_required_provider(
+            problem.name, problem.source, floor.constraint if floor is not None else None
+        )
     names = ", ".join(sorted({p.name for p in problems}))
-    return Fix(
-        f"list {names} in required_providers", Applicability.SAFE, changes.base(), changes.changes()
-    )
+    what = "required_providers" if floors else "required_providers (source only)"
+    return Fix(f"list {names} in {what}", applicability, changes.base(), changes.changes())
 
 
 def _repaired(required: n.Block, problems: list[Problem], style: Style) -> n.Block:
     for problem in problems:
         attribute = required.body.attribute(problem.name)
-        if attribute is None or problem.known is None:
+        if attribute is None or problem.source is None:
             continue
-        known = problem.known
         if problem.kind == "bare-version":
-            indent = body_indent(required, required.body, style)
-            entry = {"source": known.source, "version": Expr(attribute.value.render().strip())}
+            entry = {"source": problem.source, "version": Expr(attribute.value.render().strip())}
+            one_line = _has_trailing_comment(attribute)
             required = set_attribute(
-                required, problem.name, Expr(value_source(entry, indent, style.unit)), style
+                required, problem.name, Expr(_entry_source(required, entry, style, one_line)), style
             )
             continue
-        key, wanted = (
-            ("source", known.source) if problem.kind == "no-source" else ("version", known.version)
-        )
+        if problem.kind == "no-source":
+            key, wanted = "source", problem.source
+        elif problem.floor is not None:
+            key, wanted = "version", problem.floor.constraint
+        else:
+            continue
         updated = set_object_item(attribute.value, key, wanted, style)
         if key == "source":
             updated = _last_item_first(updated)
         required = set_attribute(required, problem.name, Expr(updated.render().lstrip()), style)
     return required
+
+
+def _has_trailing_comment(attribute: n.Attribute) -> bool:
+    return attribute.newline is not None and COMMENT.search(attribute.newline.pre) is not None
+
+
+def _entry_source(required: n.Block, entry: dict, style: Style, one_line: bool = False) -> str:
+    """An entry's object written as the block writes its objects: on one line when every
+    object entry is one line (or ``one_line``: a trailing comment stays at the end of the
+    entry's line, where `terraform fmt` aligns it with its neighbours'), else one item a line."""
+    objects = [a.value for a in required.body.attributes() if type(a.value) is n.Object]
+    if one_line or (objects and all("\n" not in v.render().strip() for v in objects)):
+        return "{ " + ", ".join(f"{k} = {value_source(v)}" for k, v in entry.items()) + " }"
+    indent = body_indent(required, required.body, style)
+    return value_source(entry, indent, style.unit)
 
 
 def _last_item_first(obj: n.Object) -> n.Object:

@@ -1,7 +1,10 @@
-"""Providers a module may need: local name → registry source and the version constraint to add.
+"""Providers a module may need: local name → HashiCorp registry source, and a version floor.
 
-The constraints are floors (`>=`), not pins: they name the first major version whose schema the
-transforms' fixes are written for, and leave upgrades to the module's own lock file.
+The sources are the ones Terraform assumes for these local names. The floors (`>=`) name the
+first major version whose schema a fix that brings in a provider the module did not use before
+is written for (TF004's `archive_file`, `random_password` for TF002 and TF015). TF011 never uses
+them: a module that already uses a provider takes its floor from its callers, repository or lock
+file (``terrafix.model.provider_floors``), or states none.
 """
 
 from __future__ import annotations

@@ -137,8 +137,9 @@ class Changeset:
         self.document(path).append_block(spec)
         return True
 
-    def ensure_required_provider(self, name: str, source: str, version: str) -> bool:
-        """List ``name = { source, version }`` in ``terraform { required_providers {} }``.
+    def ensure_required_provider(self, name: str, source: str, version: str | None) -> bool:
+        """List ``name = { source, version }`` in ``terraform { required_providers {} }``; with
+        ``version`` None the entry names its source alone.
 
         The entry joins the module's existing ``required_providers`` block wherever it is kept;
         else a ``required_providers`` block is created in an existing ``terraform`` block; else
@@ -148,7 +149,7 @@ class Changeset:
         if name in self.module.required_providers or ("provider", name) in self._ensured:
             return False
         self._ensured.add(("provider", name))
-        entry = {"source": source, "version": version}
+        entry = {"source": source} if version is None else {"source": source, "version": version}
         found = self._required_providers_block()
         if found is not None:
             path, required = found

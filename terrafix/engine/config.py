@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .exclude import Exclusions
 
 # Who runs terrafix, and so which fixes are safe. `default`: any Terraform, production included:
 # a safe fix never replaces or destroys a resource, never weakens protection and never narrows
@@ -28,9 +32,20 @@ class Config:
     profile: str = DEFAULT
     rules: dict[str, dict] = field(default_factory=dict)  # per-rule options by code or slug
     source: Path | None = None
+    # Gitignore-like globs of paths to leave out: `exclude` relative to the config file's folder
+    # (the current directory without one), `--exclude` relative to the current directory.
+    exclude: list[str] = field(default_factory=list)
+    command_line_exclude: list[str] = field(default_factory=list)
 
     def options_for(self, code: str, slug: str) -> dict:
         return {**self.rules.get(slug, {}), **self.rules.get(code, {})}
+
+    def exclusions(self) -> Exclusions:
+        from .exclude import Exclusions  # here: most runs exclude nothing
+
+        here = Path.cwd()
+        base = self.source.parent if self.source is not None else here
+        return Exclusions([(base, self.exclude), (here, self.command_line_exclude)])
 
 
 def find_config(start: Path) -> Path | None:
@@ -64,13 +79,16 @@ def load_config(path: Path | None) -> Config:
         return Config()
     data = _read(path)
     table = data.get("tool", {}).get("terrafix", {}) if path.name == "pyproject.toml" else data
-    known = {"select", "ignore", "unsafe-fixes", "profile", "rules"}
+    known = {"select", "ignore", "unsafe-fixes", "profile", "rules", "exclude"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
     profile = table.get("profile", DEFAULT)
     if profile not in PROFILES:
         raise ConfigError(f"{path}: profile must be one of {', '.join(PROFILES)}, not {profile!r}")
+    exclude = table.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
+        raise ConfigError(f"{path}: exclude must be a list of glob strings")
     return Config(
         select=table.get("select"),
         ignore=list(table.get("ignore", [])),
@@ -78,4 +96,5 @@ def load_config(path: Path | None) -> Config:
         profile=profile,
         rules=dict(table.get("rules", {})),
         source=path,
+        exclude=list(exclude),
     )

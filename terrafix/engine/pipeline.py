@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
+from ..model.fragments import fragment_reason
 from ..model.project_callers import find_callers, project_root
 from ..syntax import HclSyntaxError, parse
 from ..writer import TextEdit, apply_edits
@@ -38,12 +39,25 @@ class FileResult:
         return self.original != self.final
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the run did on purpose that a person should hear of once, such as a folder it
+    left alone: not a finding and not an error."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: note: {self.message}"
+
+
 @dataclass
 class RunResult:
     files: dict[Path, FileResult] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # what remains, against final texts
     fixed: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def changed_files(self) -> list[FileResult]:
@@ -77,7 +91,11 @@ def run(
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
     rules = [rule() for rule in select_rules(config.select, config.ignore)]
-    discovered = discover_modules(paths)
+    exclusions = config.exclusions()
+    excluded = None
+    if exclusions:
+        excluded = _excluded_reporter(exclusions, paths, result)
+    discovered = discover_modules(paths, excluded)
     total = sum(len(files) for files in discovered.values())
     modules = {
         directory: Module.from_texts(directory, _read(files, overrides, result))
@@ -87,12 +105,51 @@ def run(
     done = 0
     for directory, module in modules.items():
         called_by = callers.get(directory.resolve()) or _callers_outside(directory, paths)
-        scope = Scope(rules, config, called_by)
-        _run_module(module, scope, fix, result, adapt)
+        reason = fragment_reason(module, _top(directory, paths), called=bool(called_by))
+        if reason is not None:
+            _leave_alone(module, reason, result)
+        else:
+            _run_module(module, Scope(rules, config, called_by), fix, result, adapt)
         done += len(discovered[directory])
         if progress is not None:
             progress(done, total)
     return result
+
+
+def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
+    """``exclusions`` as discovery asks it, noting each path named on the command line that
+    it leaves out (a person who names a path expects to hear why nothing comes of it)."""
+    named = {p.resolve() for p in paths}
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        out = exclusions.excludes(path, is_dir=is_dir)
+        if out and path.resolve() in named:
+            result.notes.append(Note(path, "excluded by the exclude setting or --exclude"))
+        return out
+
+    return excluded
+
+
+def _top(directory: Path, paths: list[Path]) -> Path | None:
+    """How far up folder names tell what a folder is: its git repository's root, else the
+    path of the run it was found under."""
+    resolved = directory.resolve()
+    root = project_root(resolved)
+    if root is not None:
+        return root
+    for path in paths:
+        top = path.resolve() if path.is_dir() else path.resolve().parent
+        if top == resolved or top in resolved.parents:
+            return top
+    return None
+
+
+def _leave_alone(module: Module, reason: str, result: RunResult) -> None:
+    """A fragment (see ``model.fragments``): no rule runs, its files stay as they are, and the
+    run says once why."""
+    result.notes.append(Note(module.directory, f"not a whole module, left alone: {reason}"))
+    for path, source in module.files.items():
+        result.files[path] = FileResult(path, source.text, source.text, source.error)
 
 
 def _callers_outside(directory: Path, paths: list[Path]) -> tuple[Path, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 SKIPPED_DIRS = {".terraform", ".git"}
@@ -13,23 +14,38 @@ def skipped_dir(name: str) -> bool:
     return name in SKIPPED_DIRS or name.startswith(".")
 
 
-def discover_modules(paths: list[Path]) -> dict[Path, list[Path]]:
+# Whether a path (a folder when the flag is set) is excluded by configuration.
+Excluded = Callable[[Path, bool], bool]
+
+
+def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dict[Path, list[Path]]:
     """Module directory → its .tf files, for every directory under ``paths`` that has any.
 
     A file named directly stands for its directory's module (so the module context is complete).
     Hidden directories and ``.terraform/`` are skipped; module sources are never followed.
+    ``excluded`` leaves out the files and folders it matches, named ones included.
     """
+    out = excluded or (lambda path, is_dir: False)
     modules: dict[Path, set[Path]] = {}
     for path in paths:
         # A .tf path not on disk yet is an editor's unsaved buffer (its text comes separately).
         if path.is_file() or (path.suffix == ".tf" and not path.exists()):
             directory = path.parent
-            modules.setdefault(directory, set()).update(_tf_files(directory))
+            if out(path, False):
+                continue
+            modules.setdefault(directory, set()).update(
+                f for f in _tf_files(directory) if not out(f, False)
+            )
             modules[directory].add(path)
             continue
+        if out(path, True):
+            continue
         for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not skipped_dir(d))
+            dirs[:] = sorted(
+                d for d in dirs if not skipped_dir(d) and not out(Path(root) / d, True)
+            )
             tf = [Path(root) / f for f in files if f.endswith(".tf")]
+            tf = [f for f in tf if not out(f, False)]
             if tf:
                 modules.setdefault(Path(root), set()).update(tf)
     return {d: sorted(fs) for d, fs in sorted(modules.items())}

@@ -53,8 +53,11 @@ def find_callers(directory: Path) -> tuple[Path, ...]:
 
 def forget_projects() -> None:
     """Search again on the next call (a long-running server after files changed on disk)."""
+    from .provider_requirements import forget_repositories
+
     _local_sources.cache_clear()
     _parsed.cache_clear()
+    forget_repositories()
 
 
 @lru_cache(maxsize=256)

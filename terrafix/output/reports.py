@@ -86,6 +86,9 @@ def json_report(result: RunResult) -> str:
             for f in result.fixed
         ],
         "errors": _errors_json(result),
+        "notes": [
+            {"path": display_path(note.path), "message": note.message} for note in result.notes
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -155,6 +158,25 @@ def sarif_report(result: RunResult) -> str:
                     }
                 },
                 "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": not (result.errors or result.syntax_errors),
+                        "toolExecutionNotifications": [
+                            {
+                                "level": "note",
+                                "message": {"text": note.message},
+                                "locations": [
+                                    {
+                                        "physicalLocation": {
+                                            "artifactLocation": {"uri": _uri(note.path)}
+                                        }
+                                    }
+                                ],
+                            }
+                            for note in result.notes
+                        ],
+                    }
+                ],
             }
         ],
     }
@@ -191,4 +213,7 @@ def github_report(result: RunResult) -> str:
             f"::{level} file={_uri(finding.path)},line={a.line},col={a.column},"
             f"endLine={b.line},endColumn={b.column},title={finding.rule} {finding.slug}::{message}"
         )
+    for note in result.notes:
+        message = f"{_uri(note.path)}: {note.message}".replace("%", "%25").replace("\n", "%0A")
+        lines.append(f"::notice title=terrafix::{message}")
     return "\n".join(lines)

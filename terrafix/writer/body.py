@@ -76,7 +76,12 @@ def set_body_attribute(
             new_value = _with_first_pre(new_value, element.value.first_leaf().pre or " ")
             if style.newline != "\n":
                 new_value = _crlf(new_value, style)
-            elements[i] = element.with_changes(value=new_value)
+            element = element.with_changes(value=new_value)
+            if not is_single_line(new_value):
+                # A multi-line value leaves its alignment run: `terraform fmt` writes `name = {`
+                # with one space, however far the run's `=` stood.
+                element = element.with_changes(equals=element.equals.with_changes(pre=" "))
+            elements[i] = element
             return realign_body(body.with_changes(elements=tuple(elements)), {i})
     attribute = build_attribute(name, value, indent, style.unit, style.newline)
     position = _attribute_insert_position(elements)
