@@ -116,19 +116,18 @@ terraform {
   }
 }
 ```
-In the `default` and `production` profiles the safe fix writes `source` lines only (`random = {
-source = "hashicorp/random" }`); the floor is then offered as an unsafe fix.
+In the `default` and `production` profiles the fix is unsafe; with `--unsafe-fixes` it first
+writes `source` lines only (`random = { source = "hashicorp/random" }`) where the module's block
+already names every source, and then offers the floor.
 
 ## Fix safety
 - `ephemeral`: safe. Throwaway stacks want every provider pinned down, and the floors come from
   the stack's own callers, repository or lock file.
-- `default` and `production`: a module works without these entries, so adding them is the
-  maintainers' choice. One fix stays safe: listing a provider that is missing from an existing
-  `required_providers` block whose entries all name their source, with HashiCorp's source and no
-  version. Terraform already assumes exactly that source, so nothing Terraform does changes; the
-  module's own list is made complete. Everything else (a new `terraform` block, version floors,
-  converting bare version strings, adding `source` to entries written without one, which
-  Terraform releases before 0.12.26 reject) is unsafe: applied with `--unsafe-fixes`.
+- `default` and `production`: unsafe, applied with `--unsafe-fixes`. A module works without
+  these entries (Terraform assumes `hashicorp/<name>`), so adding them is the maintainers' choice,
+  even a source-only entry in a block they already keep. Version floors, new `terraform` blocks,
+  converted version strings and `source` added to entries written without one (which Terraform
+  releases before 0.12.26 reject) change what `terraform init` accepts.
 """
 
 
@@ -148,7 +147,9 @@ class RequiredProviders(Rule):
         else:
             quiet = [p for p in fixable if _only_names_source(module, p)]
             rest = [p for p in fixable if p not in quiet]
-            plans = [(Applicability.SAFE, False, quiet), (Applicability.UNSAFE, True, rest)]
+            # Even a source-only entry is the maintainers' call on code that may be deployed:
+            # Terraform behaves the same without it, so writing it is churn to them.
+            plans = [(Applicability.UNSAFE, False, quiet), (Applicability.UNSAFE, True, rest)]
         planned: dict[int, tuple[Fix, bool]] = {}
         for applicability, floors, group in plans:
             if group:
