@@ -477,7 +477,52 @@ class Block(Node):
         return tuple(label_text(label) for label in self.labels)
 
 
-BodyElement = Attribute | Block | EmptyLine
+@node
+class Damaged(Node):
+    """Source that did not parse, kept verbatim as its tokens (an error node).
+
+    It holds leaves only, never nodes: a walk over the tree finds no attribute, block or
+    reference inside damaged text, so nothing downstream mistakes a fragment for code.
+    """
+
+    tokens: tuple[Leaf, ...]
+
+    @property
+    def header(self) -> tuple[str, tuple[str, ...]] | None:
+        """Block type and labels when the text still opens a block (`variable "x" {`), else None."""
+        tokens = self.tokens
+        if not tokens or tokens[0].type != "IDENT":
+            return None
+        labels: list[str] = []
+        i = 1
+        while i < len(tokens):
+            kind = tokens[i].type
+            if kind == "LBRACE":
+                return tokens[0].text, tuple(labels)
+            if kind == "IDENT":
+                labels.append(tokens[i].text)
+                i += 1
+            elif kind == "QUOTE" and i + 1 < len(tokens):
+                if tokens[i + 1].type == "QUOTE_END":
+                    labels.append("")
+                    i += 2
+                elif (
+                    tokens[i + 1].type == "TLIT"
+                    and i + 2 < len(tokens)
+                    and tokens[i + 2].type == "QUOTE_END"
+                ):
+                    from .strings import unescape
+
+                    labels.append(unescape(tokens[i + 1].text))
+                    i += 3
+                else:
+                    return None
+            else:
+                return None
+        return None
+
+
+BodyElement = Attribute | Block | EmptyLine | Damaged
 
 
 @node
