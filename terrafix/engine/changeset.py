@@ -96,7 +96,7 @@ class Changeset:
 
     def ensure_variable(self, name: str, spec: BlockSpec) -> bool:
         """Declare ``variable "name"`` unless the module has it; True when this call added it."""
-        if name in self.module.variables or ("variable", name) in self._ensured:
+        if self.module.may_declare("variable", name) or ("variable", name) in self._ensured:
             return False
         self._ensured.add(("variable", name))
         path = self.file_for(VARIABLE_FILES, "variables.tf")
@@ -104,7 +104,7 @@ class Changeset:
         return True
 
     def ensure_local(self, name: str, value_source: str) -> bool:
-        if name in self.module.locals or ("local", name) in self._ensured:
+        if self.module.may_declare("local", name) or ("local", name) in self._ensured:
             return False
         self._ensured.add(("local", name))
         from ..writer.body import set_body_attribute
@@ -127,10 +127,14 @@ class Changeset:
         return True
 
     def ensure_data_source(self, type_: str, name: str, spec: BlockSpec) -> bool:
-        if (type_, name) in self.module.data_sources or (
-            "data",
-            f"{type_}.{name}",
-        ) in self._ensured:
+        if (
+            self.module.may_declare("data", type_, name)
+            or (
+                "data",
+                f"{type_}.{name}",
+            )
+            in self._ensured
+        ):
             return False
         self._ensured.add(("data", f"{type_}.{name}"))
         path = self.file_declaring("data", DATA_FILES)
@@ -145,7 +149,11 @@ class Changeset:
         a ``terraform`` block is added to the module's versions/provider file (a new
         ``versions.tf`` when it has none). True when this call added the entry.
         """
-        if name in self.module.required_providers or ("provider", name) in self._ensured:
+        if (
+            name in self.module.required_providers
+            or ("argument", name) in self.module.damaged_declarations
+            or ("provider", name) in self._ensured
+        ):
             return False
         self._ensured.add(("provider", name))
         entry = {"source": source, "version": version}
