@@ -1,5 +1,8 @@
 """Fixing around damage: no fix edits, moves or swallows text that did not parse.
 
+The one exception is a fix that says it ``repairs_damage`` (extraction-damage): it replaces an
+error node with the code it was before Markdown got into it, and is checked like any other.
+
 A file with a syntax error still has a tree (``Damaged`` nodes hold the text that failed), so
 rules see its intact blocks and fix them. This module is the one guard the pipeline applies to
 every fix, whatever the rule: a fix whose edits reach into an error node is dropped before the
@@ -58,7 +61,7 @@ def clear_of_damage(candidates: list[Finding], module: Module) -> list[Finding]:
     if module.complete:
         return candidates
     spans = {path: damage_spans(source) for path, source in module.files.items()}
-    return [f for f in candidates if not touches_damage(f, spans)]
+    return [f for f in candidates if f.fix.repairs_damage or not touches_damage(f, spans)]
 
 
 def damage_of(source: SourceFile | None) -> tuple[list[str], int]:
@@ -69,10 +72,11 @@ def damage_of(source: SourceFile | None) -> tuple[list[str], int]:
 
 
 def keeps_damage(before: SourceFile | None, after: SourceFile) -> bool:
-    """True when ``after`` parses as well as ``before``: same damaged text, no more errors."""
+    """True when ``after`` parses as well as ``before``: its damaged texts are ``before``'s
+    (less those a repair removed), in order, and it has no more errors."""
     texts, count = damage_of(before)
     after_texts, after_count = damage_of(after)
-    return after_texts == texts and after_count <= count
+    return _kept_in_order(after_texts, texts) and after_count <= count
 
 
 def text_keeps_damage(before: str, after: str) -> bool:
@@ -81,9 +85,15 @@ def text_keeps_damage(before: str, after: str) -> bool:
     new_tree, new_errors = parse_recovering(after)
     if not new_errors:
         return True
-    return len(new_errors) <= len(old_errors) and _damaged_texts(old_tree) == _damaged_texts(
-        new_tree
+    return len(new_errors) <= len(old_errors) and _kept_in_order(
+        _damaged_texts(new_tree), _damaged_texts(old_tree)
     )
+
+
+def _kept_in_order(after: list[str], before: list[str]) -> bool:
+    """``after`` is ``before`` with some items left out (a subsequence)."""
+    remaining = iter(before)
+    return all(any(item == old for old in remaining) for item in after)
 
 
 def _damaged_texts(tree: n.ConfigFile) -> list[str]:
