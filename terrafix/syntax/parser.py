@@ -124,11 +124,10 @@ def _one_per_line(
 ) -> list[HclSyntaxError]:
     """The first error of each line (later ones there are mostly its echoes), plus ``always``."""
     kept: list[HclSyntaxError] = []
-    lines: set[tuple[int, int]] = set()
+    lines: set[int] = set()
     for err in sorted(errors, key=lambda e: e.offset):
-        key = (err.line, 0)
-        if key not in lines:
-            lines.add(key)
+        if err.line not in lines:
+            lines.add(err.line)
             kept.append(err)
     return sorted(kept + always, key=lambda e: e.offset)
 
