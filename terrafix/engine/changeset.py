@@ -73,8 +73,12 @@ class Changeset:
     # ---------------------------------------------------------------- choosing files
 
     def file_for(self, preferred: tuple[str, ...], fallback: str) -> Path:
-        """The module's existing file among ``preferred`` (or one named like them), else a new one."""
-        names = {p.name: p for p in self.module.files}
+        """The module's existing file among ``preferred`` (or one named like them), else a new one.
+
+        A file cut off inside a block is passed over: what is appended to it would land in the
+        unclosed block.
+        """
+        names = {p.name: p for p, s in self.module.files.items() if not _cut_off(s)}
         for name in preferred:
             if name in names:
                 return names[name]
@@ -295,3 +299,11 @@ def _blank_line(style: Style) -> n.EmptyLine:
 
 def _is_blank(element: n.BodyElement) -> bool:
     return type(element) is n.EmptyLine and element.is_blank
+
+
+def _cut_off(source) -> bool:
+    """Whether the file ends in damaged text (cut off inside a block, a bracket left open)."""
+    if not source.errors or source.tree is None:
+        return False
+    last = [e for e in source.tree.body.elements if e.render().strip()]
+    return bool(last) and type(last[-1]) is n.Damaged

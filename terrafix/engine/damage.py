@@ -24,20 +24,26 @@ Span = tuple[int, int]
 
 
 def damage_spans(source: SourceFile) -> list[Span]:
-    """Character spans of the file's error nodes, from the first to the last damaged character.
+    """Character spans no fix may edit: each top-level element with damage in it, whole.
 
-    Damage that runs to the end of the file (a file cut off inside a block) reaches past it, so
-    that an insertion at the very end, which would land inside the unclosed block, counts too.
+    A block with one damaged line is not edited either: the line may hold the very argument a
+    fix would add (`skip_final_snapshot = false,`), and adding it again would make a duplicate
+    once the line is repaired. Damage at the end of the file (a file cut off inside a block, an
+    unclosed bracket) reaches past it, so that an insertion at the very end, which would land
+    inside what is still open, counts too.
     """
+    if source.tree is None or not source.damaged:
+        return []
     spans = []
-    cut_off = any(err.offset >= len(source.text) for err in source.errors)
-    for node in source.damaged:
-        placed = [t for t in node.tokens if t.pos >= 0]
+    for element in source.tree.body.elements:
+        if not any(type(node) is n.Damaged for node in element.walk()):
+            continue
+        placed = [t for t in element.leaves() if t.pos >= 0]
         if not placed:
             continue
         start = placed[0].pos
         end = max(t.pos + len(t.text) for t in placed)
-        if cut_off and not source.text[end:].strip():
+        if not source.text[end:].strip():  # what is added at the end may land inside it
             end = len(source.text) + 1
         spans.append((start, end))
     return spans
