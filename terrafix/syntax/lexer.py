@@ -4,6 +4,9 @@ HCL's lexical structure depends on context (a newline ends an attribute in a bod
 brackets; a quoted string holds a template; a heredoc ends at a marker line), so the lexer keeps a
 stack of open constructs and switches mode with it, as HashiCorp's scanner does. Trivia is attached
 to the token that follows it, which keeps the parser's token stream short and the tree lossless.
+
+``tokenize`` raises on the first malformed spot. ``tokenize_tolerant`` (for the recovering parse)
+never does: it records each problem and leaves a ``BAD`` token there for the parser to meet.
 """
 
 from __future__ import annotations
@@ -170,20 +173,19 @@ class _Lexer:
             raise err
         self.problems.append(err)
 
-    def bad(self, start: int, end: int, pre: str = "", kind: str = "BAD") -> None:
-        """A token for text that is not HCL; adjacent bad text joins the previous one."""
+    def bad(self, start: int, end: int, pre: str = "") -> None:
+        """A ``BAD`` token for text that is not HCL; adjacent bad text joins the previous one."""
         tokens = self.tokens
         last = tokens[-1] if tokens else None
         if (
-            kind == "BAD"
-            and not pre
+            not pre
             and last is not None
             and last.type == "BAD"
             and last.pos + len(last.text) == start
         ):
             tokens[-1] = Leaf("BAD", last.text + self.text[start:end], last.pre, last.pos)
         else:
-            tokens.append(Leaf(kind, self.text[start:end], pre, start))
+            tokens.append(Leaf("BAD", self.text[start:end], pre, start))
 
     def skip_unexpected(self, ctx: _Context, pos: int) -> int:
         """Tolerant: the text at ``pos`` starts no token; make it ``BAD`` and go on after it."""
