@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus import GENERATED, hcl_files, read
+from corpus import FIXTURES, GENERATED, hcl_files, read
 from oracle import ORACLE, needs_oracle, unparsable
 
 import terrafix
@@ -177,6 +177,29 @@ def test_a_stray_closer_and_unclosed_brackets_resynchronise():
     assert tree.body.attribute("c") is not None
     assert tree.body.attribute("f") is not None
     assert len(errors) >= 3
+
+
+def test_every_fixture_parses_as_before_or_recovers_losslessly():
+    files = hcl_files(FIXTURES)
+    if not files:
+        pytest.skip("the shared corpora are not here")
+    recovered = 0
+    for path in files:
+        try:
+            text = read(path)
+        except UnicodeDecodeError:
+            continue
+        tree, errors = parse_recovering(text, str(path))
+        assert tree.render() == text, path
+        try:
+            strict = terrafix.parse(text)
+        except HclSyntaxError as err:
+            # the first error is where the strict parse stops, or the end of an unclosed file
+            assert errors and errors[0].offset in (err.offset, len(text)), path
+            recovered += 1
+        else:
+            assert errors == [] and tree == strict, path
+    assert recovered > 0
 
 
 # ---------------------------------------------------------------- the generated corpus
