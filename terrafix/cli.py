@@ -476,24 +476,25 @@ def lsp_command(stdio: bool) -> None:
 @main.command("parse")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def parse_command(paths: tuple[Path, ...]) -> None:
-    """Check that Terraform files parse; report syntax errors as file:line:col.
+    """Check that Terraform files parse; report every syntax error as file:line:col.
 
     \b
     Example:
       terrafix parse main.tf modules/
     """
-    from .syntax import HclSyntaxError, parse
+    from .syntax import parse_recovering
 
     failed = 0
     for path in _hcl_files(paths):
         try:
-            parse(path.read_text(encoding="utf-8"), path=str(path))
-        except HclSyntaxError as err:
-            failed += 1
-            click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
+            _, errors = parse_recovering(path.read_text(encoding="utf-8"), path=str(path))
         except UnicodeDecodeError as err:
             failed += 1
             click.echo(f"{path}: error: not UTF-8 text ({err.reason})", err=True)
+            continue
+        failed += bool(errors)
+        for err in errors:
+            click.echo(f"{err.location}: error: {err.message}\n{err.excerpt}", err=True)
     sys.exit(2 if failed else 0)
 
 

@@ -109,8 +109,9 @@ def assert_parse_and_fmt_clean(paths: list[Path]) -> None:
 
 def assert_task_files_parse_and_clean_stay_clean(changed: list[Path], root: Path) -> None:
     """Fixed copies of generated tasks (made by `copy_task` under ``root``) parse, and those whose
-    corpus original was fmt-clean stay fmt-clean (a fix does not reformat a messy file)."""
-    assert unparsable(changed) == set()
+    corpus original was fmt-clean stay fmt-clean (a fix does not reformat a messy file). A file
+    that did not parse before is fixed around its damage, and still does not parse."""
+    assert newly_unparsable(changed, root) == set()
     originals = {path: model_file(path, root) for path in changed}
     unformatted = not_fmt_clean(list(originals.values()))
     assert not_fmt_clean([p for p in changed if str(originals[p]) not in unformatted]) == set()
@@ -147,6 +148,15 @@ def copy_task(tmp_path: Path, task: str) -> Path:
     work = tmp_path / task
     shutil.copytree(GENERATED / task / "model", work)
     return work
+
+
+def newly_unparsable(changed: list[Path], root: Path) -> set[str]:
+    """Changed files HashiCorp's parser rejects though it accepted them before the fix. A file
+    that did not parse is fixed around its damage and still does not parse: that is expected."""
+    rejected = unparsable(changed)
+    originals = {str(p): model_file(p, root) for p in changed if str(p) in rejected}
+    before = unparsable([o for o in originals.values() if o.exists()])
+    return {p for p, o in originals.items() if str(o) not in before}
 
 
 def model_file(path: Path, root: Path) -> Path:

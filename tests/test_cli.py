@@ -107,15 +107,30 @@ def test_github_annotations(module):
     assert out.startswith("::error file=seed000_region/main.tf,line=4,col=12,")
 
 
-def test_parse_error_is_reported_and_other_modules_fixed(module):
+def test_parse_error_is_reported_and_fixes_go_on_around_it(module):
     good = module("seed000_region")
     broken = module("undeclared_many")
-    (broken / "broken.tf").write_text('resource "x" "y" {\n  a = "unterminated\n}\n')
+    damaged = 'resource "x" "y" {\n  a = "unterminated\n}\n```\n'
+    (broken / "broken.tf").write_text(damaged)
     result = CliRunner().invoke(main, ["fix", str(good), str(broken)])
     assert result.exit_code == 2
     assert "broken.tf:2:7: error: unterminated string" in result.output
+    assert "broken.tf:4:1: error: unexpected character '`'" in result.output
     assert (good / "variables.tf").exists()
-    assert "aws_region" not in (broken / "variables.tf").read_text()
+    # the module with the damaged file is fixed too, and the damaged file is left as it was
+    assert 'variable "aws_region"' in (broken / "variables.tf").read_text()
+    assert (broken / "broken.tf").read_text() == damaged
+
+
+def test_a_declaration_in_damaged_text_is_not_added_again(module):
+    path = module("undeclared_many")
+    damaged = 'variable "aws_region" {\n  default = "us-east-1"\n'  # cut off: no closing brace
+    (path / "region.tf").write_text(damaged)
+    result = CliRunner().invoke(main, ["fix", str(path)])
+    assert result.exit_code == 2
+    assert 'region.tf:3:1: error: file ends inside `variable "aws_region" {`' in result.output
+    assert "aws_region" not in (path / "variables.tf").read_text()
+    assert (path / "region.tf").read_text() == damaged
 
 
 def test_crlf_and_bom_are_kept(module):

@@ -134,7 +134,10 @@ def test_broken_buffer_gives_one_diagnostic_and_no_edits(workspace, command):
     assert text.returncode == 2
     assert "Traceback" not in text.stderr
     if command == "check":
-        assert text.stdout == "main.tf:3:10: error: '{' is never closed [syntax]\n"
+        assert text.stdout == (
+            'main.tf:4:1: error: file ends inside `provider "aws" {` opened at line 1:'
+            " is the file truncated? [syntax]\n"
+        )
     else:
         assert text.stdout == buffer
     lsp = call(command, "--format", "lsp", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
@@ -142,9 +145,26 @@ def test_broken_buffer_gives_one_diagnostic_and_no_edits(workspace, command):
     document = json.loads(lsp.stdout)
     [diagnostic] = document["diagnostics"]
     assert diagnostic["code"] == "syntax"
-    assert diagnostic["range"]["start"] == {"line": 2, "character": 9}
+    assert diagnostic["range"]["start"] == {"line": 3, "character": 0}  # where the text stops
     assert diagnostic["fix"] is None
     assert document.get("edits", []) == []
+
+
+def test_half_typed_buffer_keeps_the_findings_of_its_intact_parts(workspace):
+    module = workspace / "region"
+    buffer = (
+        'provider "aws" {\n  region = var.aws_region\n}\n\n'
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "lo'
+    )
+    check = call("check", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert check.returncode == 2
+    lines = check.stdout.splitlines()
+    assert any(line.startswith("main.tf:2:12: error: variable 'aws_region'") for line in lines)
+    assert "main.tf:6:12: error: unterminated string" in check.stdout
+    assert "main.tf:6:15: error: file ends inside `resource" in check.stdout
+    fixed = call("fix", "--stdin-filename", "main.tf", buffer=buffer, cwd=module)
+    assert fixed.returncode == 2
+    assert fixed.stdout == buffer  # the declaration goes to variables.tf; the buffer is untouched
 
 
 def test_unsaved_buffer_in_a_new_directory(workspace):

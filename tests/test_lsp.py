@@ -298,9 +298,26 @@ async def test_broken_buffer_gets_one_diagnostic_and_no_edits(client: LanguageCl
     uri = await open_file(client, path, broken)
     [diagnostic] = client.diagnostics[uri]
     assert diagnostic.code == "syntax"
-    assert diagnostic.range.start == lsp.Position(2, 9)
+    assert diagnostic.message.startswith('file ends inside `provider "aws" {` opened at line 1')
+    assert diagnostic.range.start == lsp.Position(3, 0)  # where the text stops
     everywhere = lsp.Range(lsp.Position(0, 0), lsp.Position(5, 0))
     assert await code_actions(client, uri, everywhere) == []
+
+
+async def test_half_typed_buffer_keeps_findings_of_its_intact_parts(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    text = (
+        'provider "aws" {\n  region = var.aws_region\n}\n\n'
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "lo'
+    )
+    uri = await open_file(client, path, text)
+    diagnostics = client.diagnostics[uri]
+    assert sorted(str(d.code) for d in diagnostics) == ["TF001", "syntax", "syntax"]
+    [finding] = [d for d in diagnostics if d.code == "TF001"]
+    assert finding.range.start == lsp.Position(1, 11)
+    # the quick fix declares the variable elsewhere; nothing edits the damaged block
+    actions = await code_actions(client, uri, finding.range)
+    assert any(a.is_preferred for a in actions)
 
 
 async def test_broken_config_is_logged_and_defaults_apply(client: LanguageClient):

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 from corpus import GENERATED, REAL, needs_shared
-from oracle import needs_oracle, unparsable
+from oracle import needs_oracle
 from rulekit import (
     assert_parse_and_fmt_clean,
     copy_fixture,
     copy_task,
     fix_and_write,
     flagged_tasks,
+    newly_unparsable,
     read_module,
     write,
 )
@@ -217,7 +218,7 @@ def test_generated_tasks_get_suffixed_names(tmp_path: Path):
         changed = _fix_task(work)
         if _fix_task(work):
             not_idempotent.append(task)
-        if changed and unparsable(changed):
+        if changed and newly_unparsable(changed, tmp_path):
             corrupted.append(task)
         problems, broken = _unfixed_names(work)
         if problems:

@@ -293,6 +293,8 @@ def other_use(module: Module, name: str, guard: Guard) -> str | None:
             if hcl(other.destroyable) != hcl(guard.destroyable):
                 return f"also sets {other.argument} on {type_}.{symbol.node.label_values[1]}"
             allowed.add(id(unwrap(attribute.value)))
+    if not module.complete:
+        return "may be used in text that does not parse"
     for reference in module.references_to("var", name):
         if id(reference.traversal.node) in allowed:
             continue

@@ -498,7 +498,7 @@ def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -
     changes = Changeset(module)
     name = plan.name if plan is not None else package.builder
     first = package.consumers[0]
-    if plan is not None and ("archive_file", name) not in module.data_sources:
+    if plan is not None and not module.may_declare("data", "archive_file", name):
         doc = changes.document(first.path)
         body = insert_block_before(doc.tree.body, first.block, _archive_spec(plan), doc.style)
         doc.tree = doc.tree.with_changes(body=body)

@@ -68,7 +68,7 @@ finding is display-only.
         seen: dict[str, list] = {}
         for reference in module.references_to("var"):
             parts = reference.traversal.parts
-            if len(parts) >= 2 and parts[1] not in module.variables:
+            if len(parts) >= 2 and not module.may_declare("variable", parts[1]):
                 seen.setdefault(parts[1], []).append(reference)
         for name, references in sorted(seen.items()):
             yield self._finding(context, name, references)

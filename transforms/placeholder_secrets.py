@@ -342,8 +342,8 @@ def _ignored(block: n.Block, argument: str) -> bool:
 def _can_manage(module: Module, db: Site) -> bool:
     """RDS can own the password unless the module reads it or the database copies another."""
     type_, name = db.address.split(".", 1)
-    if module.references_to(type_, name, db.argument):
-        return False
+    if not module.complete or module.references_to(type_, name, db.argument):
+        return False  # text that does not parse may read it
     body = db.symbol.node.body
     copies = ("replicate_source_db", "replication_source_identifier", "global_cluster_identifier")
     managed = DATABASE_PASSWORDS[type_].managed
@@ -445,6 +445,7 @@ def _password_name(site: Site, *, database: bool) -> str:
 def unused_names(module: Module, bases: list[str]) -> list[str]:
     """Names for new random_password resources: the bases, numbered where already taken."""
     used = {name for type_, name in module.resources if type_ == "random_password"}
+    used |= {d[2] for d in module.damaged_declarations if d[:2] == ("resource", "random_password")}
     names = []
     for base in bases:
         name, number = base, 2

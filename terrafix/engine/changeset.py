@@ -73,8 +73,12 @@ class Changeset:
     # ---------------------------------------------------------------- choosing files
 
     def file_for(self, preferred: tuple[str, ...], fallback: str) -> Path:
-        """The module's existing file among ``preferred`` (or one named like them), else a new one."""
-        names = {p.name: p for p in self.module.files}
+        """The module's existing file among ``preferred`` (or one named like them), else a new one.
+
+        A file cut off inside a block is passed over: what is appended to it would land in the
+        unclosed block.
+        """
+        names = {p.name: p for p, s in self.module.files.items() if not _cut_off(s)}
         for name in preferred:
             if name in names:
                 return names[name]
@@ -96,7 +100,7 @@ class Changeset:
 
     def ensure_variable(self, name: str, spec: BlockSpec) -> bool:
         """Declare ``variable "name"`` unless the module has it; True when this call added it."""
-        if name in self.module.variables or ("variable", name) in self._ensured:
+        if self.module.may_declare("variable", name) or ("variable", name) in self._ensured:
             return False
         self._ensured.add(("variable", name))
         path = self.file_for(VARIABLE_FILES, "variables.tf")
@@ -104,7 +108,7 @@ class Changeset:
         return True
 
     def ensure_local(self, name: str, value_source: str) -> bool:
-        if name in self.module.locals or ("local", name) in self._ensured:
+        if self.module.may_declare("local", name) or ("local", name) in self._ensured:
             return False
         self._ensured.add(("local", name))
         from ..writer.body import set_body_attribute
@@ -127,10 +131,14 @@ class Changeset:
         return True
 
     def ensure_data_source(self, type_: str, name: str, spec: BlockSpec) -> bool:
-        if (type_, name) in self.module.data_sources or (
-            "data",
-            f"{type_}.{name}",
-        ) in self._ensured:
+        if (
+            self.module.may_declare("data", type_, name)
+            or (
+                "data",
+                f"{type_}.{name}",
+            )
+            in self._ensured
+        ):
             return False
         self._ensured.add(("data", f"{type_}.{name}"))
         path = self.file_declaring("data", DATA_FILES)
@@ -146,7 +154,11 @@ class Changeset:
         a ``terraform`` block is added to the module's versions/provider file (a new
         ``versions.tf`` when it has none). True when this call added the entry.
         """
-        if name in self.module.required_providers or ("provider", name) in self._ensured:
+        if (
+            name in self.module.required_providers
+            or ("argument", name) in self.module.damaged_declarations
+            or ("provider", name) in self._ensured
+        ):
             return False
         self._ensured.add(("provider", name))
         entry = {"source": source} if version is None else {"source": source, "version": version}
@@ -288,3 +300,11 @@ def _blank_line(style: Style) -> n.EmptyLine:
 
 def _is_blank(element: n.BodyElement) -> bool:
     return type(element) is n.EmptyLine and element.is_blank
+
+
+def _cut_off(source) -> bool:
+    """Whether the file ends in damaged text (cut off inside a block, a bracket left open)."""
+    if not source.errors or source.tree is None:
+        return False
+    last = [e for e in source.tree.body.elements if e.render().strip()]
+    return bool(last) and type(last[-1]) is n.Damaged

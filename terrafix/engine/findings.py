@@ -26,6 +26,8 @@ class Fix:
     applicability: Applicability
     base: dict[Path, str]  # the texts the fix was computed against
     changes: dict[Path, str]  # path → new text
+    # Only a fix that repairs damaged text may edit an error node (see engine.damage).
+    repairs_damage: bool = False
 
     @cached_property
     def edits(self) -> dict[Path, list[TextEdit]]:

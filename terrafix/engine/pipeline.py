@@ -17,6 +17,7 @@ from ..model.project_callers import find_callers, project_root
 from ..syntax import HclSyntaxError, parse
 from ..writer import TextEdit, apply_edits
 from .config import Config
+from .damage import clear_of_damage, keeps_damage, text_keeps_damage
 from .findings import Applicability, Finding
 from .rules import RuleContext, select_rules
 from .suppress import is_suppressed
@@ -33,6 +34,7 @@ class FileResult:
     original: str | None  # None for a file the run creates
     final: str
     error: HclSyntaxError | None = None
+    errors: list[HclSyntaxError] = field(default_factory=list)  # all of them; error is the first
 
     @property
     def changed(self) -> bool:
@@ -65,7 +67,10 @@ class RunResult:
 
     @property
     def syntax_errors(self) -> list[HclSyntaxError]:
-        return [f.error for f in self.files.values() if f.error is not None]
+        out = []
+        for file in self.files.values():
+            out.extend(file.errors or ([file.error] if file.error is not None else []))
+        return out
 
 
 def read_text(path: Path) -> str:
@@ -229,7 +234,8 @@ def _select_fixes(
         if _conflicts(edits, accepted):
             continue
         if verify is not None and not all(
-            _parses(apply_edits(texts.get(p, ""), e)) for p, e in edits.items()
+            text_keeps_damage(texts.get(p, ""), apply_edits(texts.get(p, ""), e))
+            for p, e in edits.items()
         ):
             verify.errors.append(
                 f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
@@ -249,8 +255,9 @@ def _applied(module: Module, texts: dict[Path, str], edits: dict[Path, list[Text
     return Module.from_texts(module.directory, {**texts, **changed})
 
 
-def _unparsable(module: Module, paths) -> bool:
-    return any(module.files[p].error is not None for p in paths)
+def _unparsable(module: Module, paths, before: Module) -> bool:
+    """A changed file parses worse than before the pass (damaged text is kept, never added)."""
+    return not all(keeps_damage(before.files.get(p), module.files[p]) for p in paths)
 
 
 def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adapt=None) -> None:
@@ -259,15 +266,9 @@ def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adap
     original = dict(texts)
     applied: set[str] = set()
     fixed: list[Finding] = []
-    broken = {p for p, s in module.files.items() if s.error is not None}
     findings = analyse(module, scope)
-    if fix and broken and any(_allowed(f, config) for f in findings):
-        # Fixes need the whole module: a declaration may sit in the file that does not parse.
-        names = ", ".join(p.name for p in sorted(broken))
-        result.errors.append(f"{directory}: error: not fixed, because {names} does not parse")
-        fix = False
     for _ in range(MAX_PASSES if fix else 0):
-        candidates = [f for f in findings if _allowed(f, config)]
+        candidates = clear_of_damage([f for f in findings if _allowed(f, config)], module)
         if adapt is not None:
             candidates = [a for a in map(adapt, candidates) if a is not None]
         if not candidates:
@@ -282,12 +283,12 @@ def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adap
         # is named and left out.
         accepted, chosen = _select_fixes(candidates, texts, None)
         following = _applied(module, texts, accepted)
-        if _unparsable(following, accepted):
+        if _unparsable(following, accepted, module):
             accepted, chosen = _select_fixes(candidates, texts, result)
             following = _applied(module, texts, accepted)
         if not accepted:
             break
-        if _unparsable(following, accepted):
+        if _unparsable(following, accepted, module):
             result.errors.append(
                 f"{directory}: error: fixes combined into unparsable code; nothing written"
             )
@@ -313,7 +314,11 @@ def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adap
     for path, text in texts.items():
         source = module.files.get(path)
         result.files[path] = FileResult(
-            path, original.get(path), text, source.error if source else None
+            path,
+            original.get(path),
+            text,
+            source.error if source else None,
+            list(source.errors) if source else [],
         )
     result.findings.extend(findings)
     result.fixed.extend(fixed)

@@ -11,6 +11,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..engine.damage import clear_of_damage
 from ..engine.findings import Applicability
 from ..engine.pipeline import run
 from ..output.lsp import UTF16, LspPositions
@@ -86,12 +87,9 @@ class TerrafixServer(LanguageServer):
             source = module.files.get(path)
             if source is None:
                 continue
-            if source.error is not None:
-                items = [syntax_diagnostic(source.error, source.text, self.encoding)]
-            else:
-                items = [
-                    diagnostic(f, source.text, self.encoding) for f in findings if f.path == path
-                ]
+            # A half-typed buffer keeps the findings of its intact parts beside its syntax errors.
+            items = [syntax_diagnostic(e, source.text, self.encoding) for e in source.errors]
+            items += [diagnostic(f, source.text, self.encoding) for f in findings if f.path == path]
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(
                     uri=uri_of(path), diagnostics=items, version=versions.get(path)
@@ -106,12 +104,11 @@ class TerrafixServer(LanguageServer):
     # ------------------------------------------------------------------ code actions
 
     def _module(self, path: Path):
-        """The module holding ``path``, or None when any of its files does not parse."""
+        """The module holding ``path`` (files that do not parse included: fixes go around
+        their damage), or None when ``path`` is not one of its files."""
         module = self.context.module(path.parent, self.buffers())
         if path not in module.files:
             return None
-        if any(source.error is not None for source in module.files.values()):
-            return None  # fixes need the whole module, and a broken buffer gets no edits
         return module
 
     def _request(self, path: Path, module, start: int, end: int, only) -> actions.Request:
@@ -138,6 +135,9 @@ class TerrafixServer(LanguageServer):
         end = positions.offset(params.range.end.line, params.range.end.character)
         request = self._request(path, module, start, end, params.context.only)
         findings = self.context.findings(module)
+        findings = [f for f in findings if f.fix is None] + clear_of_damage(
+            [f for f in findings if f.fix is not None], module
+        )
         result: list[lsp.CodeAction] = []
         if request.wants(lsp.CodeActionKind.QuickFix):
             for finding in findings:
@@ -184,7 +184,7 @@ class TerrafixServer(LanguageServer):
         adapt = confine(path, writable=lambda _: True, can_create=request.support.create_files)
         overrides = {p: t for p, t in request.texts.items() if p in request.versions}
         outcome = run([path], config, fix=True, overrides=overrides, adapt=adapt)
-        if outcome.errors or outcome.syntax_errors:
+        if outcome.errors:
             return None
         changed = {f.path: f for f in outcome.changed_files}
         base = {p: f.original for p, f in changed.items()}

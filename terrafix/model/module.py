@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from ..syntax import HclSyntaxError, parse
+from ..syntax import HclSyntaxError, parse_recovering
 from ..syntax import nodes as n
 from ..syntax.positions import remember_parsed
 from .references import Traversal, traversals
@@ -16,19 +16,27 @@ from .references import Traversal, traversals
 
 @dataclass
 class SourceFile:
+    """One file: its text and tree. A file that does not parse still has a tree, with
+    ``Damaged`` nodes where it failed; ``errors`` are all its syntax errors, ``error`` the first."""
+
     path: Path
     text: str
     tree: n.ConfigFile | None = None
     error: HclSyntaxError | None = None
+    errors: list[HclSyntaxError] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path, text: str) -> SourceFile:
-        try:
-            tree = parse(text, str(path))
-        except HclSyntaxError as err:
-            return cls(path, text, None, err)
+        tree, errors = parse_recovering(text, str(path))
         remember_parsed(tree, text)
-        return cls(path, text, tree)
+        return cls(path, text, tree, errors[0] if errors else None, errors)
+
+    @cached_property
+    def damaged(self) -> list[n.Damaged]:
+        """The error nodes of this file's tree, outermost first."""
+        if self.tree is None or not self.errors:
+            return []
+        return [node for node in self.tree.walk() if type(node) is n.Damaged]
 
 
 class Symbol(NamedTuple):
@@ -54,6 +62,50 @@ class Module:
     @classmethod
     def from_texts(cls, directory: Path, texts: dict[Path, str]) -> Module:
         return cls(directory, {p: SourceFile.load(p, t) for p, t in sorted(texts.items())})
+
+    @cached_property
+    def damage(self) -> list[tuple[Path, n.Damaged]]:
+        """Every error node of the module's files: text whose declarations and references are
+        unknown."""
+        return [(s.path, node) for s in self.files.values() for node in s.damaged]
+
+    @property
+    def complete(self) -> bool:
+        """True when every file parsed: only then may a rule conclude from what is absent
+        (a reference that no declaration answers, a declaration that nothing uses)."""
+        return not self.damage
+
+    @cached_property
+    def damaged_declarations(self) -> set[tuple[str, ...]]:
+        """(block type, *labels) of every block header in damaged text, plus ("local", name) and
+        ("argument", name) for each `name =` line there: what damaged text may declare."""
+        out: set[tuple[str, ...]] = set()
+        for _, node in self.damage:
+            out.update((type_, *labels) for type_, labels in node.declarations())
+            for name in node.argument_names():
+                out.add(("local", name))
+                out.add(("argument", name))
+        return out
+
+    def may_declare(self, kind: str, *labels: str) -> bool:
+        """Whether the module declares ``kind labels``, in intact or in damaged text.
+
+        ``kind`` is a block type (`variable`, `resource`, `data`, `module`, `output`) or `local`.
+        """
+        intact = {
+            "variable": self.variables,
+            "output": self.outputs,
+            "module": self.module_calls,
+            "local": self.locals,
+        }.get(kind)
+        key: object = labels[0] if len(labels) == 1 else labels
+        if kind == "resource":
+            intact, key = self.resources, labels
+        elif kind == "data":
+            intact, key = self.data_sources, labels
+        if intact is not None and key in intact:
+            return True
+        return (kind, *labels) in self.damaged_declarations
 
     @property
     def parsed(self) -> Iterator[SourceFile]:

@@ -130,8 +130,8 @@ def lsp_report(result, *, buffer: Path | None = None, original: str | None = Non
         for f in result.findings
     ]
     for file in result.files.values():
-        if file.error is not None:
-            data = syntax_diagnostic(file.error, file.final)
+        for error in file.errors or ([file.error] if file.error is not None else []):
+            data = syntax_diagnostic(error, file.final)
             data.update(path=display_path(file.path), fix=None)
             diagnostics.append(data)
     document: dict = {

@@ -47,6 +47,9 @@ class TreeBuilder:
     def empty_line(self, c):
         return n.EmptyLine(c[0])
 
+    def damaged(self, c):
+        return c[0]  # the recovering driver shifts a finished ``Damaged`` node as the token
+
     def attribute(self, c):
         return n.Attribute(c[0], c[1], c[2], c[3])
 

@@ -132,9 +132,169 @@ class Driver:
                 push_mark(start)
         return values[0]
 
+    # ---------------------------------------------------------------- recovery
+
+    def parse_recovering(
+        self,
+        tokens: list[Any],
+        damaged: Callable[[tuple[Any, ...]], Any],
+        on_error: Callable[[Any, list[str], list[Any], bool], None],
+    ) -> Any:
+        """Like ``parse``, but text that does not parse becomes an error node and parsing goes on.
+
+        Kept apart from ``parse`` so that valid files pay nothing for it. On an unexpected token
+        the driver first finishes what is complete (default reductions), then unwinds to the
+        nearest body, where an element may start (the top-level body at the end of the input),
+        skips to the end of that element's line at the same nesting (or to the `}` closing the
+        enclosing block), and shifts the grammar's ``ERROR`` terminal carrying
+        ``damaged(tokens)``: the unwound and skipped tokens, in order, so nothing is lost.
+        ``on_error(token, expected, unwound_leaves, at_end)`` is told about each recovery.
+        """
+        actions = self.actions
+        states = [self.start]
+        marks = [0]
+        values: list[Any] = []
+        stream = [*tokens, _END_TOKEN]
+        i = 0
+        while True:
+            token = stream[i]
+            action = actions[states[-1]].get(token.type)
+            if action is None:
+                i = self._recover(states, marks, values, stream, i, damaged, on_error)
+            elif action >= 0:
+                states.append(action)
+                marks.append(len(values))
+                values.append(token)
+                if token is _END_TOKEN:
+                    return values[0]
+                i += 1
+            else:
+                self._reduce(states, marks, values, ~action)
+
+    def _reduce(self, states: list[int], marks: list[int], values: list[Any], rule: int) -> None:
+        """One reduction, as the loop in ``parse`` does it inline."""
+        size, origin, how, build = self.rules[rule]
+        actions = self.actions
+        if how == UNIT:
+            states[-1] = actions[states[-2]][origin]
+            return
+        if size:
+            start = marks[-size]
+            del states[-size:]
+            del marks[-size:]
+        else:
+            start = len(values)
+        if how == CALL or (how == EXPAND1 and len(values) - start != 1):
+            children = values[start:]
+            del values[start:]
+            values.append(build(children))  # type: ignore[misc]
+        states.append(actions[states[-1]][origin])
+        marks.append(start)
+
+    def _recover(self, states, marks, values, stream, i, damaged, on_error) -> int:
+        """Turn the element around ``stream[i]`` into an error node; the index to go on from."""
+        actions = self.actions
+        token = stream[i]
+        expected = self.expected(states[-1])
+        # What is complete is kept: a block followed by junk stays a block.
+        while True:
+            row = actions[states[-1]]
+            moves = {a for s, a in row.items() if s in self.terminals}
+            if len(moves) != 1 or (only := next(iter(moves))) >= 0:
+                break
+            self._reduce(states, marks, values, ~only)
+        if token.type in actions[states[-1]]:
+            return i
+        at_end = token.type in ("EOF", END) or (token.type == "NL" and not token.text)
+        target = self._resume_state(states, marks, values, at_end)
+        cut = marks[target + 1] if target + 1 < len(states) else len(values)
+        unwound = _leaves(values[cut:])
+        del values[cut:]
+        del states[target + 1 :]
+        del marks[target + 1 :]
+        stop = i if at_end else _line_end(stream, i, _depth(unwound), _depth(values) > 0)
+        if stop == i and not unwound:
+            if at_end:  # pragma: no cover - the top-level body accepts the end of input
+                raise RuntimeError("parser recovery made no progress at the end of the input")
+            stop = i + 1
+        on_error(token, expected, unwound, at_end)
+        node = damaged((*unwound, *stream[i:stop]))
+        state = actions[states[-1]][ERROR]
+        states.append(state)
+        marks.append(len(values))
+        values.append(node)
+        return stop
+
+    def _resume_state(self, states, marks, values, at_end: bool) -> int:
+        """Index of the stack state to unwind to: the nearest that accepts an element, or at the
+        end of the input the nearest outside every open bracket (the top-level body)."""
+        actions = self.actions
+        for j in range(len(states) - 1, -1, -1):
+            if ERROR not in actions[states[j]]:
+                continue
+            if not at_end:
+                return j
+            cut = marks[j + 1] if j + 1 < len(states) else len(values)
+            if _depth(values[:cut]) == 0:
+                return j
+        return 0
+
     def expected(self, state: int) -> list[str]:
         """The terminals the table accepts in ``state``, for an error message."""
         return sorted(name for name in self.actions[state] if name in self.terminals)
+
+
+ERROR = "ERROR"  # the grammar's terminal for damaged text; no lexer makes it
+# Tokens that open and close a lexer context; ``BADCLOSE`` is the lexer's mark for a context it
+# had to abandon, so the counts stay balanced even around damage.
+OPENERS = frozenset(("LBRACE", "LPAR", "LBRACK", "QUOTE", "HEREDOC", "INTERP", "DIR_IF", "DIR_FOR"))
+CLOSERS = frozenset(("RBRACE", "RPAR", "RBRACK", "QUOTE_END", "HEREDOC_END", "TCLOSE", "BADCLOSE"))
+
+
+def _leaves(values: list[Any]) -> list[Any]:
+    """The tokens of stack values (tokens and built nodes), in source order."""
+    out: list[Any] = []
+    for value in values:
+        if hasattr(value, "leaves"):
+            out.extend(value.leaves())
+        else:
+            out.append(value)
+    return out
+
+
+def _depth(values: list[Any]) -> int:
+    """Brackets left open by the tokens among ``values`` (built nodes are balanced)."""
+    depth = 0
+    for value in values:
+        kind = getattr(value, "type", None)
+        if type(kind) is not str:
+            continue
+        if kind in OPENERS:
+            depth += 1
+        elif kind in CLOSERS:
+            depth -= 1
+    return depth
+
+
+def _line_end(stream: list[Any], i: int, depth: int, nested: bool) -> int:
+    """Where damage starting at ``stream[i]`` ends: after the newline that ends its line at
+    ``depth`` 0, before the `}` that closes the enclosing block, or before the end of input."""
+    n = len(stream)
+    j = i
+    while j < n:
+        kind = stream[j].type
+        if kind in ("EOF", END):
+            break
+        if kind == "RBRACE" and depth <= 0 and nested:
+            break
+        j += 1
+        if kind in OPENERS:
+            depth += 1
+        elif kind in CLOSERS:
+            depth -= 1
+        elif kind == "NL" and depth <= 0:
+            break
+    return j
 
 
 def _resolve(rule: list, builder: object) -> Rule:

@@ -4,6 +4,9 @@ HCL's lexical structure depends on context (a newline ends an attribute in a bod
 brackets; a quoted string holds a template; a heredoc ends at a marker line), so the lexer keeps a
 stack of open constructs and switches mode with it, as HashiCorp's scanner does. Trivia is attached
 to the token that follows it, which keeps the parser's token stream short and the tree lossless.
+
+``tokenize`` raises on the first malformed spot. ``tokenize_tolerant`` (for the recovering parse)
+never does: it records each problem and leaves a ``BAD`` token there for the parser to meet.
 """
 
 from __future__ import annotations
@@ -135,10 +138,26 @@ def tokenize(text: str, path: str | None = None) -> list[Leaf]:
     return _Lexer(text, path).run()
 
 
+def tokenize_tolerant(
+    text: str, path: str | None = None
+) -> tuple[list[Leaf], list[HclSyntaxError]]:
+    """Split any text into tokens, never raising: malformed text becomes ``BAD`` tokens.
+
+    Every problem is recorded and leaves a ``BAD`` token (or a zero-width ``BADCLOSE`` per
+    context it had to abandon) where it is, so the parser meets it there and recovers; the
+    context stack is resynchronised as HashiCorp's scanner does: a string ends at its line, a
+    closer closes the nearest construct it can close, the end of the text ends everything.
+    """
+    lexer = _Lexer(text, path, tolerant=True)
+    return lexer.run(), lexer.problems
+
+
 class _Lexer:
-    def __init__(self, text: str, path: str | None) -> None:
+    def __init__(self, text: str, path: str | None, tolerant: bool = False) -> None:
         self.text = text
         self.path = path
+        self.tolerant = tolerant
+        self.problems: list[HclSyntaxError] = []
         self.tokens: list[Leaf] = []
         self.stack = [_Context(BODY, 0)]
         # Open `%{ if }` / `%{ for }` directives: (keyword, offset, template, seen `else`).
@@ -146,6 +165,55 @@ class _Lexer:
 
     def error(self, message: str, offset: int) -> HclSyntaxError:
         return HclSyntaxError(message, self.text, offset, self.path)
+
+    def fail(self, message: str, offset: int) -> None:
+        """Strict: raise. Tolerant: record, and let the caller leave a ``BAD`` token."""
+        err = self.error(message, offset)
+        if not self.tolerant:
+            raise err
+        self.problems.append(err)
+
+    def bad(self, start: int, end: int, pre: str = "") -> None:
+        """A ``BAD`` token for text that is not HCL; adjacent bad text joins the previous one."""
+        tokens = self.tokens
+        last = tokens[-1] if tokens else None
+        if (
+            not pre
+            and last is not None
+            and last.type == "BAD"
+            and last.pos + len(last.text) == start
+        ):
+            tokens[-1] = Leaf("BAD", last.text + self.text[start:end], last.pre, last.pos)
+        else:
+            tokens.append(Leaf("BAD", self.text[start:end], pre, start))
+
+    def skip_unexpected(self, ctx: _Context, pos: int) -> int:
+        """Tolerant: the text at ``pos`` starts no token; make it ``BAD`` and go on after it."""
+        text = self.text
+        trivia = TRIVIA_SAME_LINE if ctx.kind in NEWLINE_SIGNIFICANT else TRIVIA_WITH_NEWLINES
+        start = trivia.match(text, pos).end()
+        end = len(text) if text.startswith("/*", start) else start + 1
+        last = self.tokens[-1] if self.tokens else None
+        if not (last and last.type == "BAD" and last.pos + len(last.text) == start):
+            self.problems.append(self.unexpected(ctx, pos))
+        self.bad(start, end, text[pos:start])
+        return end
+
+    def abandon(self, pos: int, kinds: frozenset[int], pre: str = "") -> None:
+        """Tolerant: close open constructs of ``kinds`` at ``pos``, one ``BADCLOSE`` each.
+
+        A quoted string goes with the interpolations it sits in (`"${x"`); a heredoc, a bracket
+        or the body stop the unwinding.
+        """
+        stack = self.stack
+        while len(stack) > 1 and stack[-1].kind in kinds:
+            ctx = stack.pop()
+            while self.directives and self.directives[-1][2] is ctx:
+                self.directives.pop()
+            self.tokens.append(Leaf("BADCLOSE", "", pre, pos))
+            pre = ""
+            if ctx.kind in TEMPLATE_MODES and stack[-1].kind not in (INTERP, DIRECTIVE):
+                break
 
     def run(self) -> list[Leaf]:
         """The hot loop: one ``STEP_*`` match per token, an inner loop while the context holds."""
@@ -165,7 +233,10 @@ class _Lexer:
             while True:  # until a token opens or closes a context
                 m = step(text, pos)
                 if m is None:
-                    raise self.unexpected(ctx, pos)
+                    if not self.tolerant:
+                        raise self.unexpected(ctx, pos)
+                    pos = self.skip_unexpected(ctx, pos)
+                    continue
                 group = m.lastindex
                 start, end = m.span(group)
                 pre = text[pos:start]
@@ -178,7 +249,7 @@ class _Lexer:
                     value = text[start:end]
                     type_ = SIMPLE_OPERATORS.get(value)
                     if type_ is None:
-                        self.operator(ctx, value, pre, start, pos)
+                        pos = self.operator(ctx, value, pre, start, pos)
                         break
                     append(new(Leaf, (type_, value, pre, start)))
                 elif group == G_NL:
@@ -234,7 +305,8 @@ class _Lexer:
             return "IF"
         return "IDENT"
 
-    def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> None:
+    def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
+        """Lex a bracket (or `/`); return where lexing goes on."""
         tokens = self.tokens
         new = tuple.__new__
         stack = self.stack
@@ -251,7 +323,7 @@ class _Lexer:
             elif value == "}" and kind in (BRACE, BRACE_FOR):
                 tokens.append(new(Leaf, ("RBRACE", value, pre, start)))
             else:
-                raise self.error(self.mismatch(ctx, value), start)
+                return self.stray_closer(ctx, value, pre, start, pos)
             stack.pop()
         elif value == "(":
             stack.append(_Context(PAREN, start))
@@ -262,14 +334,47 @@ class _Lexer:
             tokens.append(new(Leaf, ("LBRACK", value, pre, start)))
         elif value in CLOSERS:
             if ctx.kind != CLOSERS[value]:
-                raise self.error(self.mismatch(ctx, value), start)
+                return self.stray_closer(ctx, value, pre, start, pos)
             stack.pop()
             tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
         elif value == "/" and self.text.startswith("*", pos):
             # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
-            raise self.error("unterminated block comment: '/*' has no closing '*/'", start)
+            self.fail("unterminated block comment: '/*' has no closing '*/'", start)
+            self.bad(start, len(self.text), pre)
+            return len(self.text)
         else:
             tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
+        return pos
+
+    def stray_closer(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
+        """A closer that does not match the innermost construct: an error; tolerant, it closes
+        the nearest construct it can (abandoning those in between) or is ``BAD`` text."""
+        self.fail(self.mismatch(ctx, value), start)
+        closes = {")": (PAREN,), "]": (BRACK,), "~}": (INTERP, DIRECTIVE)}.get(
+            value, (BRACE, BRACE_FOR, INTERP, DIRECTIVE)
+        )
+        stack = self.stack
+        target = 0
+        for i in range(len(stack) - 1, 0, -1):
+            if stack[i].kind in closes:
+                target = i
+                break
+            if stack[i].kind in TEMPLATE_MODES:
+                break
+        if not target:
+            self.bad(start, pos, pre)
+            return pos
+        while len(stack) - 1 > target:
+            stack.pop()
+            self.tokens.append(Leaf("BADCLOSE", "", pre, start))
+            pre = ""
+        kind = stack.pop().kind
+        if kind in (INTERP, DIRECTIVE):
+            type_ = "TCLOSE"
+        else:
+            type_ = {"}": "RBRACE", ")": "RPAR", "]": "RBRACK"}[value]
+        self.tokens.append(Leaf(type_, value, pre, start))
+        return pos
 
     def mismatch(self, ctx: _Context, closer: str) -> str:
         if ctx.kind == BODY:
@@ -290,14 +395,19 @@ class _Lexer:
                 pos = m.end()
             if text.startswith('"', pos):
                 if self.directives and self.directives[-1][2] is ctx:
-                    raise self.error(self.unclosed_directive(), pos)
+                    self.unclosed_at_end(ctx, pos)
                 self.tokens.append(Leaf("QUOTE_END", '"', "", pos))
                 self.stack.pop()
                 return pos + 1
             if pos >= len(text) or text[pos] in "\r\n":
-                raise self.error(self.unterminated_string(pos), ctx.pos)
+                self.fail(self.unterminated_string(pos), ctx.pos)
+                self.abandon(pos, frozenset({QUOTE, INTERP, DIRECTIVE}))
+                return pos
             if text[pos] == "\\":
-                raise self.error(self.invalid_escape(pos), pos)
+                self.fail(self.invalid_escape(pos), pos)
+                end = pos + 2 if pos + 1 < len(text) and text[pos + 1] not in "\r\n" else pos + 1
+                self.bad(pos, end)
+                return end
             return self.template_open(pos)
         return self.heredoc(ctx, pos)
 
@@ -322,6 +432,13 @@ class _Lexer:
             return "invalid escape sequence: a quoted string cannot go on past the end of a line"
         return f"invalid escape sequence '{escape}': use \\n, \\r, \\t, \\\", \\\\, \\uNNNN or \\UNNNNNNNN"
 
+    def unclosed_at_end(self, template: _Context, pos: int) -> None:
+        """A template ends with a `%{ if }`/`%{ for }` open: an error; tolerant, a ``BAD`` mark."""
+        self.fail(self.unclosed_directive(), pos)
+        while self.directives and self.directives[-1][2] is template:
+            self.directives.pop()
+        self.bad(pos, pos)
+
     def unclosed_directive(self) -> str:
         keyword, pos, _, _ = self.directives[-1]
         line, col = line_col(self.text, pos)
@@ -339,19 +456,21 @@ class _Lexer:
                 line = text[pos : end if line_end < 0 else line_end]
                 if line.strip(" \t\r") == marker:
                     if line_end < 0:
-                        raise self.error(
+                        self.fail(
                             f"the heredoc's closing {marker!r} line must end with a newline", end
                         )
+                        return self.unterminated_heredoc(ctx, literal_start)
                     if pos > literal_start:
                         self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
                     if self.directives and self.directives[-1][2] is ctx:
-                        raise self.error(self.unclosed_directive(), pos)
+                        self.unclosed_at_end(ctx, pos)
                     stop = pos + line.index(marker) + len(marker)
                     self.tokens.append(Leaf("HEREDOC_END", text[pos:stop], "", pos))
                     self.stack.pop()
                     return stop
             if pos >= end:
-                raise self.error(f"unterminated heredoc: no closing {marker!r} line", ctx.pos)
+                self.fail(f"unterminated heredoc: no closing {marker!r} line", ctx.pos)
+                return self.unterminated_heredoc(ctx, literal_start)
             new_pos = HEREDOC_LINE.match(text, pos).end()
             if new_pos > pos:
                 ctx.line_start = text[new_pos - 1] == "\n"
@@ -362,14 +481,22 @@ class _Lexer:
                 self.tokens.append(Leaf("TLIT", text[literal_start:pos], "", literal_start))
             return self.template_open(pos)
 
+    def unterminated_heredoc(self, ctx: _Context, literal_start: int) -> int:
+        """Tolerant: the heredoc's text runs to the end of the file; nothing is open after it."""
+        end = len(self.text)
+        if end > literal_start:
+            self.tokens.append(Leaf("TLIT", self.text[literal_start:end], "", literal_start))
+        self.abandon(end, frozenset({HEREDOC}))
+        return end
+
     def template_open(self, pos: int) -> int:
         """Lex `${`, `%{ if ...`, `%{ else }` and friends inside a template."""
         text = self.text
         m = TEMPLATE_OPEN.match(text, pos)
         if m is None:  # literals stop only before `${` and `%{`, so this is `%{` + a typo
-            raise self.error(
-                "unknown template directive: '%{' takes if, for, else, endif or endfor", pos
-            )
+            self.fail("unknown template directive: '%{' takes if, for, else, endif or endfor", pos)
+            self.bad(pos, pos + 2)
+            return pos + 2
         keyword = m.group(1)
         top = self.stack[-1]
         top.line_start = False
@@ -385,8 +512,17 @@ class _Lexer:
             return m.end()
         close = DIRECTIVE_END.match(text, m.end())
         if close is None:
-            raise self.error(f"expected '}}' to close the %{{ {keyword} }} directive", m.end())
-        self.close_directive(keyword, pos, top)
+            self.fail(f"expected '}}' to close the %{{ {keyword} }} directive", m.end())
+            self.bad(pos, m.end())
+            return m.end()
+        try:
+            self.close_directive(keyword, pos, top)
+        except HclSyntaxError as err:
+            if not self.tolerant:
+                raise
+            self.problems.append(err)
+            self.bad(pos, close.end())
+            return close.end()
         self.tokens.append(Leaf(DIRECTIVE_TYPES[keyword], text[pos : close.end()], "", pos))
         return close.end()
 
@@ -406,7 +542,8 @@ class _Lexer:
             self.directives[-1] = (*open_[:3], True)
 
     def finish(self, pre: str, pos: int) -> list[Leaf]:
-        if len(self.stack) > 1:
+        # Tolerant, what is still open is the parser's to report: it names the enclosing block.
+        if len(self.stack) > 1 and not self.tolerant:
             ctx = self.stack[-1]
             opener = OPENER_TEXT.get(ctx.kind, "?")
             raise self.error(f"{opener!r} is never closed", ctx.pos)

@@ -477,7 +477,86 @@ class Block(Node):
         return tuple(label_text(label) for label in self.labels)
 
 
-BodyElement = Attribute | Block | EmptyLine
+@node
+class Damaged(Node):
+    """Source that did not parse, kept verbatim as its tokens (an error node).
+
+    It holds leaves only, never nodes: a walk over the tree finds no attribute, block or
+    reference inside damaged text, so nothing downstream mistakes a fragment for code.
+    """
+
+    tokens: tuple[Leaf, ...]
+
+    @property
+    def header(self) -> tuple[str, tuple[str, ...]] | None:
+        """Block type and labels when the text still opens a block (`variable "x" {`), else None."""
+        return _block_header(self.tokens, 0)
+
+    def declarations(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every block header at the start of a line in the damaged text, nested ones included.
+
+        An over-approximation on purpose: what damaged text may declare is treated as declared,
+        so nothing adds a second declaration next to it.
+        """
+        tokens = self.tokens
+        found = []
+        for i in _line_starts(tokens):
+            header = _block_header(tokens, i)
+            if header is not None:
+                found.append(header)
+        return found
+
+    def argument_names(self) -> set[str]:
+        """Names at the start of a line followed by `=`: arguments, locals, provider entries."""
+        tokens = self.tokens
+        return {
+            tokens[i].text
+            for i in _line_starts(tokens)
+            if tokens[i].type == "IDENT" and i + 1 < len(tokens) and tokens[i + 1].type == "EQUAL"
+        }
+
+
+def _line_starts(tokens: tuple[Leaf, ...]) -> list[int]:
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if i == 0 or tokens[i - 1].type in ("NL", "LBRACE") or "\n" in token.pre
+    ]
+
+
+def _block_header(tokens: tuple[Leaf, ...], i: int) -> tuple[str, tuple[str, ...]] | None:
+    """`IDENT label* {` from ``tokens[i]``: the block type and label values."""
+    if i >= len(tokens) or tokens[i].type != "IDENT":
+        return None
+    block_type = tokens[i].text
+    labels: list[str] = []
+    i += 1
+    while i < len(tokens):
+        kind = tokens[i].type
+        if kind == "LBRACE":
+            return block_type, tuple(labels)
+        if kind == "IDENT":
+            labels.append(tokens[i].text)
+            i += 1
+        elif kind == "QUOTE" and i + 1 < len(tokens) and tokens[i + 1].type == "QUOTE_END":
+            labels.append("")
+            i += 2
+        elif (
+            kind == "QUOTE"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "TLIT"
+            and tokens[i + 2].type == "QUOTE_END"
+        ):
+            from .strings import unescape
+
+            labels.append(unescape(tokens[i + 1].text))
+            i += 3
+        else:
+            return None
+    return None
+
+
+BodyElement = Attribute | Block | EmptyLine | Damaged
 
 
 @node

@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 
 from .builder import TreeBuilder
-from .errors import HclSyntaxError
+from .errors import HclSyntaxError, line_col
 from .lalr import Driver, ParseError, load_table
-from .lexer import tokenize
-from .nodes import ConfigFile
+from .lexer import tokenize, tokenize_tolerant
+from .nodes import ConfigFile, Damaged
 
 GRAMMAR = Path(__file__).with_name("hcl.lark")
 
@@ -77,6 +77,59 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> ConfigFile:
         return _driver().parse(tokens)
     except ParseError as err:
         raise _syntax_error(err, text, name) from None
+
+
+def parse_recovering(
+    text: str, path: str | os.PathLike[str] | None = None
+) -> tuple[ConfigFile, list[HclSyntaxError]]:
+    """Parse any text: the tree, with ``Damaged`` nodes where it does not parse, and every error.
+
+    ``tree.render() == text`` always. A file that parses gets exactly the tree ``parse`` gives
+    (and costs what ``parse`` costs); only a damaged file is lexed and parsed again, tolerantly.
+    Errors are in source order, at most one per line, except that a file cut off inside a block
+    is always named as such.
+    """
+    try:
+        return parse(text, path), []
+    except HclSyntaxError:
+        pass
+    name = os.fspath(path) if path is not None else None
+    tokens, errors = tokenize_tolerant(text, name)
+    truncated: list[HclSyntaxError] = []
+
+    def on_error(token, expected: list[str], unwound: list, at_end: bool) -> None:
+        if at_end:
+            truncated.append(_truncated(text, name, unwound or [token]))
+        elif token.type not in ("BAD", "BADCLOSE"):  # the lexer has said what is wrong there
+            errors.append(_syntax_error(ParseError(token, expected), text, name))
+
+    tree = _driver().parse_recovering(tokens, Damaged, on_error)
+    return tree, _one_per_line(errors, truncated)
+
+
+def _truncated(text: str, path: str | None, unwound: list) -> HclSyntaxError:
+    """The file ends inside an element: name it by its first line."""
+    start = next((t.pos for t in unwound if t.pos >= 0 and t.text), len(text))
+    line_end = text.find("\n", start)
+    opening = text[start : len(text) if line_end < 0 else line_end].strip()
+    if len(opening) > 60:
+        opening = opening[:57] + "..."
+    line, _ = line_col(text, start)
+    message = f"file ends inside `{opening}` opened at line {line}: is the file truncated?"
+    return HclSyntaxError(message, text, len(text), path)
+
+
+def _one_per_line(
+    errors: list[HclSyntaxError], always: list[HclSyntaxError]
+) -> list[HclSyntaxError]:
+    """The first error of each line (later ones there are mostly its echoes), plus ``always``."""
+    kept: list[HclSyntaxError] = []
+    lines: set[int] = set()
+    for err in sorted(errors, key=lambda e: e.offset):
+        if err.line not in lines:
+            lines.add(err.line)
+            kept.append(err)
+    return sorted(kept + always, key=lambda e: e.offset)
 
 
 def _syntax_error(err: ParseError, text: str, path: str | None) -> HclSyntaxError:

@@ -287,6 +287,8 @@ def _ends_without_newline(elements: list[n.BodyElement]) -> bool:
     if not elements:
         return False
     last = elements[-1]
+    if type(last) is n.Damaged:  # text that did not parse is never edited, its end included
+        return False
     newline = last.newline
     return newline is not None and newline.text == ""
 
