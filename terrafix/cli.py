@@ -120,7 +120,8 @@ def _tune_garbage_collector() -> None:
 
 
 def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude=()):
-    from .engine.config import ConfigError, find_config, load_config
+    from .engine.config import ConfigError
+    from .engine.settings import resolve_config
 
     overrides: dict[Path, str] = {}
     if stdin_filename is not None:
@@ -136,44 +137,23 @@ def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_file
         raise click.UsageError(
             "'-' reads a buffer from stdin: say which file it is with --stdin-filename PATH"
         )
-    select, ignore = _rule_names(select), _rule_names(ignore)
-    _check_rule_names([*select, *ignore])
     for path in paths:
         if not path.exists() and path not in overrides:
             raise click.UsageError(f"no such file or directory: {path}")
     try:
-        config = load_config(config_path or find_config(Path(paths[0])))
+        config = resolve_config(
+            Path(paths[0]),
+            config_path=config_path,
+            select=select,
+            ignore=ignore,
+            exclude=exclude,
+            unsafe_fixes=unsafe_fixes,
+            profile=profile,
+        )
     except ConfigError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
-    if select:
-        config.select = list(select)
-    if ignore:
-        config.ignore = [*config.ignore, *ignore]
-    if exclude:
-        config.command_line_exclude = [*config.command_line_exclude, *exclude]
-    if unsafe_fixes is not None:
-        config.unsafe_fixes = unsafe_fixes
-    if profile is not None:
-        config.profile = profile
     return list(paths), config, overrides
-
-
-def _rule_names(values) -> list[str]:
-    """`--select TF005,TF006` as Ruff reads it: each value may hold several names."""
-    return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
-
-
-def _check_rule_names(names) -> None:
-    """An unknown code or slug is a typo that would otherwise select nothing, silently."""
-    from .engine.rule_index import RULES
-
-    for name in names:
-        if not any(e.code.startswith(name.upper()) or e.slug == name for e in RULES):
-            raise click.BadParameter(
-                f"no rule is called {name!r} (see `terrafix rules`)",
-                param_hint="'--select' / '--ignore'",
-            )
 
 
 def _progress(stdin_filename):

@@ -86,7 +86,8 @@ def pr_command(
       GITHUB_TOKEN=... terrafix pr .
       terrafix pr --dry-run --label terraform infra/
     """
-    from ..cli import _setup
+    from ..engine.config import ConfigError
+    from ..engine.settings import resolve_config
     from .forge import ForgeError
     from .git import Git, GitError
     from .github import DEFAULT_API_URL, GitHub
@@ -103,7 +104,21 @@ def pr_command(
         click.echo(redact(f"error: {message}"), err=True)
         sys.exit(2)
 
-    paths, config, _ = _setup(paths, select, ignore, unsafe_fixes, profile, config_path, None)
+    paths = list(paths) or [Path(".")]
+    for path in paths:
+        if not path.exists():
+            fail(f"no such file or directory: {path}")
+    try:
+        config = resolve_config(
+            paths[0],
+            config_path=config_path,
+            select=select,
+            ignore=ignore,
+            unsafe_fixes=unsafe_fixes,
+            profile=profile,
+        )
+    except ConfigError as err:
+        fail(str(err))
     git = Git(Path.cwd(), redact)
     try:
         toplevel = git.toplevel()
