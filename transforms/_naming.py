@@ -10,6 +10,7 @@ when one stack is deployed twice into one account.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from terrafix.data.resource_names import PhysicalName, physical_name
 from terrafix.model import Module
 from terrafix.model.module import literal_string
-from terrafix.model.references import traversals
+from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
 
@@ -50,6 +51,7 @@ ACCOUNT_CONSTANT_DATA = frozenset(
 )
 LOG_GROUP_HEAD = re.compile(r"^/aws/[a-z0-9-]+(?:/[a-z0-9-]+)?/")
 ITERATION_ROOTS = frozenset({"count", "self"})
+KEYWORDS = frozenset({"true", "false", "null"})  # literal values, not references
 
 
 class Origin(IntEnum):
@@ -135,8 +137,9 @@ class OriginAnalysis:
         for node in expression.walk():
             if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
                 return Origin.SUFFIXED
-        for traversal in traversals(expression):
-            result = max(result, self._reference(traversal.parts))
+        for parts, bound in value_references(expression):
+            found = self._reference(parts) if bound is None else self.origin(bound)
+            result = max(result, found)
             if result is Origin.SUFFIXED:
                 break
         return result
@@ -194,6 +197,49 @@ class OriginAnalysis:
         name either has the suffix or gets it from the same fix, so a name built from it
         follows it rather than needing a prefix of its own."""
         return Origin.SUFFIXED
+
+
+def value_references(
+    root: n.Node, bound: dict[str, n.Expression] | None = None
+) -> Iterator[tuple[tuple[str, ...], n.Expression | None]]:
+    """The references a value depends on: each traversal's parts, with the collection it
+    iterates when it is rooted at a `for` iterator (None otherwise). A bare object key
+    (`{ name = "x" }`) is a literal, not a reference."""
+    bound = bound or {}
+    stack: list[tuple[n.Node, dict[str, n.Expression]]] = [(root, bound)]
+    while stack:
+        node, names = stack.pop()
+        kind = type(node)
+        if kind is n.Variable and node.name.text in KEYWORDS:
+            continue
+        if kind is n.Variable or kind in TRAVERSALS:
+            for traversal in traversals(node):
+                parts = traversal.parts
+                yield parts, names.get(parts[0])
+            continue
+        if kind is n.ObjectItem:
+            key = node.key
+            if type(key) is not n.Variable:
+                stack.append((key, names))
+            stack.append((node.value, names))
+            continue
+        if kind in (n.ForTuple, n.ForObject, n.TemplateFor):
+            stack.append((node.collection, names))
+            inner = dict(names)
+            for leaf in (node.key, node.value):
+                if leaf is not None:
+                    inner[leaf.text] = node.collection
+            stack.extend((child, inner) for child in _for_body(node))
+            continue
+        stack.extend((c, names) for c in node.children() if isinstance(c, n.Node))
+
+
+def _for_body(node: n.Node) -> list[n.Node]:
+    """What a `for` evaluates per element: its results, condition and template parts."""
+    if type(node) is n.TemplateFor:
+        return [p for p in node.parts if isinstance(p, n.Node)]
+    results = [node.result] if type(node) is n.ForTuple else [node.key_result, node.value_result]
+    return [*results, *([node.condition] if node.condition is not None else [])]
 
 
 def form_head(rules: PhysicalName, text: str) -> str:

@@ -72,7 +72,10 @@ def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
     """Rewrite other strings that spell a renamed name, so they name the same resource."""
     others: list[tuple[str, str]] = []
     own: dict[int, list[tuple[str, str]]] = {}
+    # Names and the locals that get the suffix are rewritten on their own; following a rename
+    # into them would edit a node that is already replaced.
     name_values: set[int] = {id(c.site.attribute.value) for c in plan.changes}
+    name_values.update(id(symbol.node.value) for symbol, _ in plan.local_fixes)
     for change in plan.changes:
         old = template_inner(change.site.attribute.value)
         if old is None:

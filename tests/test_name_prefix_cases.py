@@ -1,0 +1,85 @@
+"""TF002 name-prefix-locals on small modules that once crashed it, silenced it for a whole
+module, or made it go round in circles: each case is the smallest HCL that showed the fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oracle import needs_oracle
+from rulekit import assert_parse_and_fmt_clean, module_with, write
+
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import RunResult, run
+
+EPHEMERAL = Config(select=["TF002"], profile="ephemeral")
+PROVIDER = 'provider "aws" {\n  region = "us-east-1"\n}\n\n'
+
+
+def _fix(module: Path, config: Config = EPHEMERAL) -> RunResult:
+    result = run([module], config, fix=True)
+    assert result.errors == []
+    write(result)
+    return result
+
+
+def _fixed_twice(module: Path) -> str:
+    """Fix, check that a second run changes nothing, and return the module's text."""
+    first = _fix(module)
+    assert first.changed_files
+    assert_parse_and_fmt_clean([f.path for f in first.changed_files])
+    assert run([module], EPHEMERAL, fix=True).changed_files == []
+    return "".join(p.read_text() for p in sorted(module.glob("*.tf")))
+
+
+def _messages(module: Path) -> dict[str, str]:
+    findings = run([module], EPHEMERAL, fix=False).findings
+    return {f.message.split(":")[0]: f.message for f in findings}
+
+
+@needs_oracle
+def test_local_that_gets_the_suffix_and_spells_a_renamed_name(tmp_path: Path):
+    """The local `base` is a name's prefix (it gets the suffix) and its text equals a renamed
+    bucket name (a string that follows the rename): one edit only, no crash."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'locals {\n  base = "orders"\n}\n\n'
+        'resource "aws_sqs_queue" "q" {\n  name = "${local.base}-queue"\n}\n\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "orders"\n}\n',
+    )
+    text = _fixed_twice(module)
+    assert 'base = "orders-${var.environment_suffix}"' in text
+    assert 'name = "${local.base}-queue"' in text
+
+
+FOR_EACH_KEYS = (
+    PROVIDER + "locals {\n"
+    "  queues = {\n"
+    '    push  = { name = "push", fifo = false }\n'
+    '    email = { name = "email", fifo = true }\n'
+    "  }\n"
+    "}\n\n"
+    'resource "aws_sqs_queue" "q" {\n'
+    "  for_each = local.queues\n"
+    '  name     = each.value.fifo ? "${each.value.name}.fifo" : each.value.name\n'
+    "}\n\n"
+    'resource "aws_sns_topic" "t" {\n'
+    '  for_each = { orders = "o", payments = "p" }\n'
+    '  name     = "${each.key}-events"\n'
+    "}\n\n"
+    'resource "aws_dynamodb_table" "d" {\n'
+    '  name     = "catalog"\n'
+    '  hash_key = "id"\n'
+    '  tags     = { for k in ["a", "b"] : k => "x" }\n'
+    "}\n"
+)
+
+
+def test_object_keys_and_for_iterators_are_not_references(tmp_path: Path):
+    """Bare keys (`name = ...` in an object, `orders = ...` in a for_each map) and `for`
+    iterators are not inputs of unknown origin: the module's names are static and get fixed."""
+    module = module_with(tmp_path, FOR_EACH_KEYS)
+    assert set(_messages(module)) == {
+        "aws_sqs_queue.q",
+        "aws_sns_topic.t",
+        "aws_dynamodb_table.d",
+    }
