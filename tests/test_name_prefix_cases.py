@@ -83,3 +83,47 @@ def test_object_keys_and_for_iterators_are_not_references(tmp_path: Path):
         "aws_sns_topic.t",
         "aws_dynamodb_table.d",
     }
+
+
+@needs_oracle
+def test_length_counts_the_default_of_the_project_variable_it_declares(tmp_path: Path):
+    """The new `project_name` gets the word the names share (`inventory`, 9 characters); the
+    length estimate must count that default, not a guessed width, or the target group's name
+    fits in the first pass and is one character too long in the next."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'resource "aws_lb_target_group" "tg" {\n'
+        '  name     = "inventory-abcdefghijklmn"\n'
+        "  port     = 80\n"
+        '  protocol = "HTTP"\n'
+        "}\n\n"
+        'resource "aws_sqs_queue" "q" {\n  name = "inventory-orders"\n}\n',
+    )
+    text = _fixed_twice(module)
+    assert 'default     = "inventory"' in text
+    assert 'name_prefix = "tg-"' in text
+
+
+@needs_oracle
+def test_child_module_length_counts_what_its_caller_passes(tmp_path: Path):
+    """A child module's variable default is short, but its caller passes a long project name:
+    the target group's name can pass 32 characters and is kept within the limit."""
+    root = module_with(
+        tmp_path,
+        PROVIDER + 'module "web" {\n'
+        '  source  = "./modules/web"\n'
+        '  project = "customer-portal-frontend"\n'
+        "}\n",
+    )
+    child = root / "modules" / "web"
+    child.mkdir(parents=True)
+    (child / "main.tf").write_text(
+        'variable "project" {\n  type    = string\n  default = "x"\n}\n\n'
+        'resource "aws_lb_target_group" "tg" {\n'
+        '  name     = "${var.project}-tg"\n'
+        "  port     = 80\n"
+        '  protocol = "HTTP"\n'
+        "}\n"
+    )
+    _fixed_twice(root)
+    assert 'name_prefix = "tg-"' in (child / "main.tf").read_text()

@@ -24,7 +24,7 @@ from ._naming import (
     name_sites,
     variable_default,
 )
-from ._naming_callers import caller_arguments, local_source, read_module
+from ._naming_callers import caller_arguments, local_callers, local_source, read_module
 from ._naming_length import LengthEstimate
 from ._naming_rewrite import as_inner, prefixed, source_of, template_inner
 
@@ -118,7 +118,9 @@ def plan_module(
         if lead is Origin.INPUT:
             return None  # the module takes its name prefix from inputs
         (suffixed if whole is Origin.SUFFIXED else static).append(site)
-    estimate = LengthEstimate(module, int(options.get("suffix_budget", 8)))
+    estimate = LengthEstimate(
+        module, int(options.get("suffix_budget", 8)), callers=local_callers(module) or []
+    )
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
     wirings = [w for w in wirings if w.address not in skip]
@@ -224,8 +226,7 @@ class _Planner:
         plan.wirings = wirings
         if static and not self._prefix_static(plan, static):
             return None
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
-        estimate = LengthEstimate(module, self.budget, extra)
+        estimate = self._estimate(plan)
         for site in long:
             change = SiteChange(site, "", problem="can exceed its AWS length limit")
             plan.changes.append(self._limited(change, site.attribute.value, site, estimate))
@@ -267,14 +268,29 @@ class _Planner:
             plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
         for symbol in leading_locals.values():
             plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
-        estimate = LengthEstimate(module, self.budget, extra)
+        estimate = self._estimate(plan)
         prefix_ref = "${local." + plan.prefix_local + "}"
         for site in static:
             plan.changes.append(
                 self._site_change(site, plan, prefix_ref, project_var, project_word, estimate)
             )
         return True
+
+    def _estimate(self, plan: NamingPlan) -> LengthEstimate:
+        """Lengths as they will be once the plan's locals and variables exist."""
+        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        defaults = {}
+        for name, spec in plan.new_variables:
+            default = dict(i for i in spec.items if isinstance(i, tuple)).get("default")
+            if isinstance(default, str):
+                defaults[name] = default
+        return LengthEstimate(
+            self.module,
+            self.budget,
+            extra,
+            extra_defaults=defaults,
+            callers=local_callers(self.module) or [],
+        )
 
     def _new_locals(self, plan: NamingPlan) -> dict[str, str]:
         out = {}
