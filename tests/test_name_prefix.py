@@ -232,7 +232,10 @@ def test_real_modules_that_take_names_from_inputs_are_left_alone():
         analysis = OriginAnalysis(module)
         leads = {analysis.site_origin(s)[1] for s in name_sites(module)}
         assert Origin.INPUT not in leads, directory
-    assert len(flagged) <= 2  # root patterns with fixed names only
+    # Root patterns whose fixed names sit beside registry module calls: each name is judged
+    # on its own, and a second deployment in one account would collide on these.
+    assert all(read_module(d).providers or read_module(d).module_calls for d in flagged)
+    assert len(flagged) <= 6
 
 
 @needs_oracle

@@ -127,3 +127,64 @@ def test_child_module_length_counts_what_its_caller_passes(tmp_path: Path):
     )
     _fixed_twice(root)
     assert 'name_prefix = "tg-"' in (child / "main.tf").read_text()
+
+
+REGISTRY_CALL = (
+    PROVIDER + 'module "vpc" {\n'
+    '  source  = "terraform-aws-modules/vpc/aws"\n'
+    '  version = "~> 5.0"\n'
+    '  name    = "shop-vpc"\n'
+    "}\n\n"
+    'module "labels" {\n'
+    '  source = "./labels"\n'
+    "}\n\n"
+    'resource "aws_sqs_queue" "orders" {\n  name = "shop-orders"\n}\n\n'
+    'resource "aws_sns_topic" "events" {\n  name = module.labels.topic_name\n}\n'
+)
+
+
+@needs_oracle
+def test_registry_call_and_module_outputs_are_decided_per_name(tmp_path: Path):
+    """A registry module call and a name taken from a module's output leave the other names
+    of the module to be fixed; the name from the output is the module's to choose."""
+    module = module_with(tmp_path, REGISTRY_CALL)
+    labels = module / "labels"
+    labels.mkdir()
+    (labels / "main.tf").write_text('output "topic_name" {\n  value = "events"\n}\n')
+    assert set(_messages(module)) == {"aws_sqs_queue.orders"}
+    text = _fixed_twice(module)
+    assert 'name = "${local.name_prefix}-shop-orders"' in text
+    assert "name = module.labels.topic_name" in text
+    assert 'name    = "shop-vpc"' in text
+
+
+def test_names_from_variables_without_defaults_still_leave_a_reusable_module_alone(
+    tmp_path: Path,
+):
+    module = module_with(
+        tmp_path,
+        'variable "name" {\n  type = string\n}\n\n'
+        'resource "aws_sqs_queue" "a" {\n  name = "${var.name}-a"\n}\n\n'
+        'resource "aws_sqs_queue" "b" {\n  name = "fixed-b"\n}\n',
+    )
+    assert _messages(module) == {}
+
+
+def test_renames_are_not_followed_into_registry_module_arguments(tmp_path: Path):
+    """`ingress_nginx = { name = "ingress-nginx-external" }` names a Helm release that a
+    registry module creates, even when it spells the same text as a renamed security group."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'resource "aws_security_group" "external" {\n'
+        '  name = "ingress-nginx-external"\n'
+        "}\n\n"
+        'module "addons" {\n'
+        '  source = "aws-ia/eks-blueprints-addons/aws"\n'
+        "  ingress_nginx = {\n"
+        '    name = "ingress-nginx-external"\n'
+        "  }\n"
+        "}\n",
+    )
+    text = _fixed_twice(module)
+    assert 'name = "${local.name_prefix}-ingress-nginx-external"' in text
+    assert '    name = "ingress-nginx-external"' in text

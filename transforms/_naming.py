@@ -105,8 +105,17 @@ def variable_default(module: Module, name: str) -> n.Expression | None:
 class OriginAnalysis:
     """Classifies expressions of one module, following locals and other resources' names."""
 
-    def __init__(self, module: Module, caller_arguments: dict[str, Origin] | None = None) -> None:
+    def __init__(
+        self,
+        module: Module,
+        caller_arguments: dict[str, Origin] | None = None,
+        *,
+        outputs_fixed: bool = False,
+    ) -> None:
         self.module = module
+        # Count module outputs and data sources as fixed: what is left as input then comes
+        # from the module's own variables, which its callers choose.
+        self.outputs_fixed = outputs_fixed
         # For a child module: how each variable its callers pass varies.
         self.caller_arguments = caller_arguments or {}
         # A root configuration (it configures providers or a backend) gets its variables from
@@ -157,11 +166,11 @@ class OriginAnalysis:
         if root == "each":
             return self.for_each
         if root == "data":
-            if len(parts) >= 2 and parts[1] in ACCOUNT_CONSTANT_DATA:
+            if self.outputs_fixed or (len(parts) >= 2 and parts[1] in ACCOUNT_CONSTANT_DATA):
                 return Origin.STATIC
             return Origin.INPUT
         if root == "module":
-            return Origin.INPUT
+            return Origin.STATIC if self.outputs_fixed else Origin.INPUT
         if root in PER_DEPLOYMENT_RESOURCES:
             return Origin.SUFFIXED
         if len(parts) >= 2 and (root, parts[1]) in self.module.resources:

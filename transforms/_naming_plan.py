@@ -106,9 +106,11 @@ def plan_module(
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business. Addresses in ``skip``
     (suppressed findings) keep their names."""
-    if _hands_names_to_foreign_modules(module):
+    if _calls_parent_modules(module):
         return None
-    analysis = OriginAnalysis(module, caller_arguments(module))
+    arguments = caller_arguments(module)
+    analysis = OriginAnalysis(module, arguments)
+    own_inputs = OriginAnalysis(module, arguments, outputs_fixed=True)
     static: list[NameSite] = []
     suffixed: list[NameSite] = []
     for site in name_sites(module):
@@ -116,7 +118,9 @@ def plan_module(
             continue
         whole, lead = analysis.site_origin(site)
         if lead is Origin.INPUT:
-            return None  # the module takes its name prefix from inputs
+            if own_inputs.site_origin(site)[1] is Origin.INPUT:
+                return None  # the module takes its name prefix from its callers
+            continue  # this name comes from another module or a data source: theirs to choose
         (suffixed if whole is Origin.SUFFIXED else static).append(site)
     estimate = LengthEstimate(
         module, int(options.get("suffix_budget", 8)), callers=local_callers(module) or []
@@ -149,12 +153,15 @@ def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
     return out
 
 
-def _hands_names_to_foreign_modules(module: Module) -> bool:
-    """Whether the module calls modules from outside its own tree (registry, git, `../`)."""
+def _calls_parent_modules(module: Module) -> bool:
+    """Whether the module calls a module above it (`../`): an example or a wrapper of a
+    module in the same repository, which shows that module's naming rather than choosing its
+    own. Registry and git modules name only what they are given, so they are no reason to
+    leave the other names alone."""
     for symbol in module.module_calls.values():
         source = symbol.node.body.attribute("source")
         text = literal_string(source.value) if source is not None else None
-        if text is None or not text.startswith("./"):
+        if text is None or text.startswith("../"):
             return True
     return False
 
