@@ -188,3 +188,54 @@ def test_renames_are_not_followed_into_registry_module_arguments(tmp_path: Path)
     text = _fixed_twice(module)
     assert 'name = "${local.name_prefix}-ingress-nginx-external"' in text
     assert '    name = "ingress-nginx-external"' in text
+
+
+@needs_oracle
+def test_literal_name_prefix_over_its_limit_is_shortened(tmp_path: Path):
+    """AWS caps a load balancer's and a target group's `name_prefix` at 6 characters."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'resource "aws_lb" "web" {\n'
+        '  name_prefix = "payments-alb-"\n'
+        "}\n\n"
+        'resource "aws_lb_target_group" "web" {\n'
+        '  name_prefix = "payments-"\n'
+        "  port        = 80\n"
+        '  protocol    = "HTTP"\n'
+        "}\n\n"
+        'resource "aws_lb_target_group" "ok" {\n'
+        '  name_prefix = "api-"\n'
+        "  port        = 80\n"
+        '  protocol    = "HTTP"\n'
+        "}\n",
+    )
+    messages = _messages(module)
+    assert set(messages) == {"aws_lb.web", "aws_lb_target_group.web"}
+    assert "13 characters" in messages["aws_lb.web"]
+    text = _fixed_twice(module)
+    assert 'name_prefix = "alb-"' in text
+    assert 'name_prefix = "tg-"' in text
+    assert 'name_prefix = "api-"' in text
+
+
+def test_long_literal_role_prefix_is_cut_to_its_limit(tmp_path: Path):
+    """An IAM role's name_prefix allows 38 characters; a template is left alone (a cut could
+    split an interpolation)."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'resource "aws_iam_role" "a" {\n'
+        '  name_prefix        = "payments-processing-lambda-execution-role-"\n'
+        '  assume_role_policy = "{}"\n'
+        "}\n\n"
+        'resource "aws_iam_role" "b" {\n'
+        '  name_prefix        = "${var.p}-payments-processing-lambda-execution-role-"\n'
+        '  assume_role_policy = "{}"\n'
+        "}\n\n"
+        'variable "p" {\n  type = string\n}\n',
+    )
+    assert set(_messages(module)) == {"aws_iam_role.a"}
+    _fix(module)
+    assert (
+        'name_prefix        = "payments-processing-lambda-execution-"'
+        in (module / "main.tf").read_text()
+    )

@@ -20,6 +20,7 @@ from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
+from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 
 SUFFIX_VARIABLES = frozenset(
@@ -51,6 +52,7 @@ ACCOUNT_CONSTANT_DATA = frozenset(
 )
 LOG_GROUP_HEAD = re.compile(r"^/aws/[a-z0-9-]+(?:/[a-z0-9-]+)?/")
 ITERATION_ROOTS = frozenset({"count", "self"})
+SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
 KEYWORDS = frozenset({"true", "false", "null"})  # literal values, not references
 
 
@@ -92,6 +94,34 @@ def name_sites(module: Module) -> list[NameSite]:
         if attribute is not None:
             sites.append(NameSite(path, labels[0], labels[1], block, attribute, rules))
     return sites
+
+
+def prefix_sites(module: Module) -> list[NameSite]:
+    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
+    each site's rules describe the prefix argument itself."""
+    sites = []
+    for path, block in module.top_level_blocks("resource"):
+        labels = block.label_values
+        rules = physical_name(labels[0]) if len(labels) == 2 else None
+        if rules is None or rules.prefix_attribute is None or rules.prefix_max is None:
+            continue
+        attribute = block.body.attribute(rules.prefix_attribute)
+        if attribute is None or fixed_length(attribute.value) <= rules.prefix_max:
+            continue
+        if rules.prefix_max > SHORT_PREFIX_LIMIT and literal_string(attribute.value) is None:
+            continue  # cut only plain text; a short limit takes a short word instead
+        own = rules._replace(
+            attribute=rules.prefix_attribute, max_length=rules.prefix_max, prefix_attribute=None
+        )
+        sites.append(NameSite(path, labels[0], labels[1], block, attribute, own))
+    return sites
+
+
+def fixed_length(value: n.Expression) -> int:
+    """The length of a string's fixed text: a floor for its length whatever its parts are."""
+    if type(value) is not n.TemplateString:
+        return 0
+    return sum(len(unescape(p.text)) for p in value.parts if type(p) is Leaf)
 
 
 def variable_default(module: Module, name: str) -> n.Expression | None:

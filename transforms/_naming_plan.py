@@ -16,17 +16,20 @@ from terrafix.syntax.tokens import Leaf
 from terrafix.writer import BlockSpec, expr, parse_expression
 
 from ._naming import (
+    SHORT_PREFIX_LIMIT,
     SUFFIX_VARIABLES,
     NameSite,
     Origin,
     OriginAnalysis,
+    fixed_length,
     form_head,
     name_sites,
+    prefix_sites,
     variable_default,
 )
 from ._naming_callers import caller_arguments, local_callers, local_source, read_module
 from ._naming_length import LengthEstimate
-from ._naming_rewrite import as_inner, prefixed, source_of, template_inner
+from ._naming_rewrite import as_inner, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
     "project_name",
@@ -49,7 +52,6 @@ STRING_FUNCTIONS = frozenset(
 )
 WORD = re.compile(r"[a-z][a-z0-9]*")
 TRAILING_SEPARATORS = "/[-_.]+$/"  # a Terraform regex: replace() treats /.../ as one
-SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
 DEFAULT_PROJECT = "app"
 LOAD_BALANCER_WORDS = frozenset({"alb", "nlb", "elb", "lb", "tg"})
 
@@ -128,9 +130,30 @@ def plan_module(
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
     wirings = [w for w in wirings if w.address not in skip]
-    if not static and not wirings and not long:
+    prefixes = [s for s in prefix_sites(module) if s.address not in skip]
+    if not static and not wirings and not long and not prefixes:
         return None
-    return _Planner(module, options, analysis).plan(static, wirings, long)
+    plan = _Planner(module, options, analysis).plan(static, wirings, long)
+    if plan is None:
+        if not prefixes:
+            return None
+        plan = NamingPlan(PREFIX_LOCAL, options.get("suffix_variable", "environment_suffix"))
+    plan.changes.extend(_shortened(site) for site in prefixes)
+    return plan
+
+
+def _shortened(site: NameSite) -> SiteChange:
+    """A prefix argument cut to AWS's limit: a short word of its own, else the text's start."""
+    limit = site.rules.max_length
+    text = literal_string(site.attribute.value) or ""
+    short = _abbreviation(site, site.rules) if limit <= SHORT_PREFIX_LIMIT else _cut(text, limit)
+    length = fixed_length(site.attribute.value)
+    return SiteChange(
+        site,
+        f"it becomes {short!r}, and AWS appends a unique part",
+        problem=f"is {length} characters, over the AWS limit of {limit}",
+        value='"' + literal_word(short) + '"',
+    )
 
 
 def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
@@ -422,6 +445,13 @@ class _Planner:
         )
         change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
         return change
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` after its last separator there, so no word is split."""
+    cut = text[:limit]
+    end = max(cut.rfind(c) for c in "-_.") + 1
+    return cut[:end] if end > limit // 2 else cut
 
 
 def _has_upper(value: str) -> bool:
