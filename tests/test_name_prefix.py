@@ -24,7 +24,7 @@ from rulekit import (
 from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
 from terrafix.transforms._naming_length import LengthEstimate
 
-from terrafix.data.resource_names import NOT_PHYSICAL, PHYSICAL_NAMES
+from terrafix.data.resource_names import LEFT_OUT, NOT_PHYSICAL, PHYSICAL_NAMES
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
 from terrafix.model import Module, discover_modules
@@ -46,6 +46,7 @@ REWRITTEN = [
 UNTOUCHED = ["has_name_prefix", "takes_inputs", "reusable_with_child"]
 SAMPLE_STEP = 6
 RESOURCE = re.compile(r'^resource "(aws_[a-z0-9_]+)"', re.M)
+RESOURCE_ANYWHERE = re.compile(r'^\s*resource\s+"(aws_[a-z0-9_]+)"', re.M)
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
@@ -235,7 +236,7 @@ def test_real_modules_that_take_names_from_inputs_are_left_alone():
     # Root patterns whose fixed names sit beside registry module calls: each name is judged
     # on its own, and a second deployment in one account would collide on these.
     assert all(read_module(d).providers or read_module(d).module_calls for d in flagged)
-    assert len(flagged) <= 6
+    assert len(flagged) <= 7  # all of them eks-blueprints patterns
 
 
 @needs_oracle
@@ -281,3 +282,36 @@ def test_table_covers_the_most_used_resource_types():
     assert PHYSICAL_NAMES["aws_lb_target_group"].max_length == 32
     assert PHYSICAL_NAMES["aws_lb_target_group"].prefix_limit == 6
     assert PHYSICAL_NAMES["aws_s3_bucket"].lowercase
+
+
+@needs_shared
+def test_every_generated_resource_type_is_known_or_left_out_with_a_reason():
+    """Every AWS resource type the generated tasks use (model and ideal answers) has its physical
+    name in the table, is listed as having none that needs a suffix, or is left out with a
+    reason; the ones left out are exactly these."""
+    types: set[str] = set()
+    for path in GENERATED.rglob("*.tf"):
+        if {"model", "ideal"} & set(path.parts):
+            types.update(RESOURCE_ANYWHERE.findall(path.read_text(errors="replace")))
+    assert types
+    known = set(PHYSICAL_NAMES) | set(NOT_PHYSICAL) | set(LEFT_OUT)
+    assert sorted(types - known) == []
+    assert not set(LEFT_OUT) & (set(PHYSICAL_NAMES) | set(NOT_PHYSICAL))
+    assert all(reason for reason in LEFT_OUT.values())
+    assert sorted(LEFT_OUT) == [
+        "aws_athena_database",  # no hyphen allowed
+        "aws_cloudwatch_log_resource_policy",
+        "aws_codestarconnections_connection",
+        "aws_dax_subnet_group",
+        "aws_frauddetector_detector",
+        "aws_iot_topic_rule",  # no hyphen allowed
+        "aws_quicksight_dashboard",
+        "aws_quicksight_data_set",
+        "aws_quicksight_data_source",
+        "aws_quicksight_group",
+        "aws_quicksight_vpc_connection",
+        "aws_s3_directory_bucket",
+    ]
+    assert PHYSICAL_NAMES["aws_scheduler_schedule"].max_length == 64
+    assert PHYSICAL_NAMES["aws_vpclattice_service"].max_length == 40
+    assert PHYSICAL_NAMES["aws_glue_catalog_database"].lowercase
