@@ -239,3 +239,35 @@ def test_long_literal_role_prefix_is_cut_to_its_limit(tmp_path: Path):
         'name_prefix        = "payments-processing-lambda-execution-"'
         in (module / "main.tf").read_text()
     )
+
+
+@needs_oracle
+def test_child_length_counts_the_suffix_its_caller_gets_in_the_same_run(tmp_path: Path):
+    """The caller's prefix local gets the suffix in this run, which makes the name it passes
+    9 characters longer: the child's replication group id must be kept within 40 characters
+    in this run, not in the next."""
+    root = module_with(
+        tmp_path,
+        PROVIDER
+        + 'variable "project" {\n  type    = string\n  default = "payments-platform-eu"\n}\n\n'
+        'variable "environment_suffix" {\n  type    = string\n  default = "dev"\n}\n\n'
+        'locals {\n  name_prefix = "${var.project}"\n}\n\n'
+        'resource "aws_sqs_queue" "q" {\n  name = "${local.name_prefix}-queue"\n}\n\n'
+        'module "cache" {\n'
+        '  source             = "./cache"\n'
+        "  name_prefix        = local.name_prefix\n"
+        "  environment_suffix = var.environment_suffix\n"
+        "}\n",
+    )
+    child = root / "cache"
+    child.mkdir()
+    (child / "main.tf").write_text(
+        'variable "name_prefix" {\n  type = string\n}\n\n'
+        'variable "environment_suffix" {\n  type = string\n}\n\n'
+        'resource "aws_elasticache_replication_group" "r" {\n'
+        '  replication_group_id = "${var.name_prefix}-redis-${var.environment_suffix}"\n'
+        '  description          = "cache"\n'
+        "}\n"
+    )
+    _fixed_twice(root)
+    assert "substr(" in (child / "main.tf").read_text()

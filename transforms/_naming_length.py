@@ -28,7 +28,8 @@ KNOWN_WIDTHS = {
 class LengthEstimate:
     """Estimates names of one module. ``extra_locals`` and ``extra_defaults`` are the locals and
     variable defaults a fix is about to add (counted as they will be, so the next pass agrees);
-    ``callers`` are the modules and calls that set a child module's variables."""
+    ``callers`` are the estimates of the modules that call a child module (as their own fixes
+    will leave them), with their calls, which set the child's variables."""
 
     def __init__(
         self,
@@ -37,7 +38,7 @@ class LengthEstimate:
         extra_locals: dict | None = None,
         *,
         extra_defaults: dict[str, str] | None = None,
-        callers: list[tuple[Module, n.Block]] | None = None,
+        callers: list[tuple[LengthEstimate, n.Block]] | None = None,
     ):
         self.module = module
         self.suffix_budget = suffix_budget
@@ -126,7 +127,7 @@ class LengthEstimate:
         for caller, call in self.callers:
             argument = call.body.attribute(name)
             if argument is not None:
-                values.append(LengthEstimate(caller, self.suffix_budget).value(argument.value))
+                values.append(caller.value(argument.value))
         return max(values, key=len) if values else None
 
     def _guarded(self, key: object, expression: n.Expression | None) -> str:

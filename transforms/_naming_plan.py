@@ -125,7 +125,7 @@ def plan_module(
             continue  # this name comes from another module or a data source: theirs to choose
         (suffixed if whole is Origin.SUFFIXED else static).append(site)
     estimate = LengthEstimate(
-        module, int(options.get("suffix_budget", 8)), callers=local_callers(module) or []
+        module, int(options.get("suffix_budget", 8)), callers=caller_estimates(module, options)
     )
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
@@ -154,6 +154,20 @@ def _shortened(site: NameSite) -> SiteChange:
         problem=f"is {length} characters, over the AWS limit of {limit}",
         value='"' + literal_word(short) + '"',
     )
+
+
+def caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
+    """Length estimates of the modules calling ``module``, counting the locals their own fix
+    adds or extends: a caller's prefix that gets the suffix in this run is longer next time."""
+    out = []
+    for caller, call in local_callers(module) or []:
+        plan = plan_module(caller, options, wire=False)
+        planner = _Planner(caller, options, OriginAnalysis(caller))
+        estimate = (
+            planner._estimate(plan) if plan is not None else LengthEstimate(caller, planner.budget)
+        )
+        out.append((estimate, call))
+    return out
 
 
 def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
@@ -319,7 +333,7 @@ class _Planner:
             self.budget,
             extra,
             extra_defaults=defaults,
-            callers=local_callers(self.module) or [],
+            callers=caller_estimates(self.module, self.options),
         )
 
     def _new_locals(self, plan: NamingPlan) -> dict[str, str]:
