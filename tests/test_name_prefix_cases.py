@@ -70,18 +70,33 @@ FOR_EACH_KEYS = (
     '  name     = "catalog"\n'
     '  hash_key = "id"\n'
     '  tags     = { for k in ["a", "b"] : k => "x" }\n'
+    "}\n\n"
+    'variable "environments" {\n'
+    '  default = { dev = { subnets = ["a"] } }\n'
+    "}\n\n"
+    'resource "aws_cloudwatch_log_group" "nested" {\n'
+    "  for_each = {\n"
+    "    for combo in flatten([\n"
+    "      for env, config in var.environments : [\n"
+    '        for i, subnet in config.subnets : { key = "${env}-${i}" }\n'
+    "      ]\n"
+    "    ]) : combo.key => combo\n"
+    "  }\n"
+    '  name     = "${each.key}-logs"\n'
     "}\n"
 )
 
 
 def test_object_keys_and_for_iterators_are_not_references(tmp_path: Path):
     """Bare keys (`name = ...` in an object, `orders = ...` in a for_each map) and `for`
-    iterators are not inputs of unknown origin: the module's names are static and get fixed."""
+    iterators, nested ones too, are not inputs of unknown origin: the module's names are static
+    and get fixed."""
     module = module_with(tmp_path, FOR_EACH_KEYS)
     assert set(_messages(module)) == {
         "aws_sqs_queue.q",
         "aws_sns_topic.t",
         "aws_dynamodb_table.d",
+        "aws_cloudwatch_log_group.nested",
     }
 
 

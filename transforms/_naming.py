@@ -171,13 +171,13 @@ class OriginAnalysis:
         finally:
             self.for_each = Origin.INPUT
 
-    def origin(self, expression: n.Node) -> Origin:
+    def origin(self, expression: n.Node, scope: Scope | None = None) -> Origin:
         result = Origin.STATIC
         for node in expression.walk():
             if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
                 return Origin.SUFFIXED
-        for parts, bound in value_references(expression):
-            found = self._reference(parts) if bound is None else self.origin(bound)
+        for parts, bound in value_references(expression, scope):
+            found = self._reference(parts) if bound is None else self.origin(*bound)
             result = max(result, found)
             if result is Origin.SUFFIXED:
                 break
@@ -238,14 +238,16 @@ class OriginAnalysis:
         return Origin.SUFFIXED
 
 
+Scope = dict[str, tuple[n.Expression, "Scope"]]  # a `for` iterator → its collection, and where
+
+
 def value_references(
-    root: n.Node, bound: dict[str, n.Expression] | None = None
-) -> Iterator[tuple[tuple[str, ...], n.Expression | None]]:
-    """The references a value depends on: each traversal's parts, with the collection it
-    iterates when it is rooted at a `for` iterator (None otherwise). A bare object key
-    (`{ name = "x" }`) is a literal, not a reference."""
-    bound = bound or {}
-    stack: list[tuple[n.Node, dict[str, n.Expression]]] = [(root, bound)]
+    root: n.Node, scope: Scope | None = None
+) -> Iterator[tuple[tuple[str, ...], tuple[n.Expression, Scope] | None]]:
+    """The references a value depends on: each traversal's parts, with the collection (and the
+    iterators around it) when it is rooted at a `for` iterator, None otherwise. A bare object
+    key (`{ name = "x" }`) and `true`/`false`/`null` are literals, not references."""
+    stack: list[tuple[n.Node, Scope]] = [(root, scope or {})]
     while stack:
         node, names = stack.pop()
         kind = type(node)
@@ -267,7 +269,7 @@ def value_references(
             inner = dict(names)
             for leaf in (node.key, node.value):
                 if leaf is not None:
-                    inner[leaf.text] = node.collection
+                    inner[leaf.text] = (node.collection, names)
             stack.extend((child, inner) for child in _for_body(node))
             continue
         stack.extend((c, names) for c in node.children() if isinstance(c, n.Node))
