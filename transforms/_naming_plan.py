@@ -53,6 +53,7 @@ STRING_FUNCTIONS = frozenset(
 WORD = re.compile(r"[a-z][a-z0-9]*")
 TRAILING_SEPARATORS = "/[-_.]+$/"  # a Terraform regex: replace() treats /.../ as one
 DEFAULT_PROJECT = "app"
+DEFAULT_SUFFIX = "dev"
 LOAD_BALANCER_WORDS = frozenset({"alb", "nlb", "elb", "lb", "tg"})
 
 
@@ -263,7 +264,11 @@ class _Planner:
             plan.random_suffix = bool(self.options.get("random_suffix")) and not (
                 self.analysis.caller_arguments
             )
-            default = "" if plan.random_suffix else str(self.options.get("default_suffix", "dev"))
+            default = (
+                ""
+                if plan.random_suffix
+                else str(self.options.get("default_suffix", DEFAULT_SUFFIX))
+            )
             plan.new_variables.append(
                 (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
             )
