@@ -184,3 +184,36 @@ def test_real_modules_get_no_new_declarations():
     result = run([REAL], Config(select=["TF001"], profile="ephemeral"), fix=True)
     changed = {f.path.parent.name for f in result.changed_files}
     assert changed <= {"_templates"}
+
+
+def test_child_variable_from_callers_resource_attributes_and_module_outputs(tmp_path: Path):
+    """`aws_kms_key.k.arn` is a string, `module.net.subnet_ids` a list of strings and
+    `module.q.dlq_arns[0]` one string; a number passed into a Lambda environment variable is a
+    number (the map converts it)."""
+    root, child = _two_modules(
+        tmp_path,
+        'variable "rules" {\n  type = number\n}\n\n'
+        'module "child" {\n'
+        '  source     = "./modules/child"\n'
+        "  kms_key    = aws_kms_key.k.arn\n"
+        "  subnet_ids = module.net.subnet_ids\n"
+        "  dlq        = module.q.dlq_arns[0]\n"
+        "  rules      = var.rules\n"
+        "}\n",
+        'resource "aws_lambda_function" "f" {\n'
+        '  function_name = "f"\n'
+        "  kms_key_arn   = var.kms_key\n"
+        "  vpc_config {\n"
+        "    subnet_ids = var.subnet_ids\n"
+        "  }\n"
+        "  environment {\n"
+        "    variables = { RULES = var.rules, DLQ = var.dlq }\n"
+        "  }\n"
+        "}\n",
+    )
+    write(run([root], CONFIG, fix=True))
+    text = (child / "variables.tf").read_text()
+    assert 'variable "kms_key" {\n  type = string\n}' in text
+    assert 'variable "subnet_ids" {\n  type = list(string)\n}' in text
+    assert 'variable "dlq" {\n  type = string\n}' in text
+    assert 'variable "rules" {\n  type = number\n}' in text

@@ -27,6 +27,10 @@ from terrafix.writer.tree import path_to
 from ._naming_callers import read_module
 
 PRIMITIVES = ("string", "number", "bool")
+STRING_ATTRIBUTES = frozenset(
+    {"id", "arn", "name", "bucket", "endpoint", "address", "dns_name", "url", "invoke_arn"}
+    | {"result", "hex", "key_id", "zone_id", "function_name", "repository_url"}
+)
 TAG_ATTRIBUTES = frozenset({"tags", "tags_all", "default_tags", "Tags"})
 STRING_MAPS = frozenset({"variables", "environment_variables", "labels"})  # string values only
 STRING_FUNCTIONS = frozenset(
@@ -137,7 +141,8 @@ def infer(
     evidence.extend(e for e in passed.values() if e is not None)
     type_ = combine(evidence)
     reason = "from how its callers and the module use it" if callers else "from its uses"
-    if type_ is None and not evidence and fallback is not None:
+    informative = [e for e in evidence if e.kind not in ("unknown", "any")]
+    if type_ is None and not informative and fallback is not None:
         type_, reason = fallback, "from its name"
     if type_ is None:
         return None
@@ -216,8 +221,8 @@ def _context(
     if kind is n.Attribute:
         return _attribute(module, block, chain, parent)
     if kind is n.ObjectItem and parent.value is node:
-        if _in_tags(chain) or _in_string_map(chain):
-            return Evidence("string", default='""' if _in_tags(chain) else None)
+        if _in_tags(chain) or _in_string_map(chain):  # numbers and bools convert: weak
+            return Evidence("string", weak=True, default='""' if _in_tags(chain) else None)
         return None
     if kind is n.Conditional:
         if parent.condition is node:
@@ -376,6 +381,22 @@ def _value_evidence(caller: Module, value: n.Expression) -> Evidence | None:
             return Evidence(_head(_source(declared.value)), exact=_source(declared.value))
     if type(value) is n.TemplateString and len(value.parts) != 1:
         return Evidence("string")
+    if parts and parts[0] not in ("var", "local", "each", "count"):
+        if type(value) is n.GetAttr and traversal_parts(value) == parts:
+            return _attribute_name_evidence(parts[-1])
+        if type(value) is n.Index and traversal_parts(value.target) == parts:
+            element = _attribute_name_evidence(parts[-1])  # one element of a list of ids
+            return Evidence("string") if element.kind == "list" else Evidence("unknown")
+    return Evidence("unknown")
+
+
+def _attribute_name_evidence(attribute: str) -> Evidence:
+    """What a resource attribute or module output says by its name (`.arn`, `.id`,
+    `subnet_ids`), as the AWS provider names them."""
+    if attribute in STRING_ATTRIBUTES or STRING_ARGUMENT.search(attribute):
+        return Evidence("string")
+    if LIST_ARGUMENT.search(attribute):
+        return Evidence("list", element="string")
     return Evidence("unknown")
 
 
