@@ -1,6 +1,9 @@
 """How many of the generated tasks' naming and declaration defects `terrafix fix` removes.
 
-Usage: python bench/naming_recall.py [--profile ephemeral] [--select TF001,TF002] [TASK...]
+Usage: python bench/naming_recall.py [--profile ephemeral] [--select TF001] [--terrafix EXE] [TASK...]
+
+`--terrafix` runs another checkout's executable for the fixes (a baseline), while the defects
+are counted with this checkout's model.
 
 For every task with a `model/` answer (with the `provider.tf` its prompt says exists), it counts
 four defects before and after a fix run: variables referenced but not declared (other than
@@ -18,15 +21,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
 from terrafix.transforms._naming_callers import caller_arguments
 from terrafix.transforms._naming_length import LengthEstimate
 
-from terrafix.engine.config import Config
-from terrafix.engine.pipeline import run
 from terrafix.model import Module, discover_modules
 
 GENERATED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "generated"
@@ -84,12 +84,16 @@ def index_flags() -> dict[str, dict[str, str]]:
         return {row["task_id"]: row for row in csv.DictReader(handle)}
 
 
-def fix(work: Path, config: Config):
-    result = run([work], config, fix=True)
-    for file in result.changed_files:
-        file.path.parent.mkdir(parents=True, exist_ok=True)
-        file.path.write_text(file.final, encoding="utf-8", newline="")
-    return result
+def fix(terrafix: str, work: Path, profile: str, select: str | None, dry_run: bool = False):
+    """Run `terrafix fix` as a user does (any checkout's executable, to measure a baseline with
+    today's measures); the exit code and what it printed."""
+    command = [terrafix, "fix", "--profile", profile, str(work)]
+    if select:
+        command[2:2] = ["--select", select]
+    if dry_run:
+        command.insert(2, "--dry-run")
+    done = subprocess.run(command, capture_output=True, text=True, cwd=work.parent)
+    return done.returncode, done.stdout + done.stderr
 
 
 def main() -> int:
@@ -97,14 +101,15 @@ def main() -> int:
     parser.add_argument("--profile", default="ephemeral")
     parser.add_argument("--select", default=None)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--terrafix", default=str(Path(sys.executable).with_name("terrafix")), help="executable"
+    )
     parser.add_argument("tasks", nargs="*")
     args = parser.parse_args()
     flags = index_flags()
     tasks = args.tasks or sorted(t for t in flags if (GENERATED / t / "model").is_dir())
-    select = args.select.split(",") if args.select else None
-    config = Config(select=select, profile=args.profile)
     totals = {c: [0, 0] for c in CATEGORIES}  # [had it, gone after]
-    flagged = {"model_name_length": [0, 0], "model_env_suffix_name_prefix": [0, 0]}
+    flagged = {"model_env_suffix_name_prefix": [0, 0]}
     crashes, stuck, unparsable, unstable, parsable = [], [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         for task in tasks:
@@ -113,18 +118,18 @@ def main() -> int:
             if before is None:
                 continue
             parsable += 1
-            try:
-                result = fix(work, config)
-                second = run([work], config, fix=True)
-            except Exception:
+            originals = {p: p.read_text() for p in work.rglob("*.tf")}
+            _, output = fix(args.terrafix, work, args.profile, args.select)
+            if "Traceback" in output:
                 crashes.append(task)
                 if args.verbose:
-                    traceback.print_exc()
+                    print(output[-2000:])
                 continue
-            stuck.extend(f"{task}: {e}" for e in result.errors if "converge" in e)
-            if second.changed_files:
+            again, diff = fix(args.terrafix, work, args.profile, args.select, dry_run=True)
+            if again == 1 and diff.startswith("---"):
                 unstable.append(task)
-            changed = [str(f.path) for f in result.changed_files]
+            stuck.extend(task for line in output.splitlines() if "did not converge" in line)
+            changed = [str(p) for p in work.rglob("*.tf") if originals.get(p) != p.read_text()]
             if changed and ORACLE.exists():
                 check = subprocess.run(
                     [str(ORACLE), "parse", *changed], capture_output=True, text=True
