@@ -286,3 +286,31 @@ def test_child_length_counts_the_suffix_its_caller_gets_in_the_same_run(tmp_path
     )
     _fixed_twice(root)
     assert "substr(" in (child / "main.tf").read_text()
+
+
+@needs_oracle
+def test_names_built_from_the_prefix_local_through_a_conditional_or_for_each(tmp_path: Path):
+    """The prefix local gets the suffix; names that reach it through a conditional or through
+    a for_each map of templates follow it and are not prefixed a second time (a log group
+    `/aws/lambda/<function>` keeps its form)."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'variable "project" {\n  type    = string\n  default = "shop"\n}\n\n'
+        'locals {\n  name_prefix = "${var.project}-prod"\n}\n\n'
+        'resource "aws_sqs_queue" "q" {\n'
+        "  for_each   = { orders = true, mails = false }\n"
+        "  fifo_queue = each.value\n"
+        '  name       = each.value ? "${local.name_prefix}-${each.key}.fifo" : '
+        '"${local.name_prefix}-${each.key}"\n'
+        "}\n\n"
+        'resource "aws_cloudwatch_log_group" "lambda" {\n'
+        "  for_each = {\n"
+        '    api = "/aws/lambda/${local.name_prefix}-api"\n'
+        "  }\n"
+        "  name = each.value\n"
+        "}\n",
+    )
+    text = _fixed_twice(module)
+    assert 'name_prefix = "${var.project}-prod-${var.environment_suffix}"' in text
+    assert "  name = each.value\n" in text
+    assert '"${local.name_prefix}-${each.key}.fifo" : "${local.name_prefix}-${each.key}"' in text

@@ -396,6 +396,17 @@ class _Planner:
 
     # ------------------------------------------------------------ each name
 
+    def _follows_fixed_local(self, site: NameSite, fixed: set[str]) -> str | None:
+        """The fixed local that gives this name the suffix once the plan's locals carry it
+        (through a conditional, a for_each value, another local), else None."""
+        if not fixed:
+            return None
+        after = OriginAnalysis(self.module, self.analysis.caller_arguments)
+        after._locals.update(dict.fromkeys(fixed, Origin.SUFFIXED))
+        if after.site_origin(site)[0] is not Origin.SUFFIXED:
+            return None
+        return f"local.{next(iter(fixed))}" if len(fixed) == 1 else "the locals it is built from"
+
     def _site_change(
         self,
         site: NameSite,
@@ -411,6 +422,10 @@ class _Planner:
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
+            return self._limited(change, parse_expression(source_of(value)), site, estimate)
+        follows = self._follows_fixed_local(site, fixed_names)
+        if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
+            change = SiteChange(site, f"{follows} now carries the suffix")
             return self._limited(change, parse_expression(source_of(value)), site, estimate)
         inner = as_inner(value)
         literal = template_inner(value) is not None
