@@ -299,12 +299,10 @@ def test_every_generated_resource_type_is_known_or_left_out_with_a_reason():
     assert not set(LEFT_OUT) & (set(PHYSICAL_NAMES) | set(NOT_PHYSICAL))
     assert all(reason for reason in LEFT_OUT.values())
     assert sorted(LEFT_OUT) == [
-        "aws_athena_database",  # no hyphen allowed
         "aws_cloudwatch_log_resource_policy",
         "aws_codestarconnections_connection",
         "aws_dax_subnet_group",
         "aws_frauddetector_detector",
-        "aws_iot_topic_rule",  # no hyphen allowed
         "aws_quicksight_dashboard",
         "aws_quicksight_data_set",
         "aws_quicksight_data_source",

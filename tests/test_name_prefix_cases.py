@@ -314,3 +314,14 @@ def test_names_built_from_the_prefix_local_through_a_conditional_or_for_each(tmp
     assert 'name_prefix = "${var.project}-prod-${var.environment_suffix}"' in text
     assert "  name = each.value\n" in text
     assert '"${local.name_prefix}-${each.key}.fifo" : "${local.name_prefix}-${each.key}"' in text
+
+
+@needs_oracle
+def test_glue_database_joins_the_prefix_with_underscores(tmp_path: Path):
+    """Athena reads Glue databases and allows no `-` in their names."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'resource "aws_glue_catalog_database" "db" {\n  name = "compliance_db"\n}\n',
+    )
+    text = _fixed_twice(module)
+    assert 'name = replace("${local.name_prefix}-compliance_db", "-", "_")' in text

@@ -446,6 +446,10 @@ class _Planner:
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += " and lowercased, as AWS requires"
+        if site.rules.separator != "-" and "-" in estimate.value(parse_expression(change.value)):
+            change.value = f'replace({change.value}, "-", "{site.rules.separator}")'
+            change.follow_inner = "${" + change.value + "}" if literal else None
+            change.how += f", with {site.rules.separator!r} for '-', which AWS does not allow"
         return self._limited(change, parse_expression(change.value), site, estimate)
 
     def _limited(

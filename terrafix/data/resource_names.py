@@ -32,6 +32,7 @@ class PhysicalName(NamedTuple):
     prefix_max: int | None = None  # the prefix argument's own limit, when shorter than max_length
     form: str = "plain"  # plain | kms_alias | log_group | path
     short_prefix: str | None = None  # a prefix argument value that fits a tight prefix limit
+    separator: str = "-"  # joins the name prefix to the name: `_` where AWS allows no `-`
 
     @property
     def prefix_limit(self) -> int:
@@ -48,8 +49,11 @@ def _name(
     prefix_max: int | None = None,
     form: str = "plain",
     short: str | None = None,
+    separator: str = "-",
 ) -> PhysicalName:
-    return PhysicalName(attribute, max_length, charset, lowercase, prefix, prefix_max, form, short)
+    return PhysicalName(
+        attribute, max_length, charset, lowercase, prefix, prefix_max, form, short, separator
+    )
 
 
 PHYSICAL_NAMES: dict[str, PhysicalName] = {
@@ -193,7 +197,9 @@ PHYSICAL_NAMES: dict[str, PhysicalName] = {
     ),
     "aws_cloudformation_stack": _name(128, ALNUM_HYPHEN),
     "aws_placement_group": _name(255, r"\x20-\x7e"),
-    "aws_glue_catalog_database": _name(255, WORD_HYPHEN, lowercase=True),
+    # Athena reads Glue databases and allows only lowercase letters, digits and `_` in their names
+    "aws_glue_catalog_database": _name(255, "a-z0-9_", lowercase=True, separator="_"),
+    "aws_athena_database": _name(255, "a-z0-9_", lowercase=True, separator="_"),
     "aws_glue_security_configuration": _name(255, r"\x20-\x7e"),
     "aws_scheduler_schedule": _name(  # unique within its group, and most use the shared default
         64, r"a-zA-Z0-9._-", prefix="name_prefix", prefix_max=38
@@ -245,6 +251,7 @@ PHYSICAL_NAMES: dict[str, PhysicalName] = {
     "aws_vpclattice_target_group": _name(128, LOWER_HYPHEN, lowercase=True),
     "aws_iot_thing_type": _name(128, r"a-zA-Z0-9:_-"),
     "aws_iot_policy": _name(128, r"\w+=,.@-"),
+    "aws_iot_topic_rule": _name(128, "a-zA-Z0-9_", separator="_"),
 }
 
 # Frequently used types whose names need no suffix: tags only, a name unique inside its parent,
@@ -483,8 +490,6 @@ NOT_PHYSICAL: dict[str, str] = {
 # Types with a physical name that the table leaves out, and why: the fix would write a name AWS
 # rejects, or the limits are not established well enough to state as fact.
 LEFT_OUT: dict[str, str] = {
-    "aws_athena_database": "names allow only a-z, 0-9 and _, and the prefix joins with -",
-    "aws_iot_topic_rule": "names allow only a-z, A-Z, 0-9 and _, and the prefix joins with -",
     "aws_s3_directory_bucket": "the name must end with its zone's --x-s3 suffix",
     "aws_dax_subnet_group": "AWS documents no length or character rules for its name",
     "aws_cloudwatch_log_resource_policy": "AWS documents no length rule for its policy name",
