@@ -325,3 +325,23 @@ def test_glue_database_joins_the_prefix_with_underscores(tmp_path: Path):
     )
     text = _fixed_twice(module)
     assert 'name = replace("${local.name_prefix}-compliance_db", "-", "_")' in text
+
+
+@needs_oracle
+def test_a_local_that_is_a_whole_name_is_no_prefix_for_other_names(tmp_path: Path):
+    """`name = local.role_name` gets its suffix through the local, but buckets are not named
+    after the role: they get the module's own name prefix."""
+    module = module_with(
+        tmp_path,
+        PROVIDER + 'variable "project" {\n  type    = string\n  default = "shop"\n}\n\n'
+        'locals {\n  role_name = "${var.project}-lambda-role"\n}\n\n'
+        'resource "aws_iam_role" "lambda" {\n'
+        "  name               = local.role_name\n"
+        '  assume_role_policy = "{}"\n'
+        "}\n\n"
+        'resource "aws_s3_bucket" "data" {\n  bucket = "shop-data"\n}\n',
+    )
+    text = _fixed_twice(module)
+    assert 'role_name   = "${var.project}-lambda-role-${var.environment_suffix}"' in text
+    assert "  name               = local.role_name\n" in text
+    assert 'bucket = "${local.name_prefix}-data"' in text

@@ -298,11 +298,14 @@ class _Planner:
                 leading_locals[PREFIX_LOCAL] = existing
             elif origin is Origin.INPUT:
                 return False
-        elif leading_locals:
-            plan.prefix_local = Counter(
-                name for name in self._lead_local_names(static) if name in leading_locals
-            ).most_common(1)[0][0]
-        if existing is not None or leading_locals:
+        prefixes = Counter(
+            name
+            for name in self._lead_local_names(static, prefix_only=True)
+            if name in leading_locals
+        )
+        if existing is None and prefixes:
+            plan.prefix_local = prefixes.most_common(1)[0][0]
+        if existing is not None or prefixes:
             project_var = _first_variable(module.locals[plan.prefix_local].node.value)
             if project_var is not None:
                 project_word = literal_string(variable_default(module, project_var) or _EMPTY)
@@ -351,12 +354,16 @@ class _Planner:
 
     # ------------------------------------------------------------ choosing the prefix
 
-    def _lead_local_names(self, static: list[NameSite]) -> list[str]:
+    def _lead_local_names(self, static: list[NameSite], *, prefix_only: bool = False) -> list[str]:
+        """Locals that names start with; with ``prefix_only``, only those more of a name
+        follows (a local that is a whole name, `name = local.role_name`, is no prefix for
+        other names)."""
         names = []
         for site in static:
             lead = _lead_expression(site)
             parts = traversal_parts(lead) if lead is not None else None
-            if parts and len(parts) == 2 and parts[0] == "local" and type(lead) is n.GetAttr:
+            is_local = parts and len(parts) == 2 and parts[0] == "local" and type(lead) is n.GetAttr
+            if is_local and (not prefix_only or lead is not site.attribute.value):
                 names.append(parts[1])
         return names
 
