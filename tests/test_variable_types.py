@@ -217,3 +217,16 @@ def test_child_variable_from_callers_resource_attributes_and_module_outputs(tmp_
     assert 'variable "subnet_ids" {\n  type = list(string)\n}' in text
     assert 'variable "dlq" {\n  type = string\n}' in text
     assert 'variable "rules" {\n  type = number\n}' in text
+
+
+def test_count_switch_default_is_only_the_value_that_turns_it_off(tmp_path: Path):
+    """`var.stage == "prod" ? 1 : 0` turns the alarm on for "prod": no default is implied;
+    `var.email == "" ? 0 : 1` turns it off for ""."""
+    module = module_with(
+        tmp_path,
+        'resource "aws_sns_topic" "a" {\n  count = var.stage == "prod" ? 1 : 0\n}\n\n'
+        'resource "aws_sns_topic" "b" {\n  count = var.email == "" ? 0 : 1\n}\n',
+    )
+    text = _declared(module)
+    assert 'variable "stage" {\n  type = string\n}' in text
+    assert 'variable "email" {\n  type    = string\n  default = ""\n}' in text

@@ -168,6 +168,7 @@ def _passes(passed: dict, evidence: list[Evidence]) -> bool:
 
 
 def use_evidence(module: Module, reference: Reference) -> Evidence | None:
+    """What one reference to `var.x` says about its type, from where it sits."""
     node = reference.traversal.node
     chain = path_to(reference.block, node)
     if not chain:
@@ -302,15 +303,30 @@ def _binary(chain: list[n.Node], parent: n.BinaryOp, node: n.Expression) -> Evid
         return Evidence("number")
     if operator in EQUALITY:
         other = parent.right if parent.left is node else parent.left
+        off = _switches_off(chain, parent)
         if type(other) is n.Variable and other.name.text == "null":
-            return Evidence("any", default="null", switch=True) if _switches_count(chain) else None
+            return Evidence("any", default="null", switch=True) if off else None
         literal = _literal_kind(other)
         if literal is None:
             return None
-        if _switches_count(chain):
-            return Evidence(literal, default=_literal_source(other), switch=True)
+        if off:
+            return Evidence(literal, default=_source(other), switch=True)
         return Evidence(literal)
     return None
+
+
+def _switches_off(chain: list[n.Node], comparison: n.BinaryOp) -> bool:
+    """Whether the comparison decides `count = <comparison> ? 1 : 0` (or the reverse) so that
+    the literal it compares with turns the resource off: that literal is then the value the
+    code treats as unset (`var.email != "" ? 1 : 0`: `""`)."""
+    if len(chain) < 3 or type(chain[-2]) is not n.Conditional:
+        return False
+    conditional = chain[-2]
+    if conditional.condition is not comparison or not _switches_count(chain):
+        return False
+    equal = comparison.operator.text == "=="
+    result = conditional.true_result if equal else conditional.false_result
+    return type(result) is n.Number and result.token.text == "0"
 
 
 def _argument(chain: list[n.Node]) -> Evidence | None:
@@ -522,10 +538,6 @@ def _literal_kind(value: n.Expression) -> str | None:
     if kind is n.TemplateString and all(type(p) is Leaf for p in value.parts):
         return "string"
     return None
-
-
-def _literal_source(value: n.Expression) -> str:
-    return _source(value)
 
 
 def _source(value: n.Expression) -> str:
