@@ -42,6 +42,7 @@ def _fixes(module: Path) -> dict[str, str | None]:
         ("count = var.replicas", "type = number"),
         ("count = var.create ? 1 : 0", "type = bool"),
         ("count = !var.disabled ? 1 : 0", "type = bool"),
+        ("count = (var.replicas) * 2", "type = number"),
         ('name = "queue-${var.stage}"', "type = string"),
         ('name = "q"\n  delay_seconds = var.delay * 2', "type = number"),
         ('name = "q"\n  tags = { Team = var.team }', 'type    = string\n  default = ""'),

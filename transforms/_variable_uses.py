@@ -176,6 +176,8 @@ def use_evidence(module: Module, reference: Reference) -> Evidence | None:
     suffix = _suffix_kind(node)
     if suffix is not None:
         return suffix
+    while type(chain[-1]) is n.Parenthesized and len(chain) > 1:  # `(var.x)` is var.x
+        node = chain.pop()
     return _context(module, reference.block, chain, node)
 
 
