@@ -109,6 +109,7 @@ def main() -> int:
     flags = index_flags()
     tasks = args.tasks or sorted(t for t in flags if (GENERATED / t / "model").is_dir())
     totals = {c: [0, 0] for c in CATEGORIES}  # [had it, gone after]
+    items = {c: [0, 0] for c in CATEGORIES}  # defects before, left after
     flagged = {"model_env_suffix_name_prefix": [0, 0]}
     crashes, stuck, unparsable, unstable, parsable = [], [], [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +139,8 @@ def main() -> int:
                     unparsable.append(task)
             after = defects(work) or {c: ["unparsable"] for c in CATEGORIES}
             for category in CATEGORIES:
+                items[category][0] += len(before[category])
+                items[category][1] += len(after[category])
                 if before[category]:
                     totals[category][0] += 1
                     totals[category][1] += not after[category]
@@ -151,7 +154,10 @@ def main() -> int:
     print(f"parsable tasks: {parsable} of {len(tasks)}")
     for category, (had, gone) in totals.items():
         share = f"{100 * gone / had:.0f}%" if had else "-"
-        print(f"{category:12} {gone:3}/{had:3} tasks fixed ({share})")
+        before, left = items[category]
+        print(
+            f"{category:12} {gone:3}/{had:3} tasks fixed ({share}); {before} defects, {left} left"
+        )
     for column, (had, gone) in flagged.items():
         share = f"{100 * gone / had:.0f}%" if had else "-"
         print(f"index {column:30} {gone:3}/{had:3} parsable flagged tasks fixed ({share})")
