@@ -231,3 +231,24 @@ def test_count_switch_default_is_only_the_value_that_turns_it_off(tmp_path: Path
     text = _declared(module)
     assert 'variable "stage" {\n  type = string\n}' in text
     assert 'variable "email" {\n  type    = string\n  default = ""\n}' in text
+
+
+def test_child_variable_passed_an_object_with_mixed_values_is_any(tmp_path: Path):
+    """`{ name = "a", size = 2, zones = [...] }` fits no map type: `any` takes it as it is."""
+    root, child = _two_modules(
+        tmp_path,
+        'module "child" {\n'
+        '  source   = "./modules/child"\n'
+        '  settings = { name = "a", size = 2, zones = ["x"] }\n'
+        '  labels   = { team = "core" }\n'
+        "}\n",
+        'resource "aws_sqs_queue" "q" {\n'
+        "  name          = var.settings.name\n"
+        "  delay_seconds = var.settings.size\n"
+        "  tags          = var.labels\n"
+        "}\n",
+    )
+    write(run([root], CONFIG, fix=True))
+    text = (child / "variables.tf").read_text()
+    assert 'variable "settings" {\n  type = any\n}' in text
+    assert 'variable "labels" {\n  type = map(string)\n}' in text

@@ -388,8 +388,10 @@ def _value_evidence(caller: Module, value: n.Expression) -> Evidence | None:
         return Evidence(literal)
     if type(value) is n.Tuple:
         return Evidence("list")
+    if type(value) is n.Object and all(_literal_kind(i.value) == "string" for i in value.items):
+        return Evidence("map", element="string")
     if type(value) in (n.Object, n.ForObject):
-        return Evidence("map")
+        return Evidence("any", exact="any")  # an object's attributes may differ in type
     if type(value) is n.ForTuple:
         return Evidence("list")
     parts = traversal_parts(value)
@@ -423,7 +425,7 @@ def _attribute_name_evidence(attribute: str) -> Evidence:
 
 def combine(evidence: list[Evidence]) -> str | None:
     """One type consistent with every piece of evidence, or None."""
-    known = [e for e in evidence if e.kind != "any"]
+    known = [e for e in evidence if e.kind != "any" or e.exact is not None]
     if any(e.kind == "unknown" for e in known):
         known = [e for e in known if e.kind != "unknown"]
         if not known:
