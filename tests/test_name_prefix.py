@@ -302,7 +302,6 @@ def test_every_generated_resource_type_is_known_or_left_out_with_a_reason():
         "aws_cloudwatch_log_resource_policy",
         "aws_codestarconnections_connection",
         "aws_dax_subnet_group",
-        "aws_frauddetector_detector",
         "aws_quicksight_dashboard",
         "aws_quicksight_data_set",
         "aws_quicksight_data_source",

@@ -205,7 +205,6 @@ PHYSICAL_NAMES: dict[str, PhysicalName] = {
         64, r"a-zA-Z0-9._-", prefix="name_prefix", prefix_max=38
     ),
     "aws_cloudwatch_event_archive": _name(48, r"a-zA-Z0-9._-"),
-    "aws_cloudwatch_contributor_insights_rule": _name(128, r"\x20-\x7e", attribute="rule_name"),
     "aws_cloudtrail_event_data_store": _name(128, r"a-zA-Z0-9._-"),
     "aws_xray_sampling_rule": _name(32, WORD_HYPHEN, attribute="rule_name"),
     "aws_resourcegroups_group": _name(128, r"a-zA-Z0-9_.-"),
@@ -295,7 +294,6 @@ NOT_PHYSICAL: dict[str, str] = {
     "aws_acm_certificate": "a DNS name the module is given",
     "aws_config_configuration_recorder": "one per account and region whatever its name",
     "aws_config_delivery_channel": "one per account and region whatever its name",
-    "aws_rds_cluster_instance_parameter": "no name",
     "aws_ecs_service": "unique within its cluster",
     "aws_eks_node_group": "unique within its cluster",
     "aws_eks_addon": "an add-on name AWS defines",
@@ -337,7 +335,6 @@ NOT_PHYSICAL: dict[str, str] = {
             "aws_backup_vault_lock_configuration",
             "aws_backup_vault_notifications",
             "aws_cloudfront_continuous_deployment_policy",
-            "aws_cloudwatch_anomaly_detector",
             "aws_db_instance_automated_backups_replication",
             "aws_db_proxy_default_target_group",
             "aws_db_proxy_target",
@@ -377,13 +374,11 @@ NOT_PHYSICAL: dict[str, str] = {
             "aws_s3_bucket_object_lock_configuration",
             "aws_s3_bucket_ownership_controls",
             "aws_s3_bucket_website_configuration",
-            "aws_secretsmanager_resource_policy",
             "aws_secretsmanager_secret_rotation",
             "aws_securityhub_account",
             "aws_securityhub_finding_aggregator",
             "aws_securityhub_standards_subscription",
             "aws_shield_subscription",
-            "aws_ssm_ops_item",
             "aws_ssm_patch_group",
             "aws_volume_attachment",
             "aws_vpc_block_public_access_exclusion",
@@ -476,14 +471,20 @@ NOT_PHYSICAL: dict[str, str] = {
     # names code generators invent that the AWS provider does not have
     **dict.fromkeys(
         (
+            "aws_cloudwatch_anomaly_detector",
+            "aws_cloudwatch_contributor_insights_rule",
             "aws_cloudwatch_metric_filter",
+            "aws_frauddetector_detector",
             "aws_glue_data_catalog_table",
             "aws_lambda_function_code",
+            "aws_rds_cluster_instance_parameter",
             "aws_rds_instance",
             "aws_s3_bucket_encryption",
             "aws_s3_bucket_policy_attachment",
+            "aws_secretsmanager_resource_policy",
+            "aws_ssm_ops_item",
         ),
-        "not a resource type of the AWS provider",
+        "not a resource type of the AWS provider (5.x)",
     ),
 }
 
@@ -494,7 +495,6 @@ LEFT_OUT: dict[str, str] = {
     "aws_dax_subnet_group": "AWS documents no length or character rules for its name",
     "aws_cloudwatch_log_resource_policy": "AWS documents no length rule for its policy name",
     "aws_codestarconnections_connection": "whether AWS requires unique names is not documented",
-    "aws_frauddetector_detector": "not in the AWS provider version the table is written for",
     **dict.fromkeys(
         (
             "aws_quicksight_dashboard",
