@@ -312,3 +312,41 @@ def test_every_generated_resource_type_is_known_or_left_out_with_a_reason():
     assert PHYSICAL_NAMES["aws_scheduler_schedule"].max_length == 64
     assert PHYSICAL_NAMES["aws_vpclattice_service"].max_length == 40
     assert PHYSICAL_NAMES["aws_glue_catalog_database"].lowercase
+
+
+PLUGINS = Path("/opt/tf-plugins")
+
+
+@pytest.mark.skipif(
+    shutil.which("terraform") is None or not (PLUGINS / "registry.terraform.io").is_dir(),
+    reason="needs terraform and a local mirror of the AWS provider",
+)
+def test_table_matches_the_aws_provider_schema(tmp_path: Path):
+    """Every named type exists in the AWS provider with its name and prefix arguments, and a
+    type listed as not the provider's is indeed not."""
+    import json
+    import subprocess
+
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n'
+        "    }\n  }\n}\n"
+    )
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": "/dev/null", "TF_DATA_DIR": str(tmp_path / ".d")}
+    init = ["terraform", "init", "-backend=false", f"-plugin-dir={PLUGINS}", "-input=false"]
+    subprocess.run(init, cwd=tmp_path, env=env, check=True, capture_output=True)
+    schema = subprocess.run(
+        ["terraform", "providers", "schema", "-json"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    ).stdout
+    provider = json.loads(schema)["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+    types = provider["resource_schemas"]
+    for name, rules in PHYSICAL_NAMES.items():
+        attributes = types[name]["block"]["attributes"]
+        assert rules.attribute in attributes, name
+        assert rules.prefix_attribute is None or rules.prefix_attribute in attributes, name
+    for name, reason in NOT_PHYSICAL.items():
+        assert (name in types) != reason.startswith("not a resource type"), name
+    assert set(LEFT_OUT) <= set(types)
