@@ -50,6 +50,9 @@ def _fixes(module: Path) -> dict[str, str | None]:
         ('name = "q-${length(var.zones)}"', "type = list(any)"),
         ('name = "q-${var.zones[count.index]}"\n  count = 2', "type = list(any)"),
         ('name = join("-", var.words)', "type = list(string)"),
+        # the AWS provider's schema: these arguments have one type in every resource
+        ('name = "q"\n  kms_data_key_reuse_period_seconds = var.reuse', "type = number"),
+        ('name = "q"\n  sqs_managed_sse_enabled = var.sse', "type = bool"),
     ],
 )
 def test_type_from_one_use(tmp_path: Path, use: str, declaration: str):
@@ -252,3 +255,26 @@ def test_child_variable_passed_an_object_with_mixed_values_is_any(tmp_path: Path
     text = (child / "variables.tf").read_text()
     assert 'variable "settings" {\n  type = any\n}' in text
     assert 'variable "labels" {\n  type = map(string)\n}' in text
+
+
+def test_nested_block_argument_typed_by_the_provider_schema(tmp_path: Path):
+    """Seed-like: `delivery_frequency` sits in a nested block and is always a string."""
+    module = module_with(
+        tmp_path,
+        'resource "aws_config_delivery_channel" "c" {\n'
+        '  s3_bucket_name = "b"\n'
+        "  snapshot_delivery_properties {\n"
+        "    delivery_frequency = var.config_snapshot_frequency\n"
+        "  }\n"
+        "}\n",
+    )
+    assert 'variable "config_snapshot_frequency" {\n  type = string\n}' in _declared(module)
+
+
+def test_argument_types_are_those_of_the_provider():
+    from terrafix.data.argument_types import argument_type
+
+    assert argument_type("runtime") == "string"
+    assert argument_type("memory_size") == "number"
+    assert argument_type("subnet_ids") == "list(string)"  # a set in some resources
+    assert argument_type("port") is None  # a number in most resources, a string in a few

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from terrafix.data.argument_types import argument_type
 from terrafix.data.resource_names import physical_name
 from terrafix.model import Module
 from terrafix.model.calls import source_path
@@ -268,8 +269,13 @@ def _attribute(
         rules = physical_name(owner.label_values[0])
         if rules is not None and name in (rules.attribute, rules.prefix_attribute):
             return Evidence("string")
-    if owner.block_type not in ("resource", "data") and owner is block:
+    if block.block_type not in ("resource", "data"):
         return None  # provider, terraform and other blocks: argument names mean other things
+    known = argument_type(name) if block.label_values[0].startswith("aws_") else None
+    if known is not None:
+        head = _head(known)
+        element = known[len(head) + 1 : -1] if "(" in known else "any"
+        return Evidence(head, element=element)
     if BOOL_ARGUMENT.search(name):
         return Evidence("bool")
     if NUMBER_ARGUMENT.search(name):
