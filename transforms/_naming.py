@@ -10,6 +10,7 @@ when one stack is deployed twice into one account.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -17,8 +18,9 @@ from pathlib import Path
 from terrafix.data.resource_names import PhysicalName, physical_name
 from terrafix.model import Module
 from terrafix.model.module import literal_string
-from terrafix.model.references import traversals
+from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
+from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 
 SUFFIX_VARIABLES = frozenset(
@@ -50,6 +52,8 @@ ACCOUNT_CONSTANT_DATA = frozenset(
 )
 LOG_GROUP_HEAD = re.compile(r"^/aws/[a-z0-9-]+(?:/[a-z0-9-]+)?/")
 ITERATION_ROOTS = frozenset({"count", "self"})
+SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
+KEYWORDS = frozenset({"true", "false", "null"})  # literal values, not references
 
 
 class Origin(IntEnum):
@@ -92,6 +96,34 @@ def name_sites(module: Module) -> list[NameSite]:
     return sites
 
 
+def prefix_sites(module: Module) -> list[NameSite]:
+    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
+    each site's rules describe the prefix argument itself."""
+    sites = []
+    for path, block in module.top_level_blocks("resource"):
+        labels = block.label_values
+        rules = physical_name(labels[0]) if len(labels) == 2 else None
+        if rules is None or rules.prefix_attribute is None or rules.prefix_max is None:
+            continue
+        attribute = block.body.attribute(rules.prefix_attribute)
+        if attribute is None or fixed_length(attribute.value) <= rules.prefix_max:
+            continue
+        if rules.prefix_max > SHORT_PREFIX_LIMIT and literal_string(attribute.value) is None:
+            continue  # cut only plain text; a short limit takes a short word instead
+        own = rules._replace(
+            attribute=rules.prefix_attribute, max_length=rules.prefix_max, prefix_attribute=None
+        )
+        sites.append(NameSite(path, labels[0], labels[1], block, attribute, own))
+    return sites
+
+
+def fixed_length(value: n.Expression) -> int:
+    """The length of a string's fixed text: a floor for its length whatever its parts are."""
+    if type(value) is not n.TemplateString:
+        return 0
+    return sum(len(unescape(p.text)) for p in value.parts if type(p) is Leaf)
+
+
 def variable_default(module: Module, name: str) -> n.Expression | None:
     symbol = module.variables.get(name)
     if symbol is None:
@@ -103,8 +135,17 @@ def variable_default(module: Module, name: str) -> n.Expression | None:
 class OriginAnalysis:
     """Classifies expressions of one module, following locals and other resources' names."""
 
-    def __init__(self, module: Module, caller_arguments: dict[str, Origin] | None = None) -> None:
+    def __init__(
+        self,
+        module: Module,
+        caller_arguments: dict[str, Origin] | None = None,
+        *,
+        outputs_fixed: bool = False,
+    ) -> None:
         self.module = module
+        # Count module outputs and data sources as fixed: what is left as input then comes
+        # from the module's own variables, which its callers choose.
+        self.outputs_fixed = outputs_fixed
         # For a child module: how each variable its callers pass varies.
         self.caller_arguments = caller_arguments or {}
         # A root configuration (it configures providers or a backend) gets its variables from
@@ -130,13 +171,14 @@ class OriginAnalysis:
         finally:
             self.for_each = Origin.INPUT
 
-    def origin(self, expression: n.Node) -> Origin:
+    def origin(self, expression: n.Node, scope: Scope | None = None) -> Origin:
         result = Origin.STATIC
         for node in expression.walk():
             if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
                 return Origin.SUFFIXED
-        for traversal in traversals(expression):
-            result = max(result, self._reference(traversal.parts))
+        for parts, bound in value_references(expression, scope):
+            found = self._reference(parts) if bound is None else self.origin(*bound)
+            result = max(result, found)
             if result is Origin.SUFFIXED:
                 break
         return result
@@ -154,11 +196,11 @@ class OriginAnalysis:
         if root == "each":
             return self.for_each
         if root == "data":
-            if len(parts) >= 2 and parts[1] in ACCOUNT_CONSTANT_DATA:
+            if self.outputs_fixed or (len(parts) >= 2 and parts[1] in ACCOUNT_CONSTANT_DATA):
                 return Origin.STATIC
             return Origin.INPUT
         if root == "module":
-            return Origin.INPUT
+            return Origin.STATIC if self.outputs_fixed else Origin.INPUT
         if root in PER_DEPLOYMENT_RESOURCES:
             return Origin.SUFFIXED
         if len(parts) >= 2 and (root, parts[1]) in self.module.resources:
@@ -194,6 +236,51 @@ class OriginAnalysis:
         name either has the suffix or gets it from the same fix, so a name built from it
         follows it rather than needing a prefix of its own."""
         return Origin.SUFFIXED
+
+
+Scope = dict[str, tuple[n.Expression, "Scope"]]  # a `for` iterator → its collection, and where
+
+
+def value_references(
+    root: n.Node, scope: Scope | None = None
+) -> Iterator[tuple[tuple[str, ...], tuple[n.Expression, Scope] | None]]:
+    """The references a value depends on: each traversal's parts, with the collection (and the
+    iterators around it) when it is rooted at a `for` iterator, None otherwise. A bare object
+    key (`{ name = "x" }`) and `true`/`false`/`null` are literals, not references."""
+    stack: list[tuple[n.Node, Scope]] = [(root, scope or {})]
+    while stack:
+        node, names = stack.pop()
+        kind = type(node)
+        if kind is n.Variable and node.name.text in KEYWORDS:
+            continue
+        if kind is n.Variable or kind in TRAVERSALS:
+            for traversal in traversals(node):
+                parts = traversal.parts
+                yield parts, names.get(parts[0])
+            continue
+        if kind is n.ObjectItem:
+            key = node.key
+            if type(key) is not n.Variable:
+                stack.append((key, names))
+            stack.append((node.value, names))
+            continue
+        if kind in (n.ForTuple, n.ForObject, n.TemplateFor):
+            stack.append((node.collection, names))
+            inner = dict(names)
+            for leaf in (node.key, node.value):
+                if leaf is not None:
+                    inner[leaf.text] = (node.collection, names)
+            stack.extend((child, inner) for child in _for_body(node))
+            continue
+        stack.extend((c, names) for c in node.children() if isinstance(c, n.Node))
+
+
+def _for_body(node: n.Node) -> list[n.Node]:
+    """What a `for` evaluates per element: its results, condition and template parts."""
+    if type(node) is n.TemplateFor:
+        return [p for p in node.parts if isinstance(p, n.Node)]
+    results = [node.result] if type(node) is n.ForTuple else [node.key_result, node.value_result]
+    return [*results, *([node.condition] if node.condition is not None else [])]
 
 
 def form_head(rules: PhysicalName, text: str) -> str:

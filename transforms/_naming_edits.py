@@ -11,6 +11,7 @@ from terrafix.syntax.errors import HclSyntaxError
 from terrafix.writer import expr, parse_expression, path_to, set_attribute
 from terrafix.writer.align import realign_body
 
+from ._naming_callers import local_source
 from ._naming_plan import NamingPlan, SiteChange, Wiring
 from ._naming_rewrite import replace_names, source_of, template_inner
 
@@ -72,7 +73,10 @@ def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
     """Rewrite other strings that spell a renamed name, so they name the same resource."""
     others: list[tuple[str, str]] = []
     own: dict[int, list[tuple[str, str]]] = {}
+    # Names and the locals that get the suffix are rewritten on their own; following a rename
+    # into them would edit a node that is already replaced.
     name_values: set[int] = {id(c.site.attribute.value) for c in plan.changes}
+    name_values.update(id(symbol.node.value) for symbol, _ in plan.local_fixes)
     for change in plan.changes:
         old = template_inner(change.site.attribute.value)
         if old is None:
@@ -88,6 +92,8 @@ def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
         if source.tree is None:
             continue
         for block in source.tree.body.blocks():
+            if block.block_type == "module" and local_source(block) is None:
+                continue  # a registry module's arguments name things of its own (Helm releases)
             renames = own.get(id(block), []) + others
             if renames:
                 _follow_in_block(changes, path, block, renames, name_values)

@@ -26,10 +26,25 @@ KNOWN_WIDTHS = {
 
 
 class LengthEstimate:
-    def __init__(self, module: Module, suffix_budget: int, extra_locals: dict | None = None):
+    """Estimates names of one module. ``extra_locals`` and ``extra_defaults`` are the locals and
+    variable defaults a fix is about to add (counted as they will be, so the next pass agrees);
+    ``callers`` are the estimates of the modules that call a child module (as their own fixes
+    will leave them), with their calls, which set the child's variables."""
+
+    def __init__(
+        self,
+        module: Module,
+        suffix_budget: int,
+        extra_locals: dict | None = None,
+        *,
+        extra_defaults: dict[str, str] | None = None,
+        callers: list[tuple[LengthEstimate, n.Block]] | None = None,
+    ):
         self.module = module
         self.suffix_budget = suffix_budget
         self.extra_locals = extra_locals or {}
+        self.extra_defaults = extra_defaults or {}
+        self.callers = callers or []
         self._busy: set[object] = set()
 
     def length(self, expression: n.Expression) -> int:
@@ -83,6 +98,11 @@ class LengthEstimate:
         if root == "var" and len(parts) >= 2:
             if parts[1] in SUFFIX_VARIABLES:
                 return "x" * self.suffix_budget
+            passed = self._passed(parts[1])
+            if passed is not None:
+                return passed
+            if parts[1] in self.extra_defaults:
+                return self.extra_defaults[parts[1]]
             default = variable_default(self.module, parts[1])
             return self._guarded(("var", parts[1]), default)
         if root == "local" and len(parts) >= 2:
@@ -100,6 +120,15 @@ class LengthEstimate:
                 attribute = block.body.attribute(rules.attribute)
                 return self._guarded(parts[:2], attribute.value if attribute else None)
         return "x" * UNKNOWN
+
+    def _passed(self, name: str) -> str | None:
+        """The longest value the callers pass for variable ``name``; None when none passes it."""
+        values = []
+        for caller, call in self.callers:
+            argument = call.body.attribute(name)
+            if argument is not None:
+                values.append(caller.value(argument.value))
+        return max(values, key=len) if values else None
 
     def _guarded(self, key: object, expression: n.Expression | None) -> str:
         if expression is None or key in self._busy or type(expression) in (n.Object, n.Tuple):

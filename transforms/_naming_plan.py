@@ -16,17 +16,20 @@ from terrafix.syntax.tokens import Leaf
 from terrafix.writer import BlockSpec, expr, parse_expression
 
 from ._naming import (
+    SHORT_PREFIX_LIMIT,
     SUFFIX_VARIABLES,
     NameSite,
     Origin,
     OriginAnalysis,
+    fixed_length,
     form_head,
     name_sites,
+    prefix_sites,
     variable_default,
 )
-from ._naming_callers import caller_arguments, local_source, read_module
+from ._naming_callers import caller_arguments, local_callers, local_source, read_module
 from ._naming_length import LengthEstimate
-from ._naming_rewrite import as_inner, prefixed, source_of, template_inner
+from ._naming_rewrite import as_inner, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
     "project_name",
@@ -49,8 +52,8 @@ STRING_FUNCTIONS = frozenset(
 )
 WORD = re.compile(r"[a-z][a-z0-9]*")
 TRAILING_SEPARATORS = "/[-_.]+$/"  # a Terraform regex: replace() treats /.../ as one
-SHORT_PREFIX_LIMIT = 6  # AWS caps these prefixes so low that a name prefix cannot fit
 DEFAULT_PROJECT = "app"
+DEFAULT_SUFFIX = "dev"
 LOAD_BALANCER_WORDS = frozenset({"alb", "nlb", "elb", "lb", "tg"})
 
 
@@ -106,9 +109,11 @@ def plan_module(
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business. Addresses in ``skip``
     (suppressed findings) keep their names."""
-    if _hands_names_to_foreign_modules(module):
+    if _calls_parent_modules(module):
         return None
-    analysis = OriginAnalysis(module, caller_arguments(module))
+    arguments = caller_arguments(module)
+    analysis = OriginAnalysis(module, arguments)
+    own_inputs = OriginAnalysis(module, arguments, outputs_fixed=True)
     static: list[NameSite] = []
     suffixed: list[NameSite] = []
     for site in name_sites(module):
@@ -116,15 +121,54 @@ def plan_module(
             continue
         whole, lead = analysis.site_origin(site)
         if lead is Origin.INPUT:
-            return None  # the module takes its name prefix from inputs
+            if own_inputs.site_origin(site)[1] is Origin.INPUT:
+                return None  # the module takes its name prefix from its callers
+            continue  # this name comes from another module or a data source: theirs to choose
         (suffixed if whole is Origin.SUFFIXED else static).append(site)
-    estimate = LengthEstimate(module, int(options.get("suffix_budget", 8)))
+    estimate = LengthEstimate(
+        module, int(options.get("suffix_budget", 8)), callers=caller_estimates(module, options)
+    )
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
     wirings = _calls_to_wire(module, options) if wire and analysis.root else []
     wirings = [w for w in wirings if w.address not in skip]
-    if not static and not wirings and not long:
+    prefixes = [s for s in prefix_sites(module) if s.address not in skip]
+    if not static and not wirings and not long and not prefixes:
         return None
-    return _Planner(module, options, analysis).plan(static, wirings, long)
+    plan = _Planner(module, options, analysis).plan(static, wirings, long)
+    if plan is None:
+        if not prefixes:
+            return None
+        plan = NamingPlan(PREFIX_LOCAL, options.get("suffix_variable", "environment_suffix"))
+    plan.changes.extend(_shortened(site) for site in prefixes)
+    return plan
+
+
+def _shortened(site: NameSite) -> SiteChange:
+    """A prefix argument cut to AWS's limit: a short word of its own, else the text's start."""
+    limit = site.rules.max_length
+    text = literal_string(site.attribute.value) or ""
+    short = _abbreviation(site, site.rules) if limit <= SHORT_PREFIX_LIMIT else _cut(text, limit)
+    length = fixed_length(site.attribute.value)
+    return SiteChange(
+        site,
+        f"it becomes {short!r}, and AWS appends a unique part",
+        problem=f"is {length} characters, over the AWS limit of {limit}",
+        value='"' + literal_word(short) + '"',
+    )
+
+
+def caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
+    """Length estimates of the modules calling ``module``, counting the locals their own fix
+    adds or extends: a caller's prefix that gets the suffix in this run is longer next time."""
+    out = []
+    for caller, call in local_callers(module) or []:
+        plan = plan_module(caller, options, wire=False)
+        planner = _Planner(caller, options, OriginAnalysis(caller))
+        estimate = (
+            planner._estimate(plan) if plan is not None else LengthEstimate(caller, planner.budget)
+        )
+        out.append((estimate, call))
+    return out
 
 
 def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
@@ -147,12 +191,15 @@ def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
     return out
 
 
-def _hands_names_to_foreign_modules(module: Module) -> bool:
-    """Whether the module calls modules from outside its own tree (registry, git, `../`)."""
+def _calls_parent_modules(module: Module) -> bool:
+    """Whether the module calls a module above it (`../`): an example or a wrapper of a
+    module in the same repository, which shows that module's naming rather than choosing its
+    own. Registry and git modules name only what they are given, so they are no reason to
+    leave the other names alone."""
     for symbol in module.module_calls.values():
         source = symbol.node.body.attribute("source")
         text = literal_string(source.value) if source is not None else None
-        if text is None or not text.startswith("./"):
+        if text is None or text.startswith("../"):
             return True
     return False
 
@@ -217,15 +264,18 @@ class _Planner:
             plan.random_suffix = bool(self.options.get("random_suffix")) and not (
                 self.analysis.caller_arguments
             )
-            default = "" if plan.random_suffix else str(self.options.get("default_suffix", "dev"))
+            default = (
+                ""
+                if plan.random_suffix
+                else str(self.options.get("default_suffix", DEFAULT_SUFFIX))
+            )
             plan.new_variables.append(
                 (plan.suffix_variable, suffix_variable_spec(plan.suffix_variable, default))
             )
         plan.wirings = wirings
         if static and not self._prefix_static(plan, static):
             return None
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
-        estimate = LengthEstimate(module, self.budget, extra)
+        estimate = self._estimate(plan)
         for site in long:
             change = SiteChange(site, "", problem="can exceed its AWS length limit")
             plan.changes.append(self._limited(change, site.attribute.value, site, estimate))
@@ -248,11 +298,14 @@ class _Planner:
                 leading_locals[PREFIX_LOCAL] = existing
             elif origin is Origin.INPUT:
                 return False
-        elif leading_locals:
-            plan.prefix_local = Counter(
-                name for name in self._lead_local_names(static) if name in leading_locals
-            ).most_common(1)[0][0]
-        if existing is not None or leading_locals:
+        prefixes = Counter(
+            name
+            for name in self._lead_local_names(static, prefix_only=True)
+            if name in leading_locals
+        )
+        if existing is None and prefixes:
+            plan.prefix_local = prefixes.most_common(1)[0][0]
+        if existing is not None or prefixes:
             project_var = _first_variable(module.locals[plan.prefix_local].node.value)
             if project_var is not None:
                 project_word = literal_string(variable_default(module, project_var) or _EMPTY)
@@ -267,14 +320,29 @@ class _Planner:
             plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
         for symbol in leading_locals.values():
             plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
-        estimate = LengthEstimate(module, self.budget, extra)
+        estimate = self._estimate(plan)
         prefix_ref = "${local." + plan.prefix_local + "}"
         for site in static:
             plan.changes.append(
                 self._site_change(site, plan, prefix_ref, project_var, project_word, estimate)
             )
         return True
+
+    def _estimate(self, plan: NamingPlan) -> LengthEstimate:
+        """Lengths as they will be once the plan's locals and variables exist."""
+        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        defaults = {}
+        for name, spec in plan.new_variables:
+            default = dict(i for i in spec.items if isinstance(i, tuple)).get("default")
+            if isinstance(default, str):
+                defaults[name] = default
+        return LengthEstimate(
+            self.module,
+            self.budget,
+            extra,
+            extra_defaults=defaults,
+            callers=caller_estimates(self.module, self.options),
+        )
 
     def _new_locals(self, plan: NamingPlan) -> dict[str, str]:
         out = {}
@@ -286,12 +354,16 @@ class _Planner:
 
     # ------------------------------------------------------------ choosing the prefix
 
-    def _lead_local_names(self, static: list[NameSite]) -> list[str]:
+    def _lead_local_names(self, static: list[NameSite], *, prefix_only: bool = False) -> list[str]:
+        """Locals that names start with; with ``prefix_only``, only those more of a name
+        follows (a local that is a whole name, `name = local.role_name`, is no prefix for
+        other names)."""
         names = []
         for site in static:
             lead = _lead_expression(site)
             parts = traversal_parts(lead) if lead is not None else None
-            if parts and len(parts) == 2 and parts[0] == "local" and type(lead) is n.GetAttr:
+            is_local = parts and len(parts) == 2 and parts[0] == "local" and type(lead) is n.GetAttr
+            if is_local and (not prefix_only or lead is not site.attribute.value):
                 names.append(parts[1])
         return names
 
@@ -331,6 +403,17 @@ class _Planner:
 
     # ------------------------------------------------------------ each name
 
+    def _follows_fixed_local(self, site: NameSite, fixed: set[str]) -> str | None:
+        """The fixed local that gives this name the suffix once the plan's locals carry it
+        (through a conditional, a for_each value, another local), else None."""
+        if not fixed:
+            return None
+        after = OriginAnalysis(self.module, self.analysis.caller_arguments)
+        after._locals.update(dict.fromkeys(fixed, Origin.SUFFIXED))
+        if after.site_origin(site)[0] is not Origin.SUFFIXED:
+            return None
+        return f"local.{next(iter(fixed))}" if len(fixed) == 1 else "the locals it is built from"
+
     def _site_change(
         self,
         site: NameSite,
@@ -346,6 +429,10 @@ class _Planner:
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
+            return self._limited(change, parse_expression(source_of(value)), site, estimate)
+        follows = self._follows_fixed_local(site, fixed_names)
+        if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
+            change = SiteChange(site, f"{follows} now carries the suffix")
             return self._limited(change, parse_expression(source_of(value)), site, estimate)
         inner = as_inner(value)
         literal = template_inner(value) is not None
@@ -366,6 +453,10 @@ class _Planner:
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += " and lowercased, as AWS requires"
+        if site.rules.separator != "-" and "-" in estimate.value(parse_expression(change.value)):
+            change.value = f'replace({change.value}, "-", "{site.rules.separator}")'
+            change.follow_inner = "${" + change.value + "}" if literal else None
+            change.how += f", with {site.rules.separator!r} for '-', which AWS does not allow"
         return self._limited(change, parse_expression(change.value), site, estimate)
 
     def _limited(
@@ -399,6 +490,13 @@ class _Planner:
         )
         change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
         return change
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` after its last separator there, so no word is split."""
+    cut = text[:limit]
+    end = max(cut.rfind(c) for c in "-_.") + 1
+    return cut[:end] if end > limit // 2 else cut
 
 
 def _has_upper(value: str) -> bool:

@@ -17,6 +17,7 @@ from terrafix.writer import BlockSpec, expr
 REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 REGION_ALIASES = ("region", "aws_default_region", "default_region", "deploy_region", "location")
 FALLBACK_REGION = "us-east-1"
+ROOT_NOTE = "must be set with -var or a .tfvars file"
 
 
 class AwsRegionVariable(Rule):
@@ -30,8 +31,14 @@ Finds `var.NAME` references whose variable the module never declares, and declar
 `aws_region` the declaration gets `description = "AWS region for deployment"`, `type = string`
 and a default taken, in order, from a similarly named variable (`region`), a region literal
 elsewhere in the module (e.g. the provider's `region = "us-west-2"`), the rule option
-`default_region`, else `us-east-1`. Other variables get a declaration with the type their use
-makes clear and no default.
+`default_region`, else `us-east-1`. Other variables get the type their uses make clear: an
+argument of a module call has the type the called module declares; a child module's variable
+the type of what its callers pass; `count` and arithmetic take a number, conditions a bool,
+`for_each` a map or a set, interpolations and tags a string, `length()`, `[*]` and `for` a
+list. A default is written only when a use makes it clear (a tag value `""`, the value a
+`count = var.x != "" ? 1 : 0` switch treats as off); otherwise the caller must pass the value,
+and the finding says so. When uses disagree, the type falls back to nothing (display-only);
+when no use says anything, to what the name says (`_count` a number, `_ids` a list).
 
 ## Why
 `terraform plan` stops with "Reference to undeclared input variable". Code generators often write
@@ -82,6 +89,8 @@ finding is display-only.
         where = f" ({count} references)" if count > 1 else ""
         message = f"variable {name!r} is referenced but not declared{where}"
         spec, applicability, how = self._declaration(context, name, references)
+        if spec is not None and ROOT_NOTE in how:
+            message += f"; the fix declares it without a default, so it {ROOT_NOTE}"
         fix = None
         if spec is not None:
             changes = Changeset(module)
@@ -114,11 +123,28 @@ finding is display-only.
                 ),
             )
             return spec, Applicability.SAFE, f" with default {default!r} ({source})"
-        type_ = infer_type(name, references)
-        if type_ is None:
+        # Imported here: most runs of this rule declare only aws_region, and choosing a rule
+        # imports only its own module (editor start-up).
+        from ._naming import SUFFIX_VARIABLES
+        from ._naming_plan import DEFAULT_SUFFIX, suffix_variable_spec
+        from ._variable_uses import infer
+
+        if name in SUFFIX_VARIABLES:  # declared as TF002 declares it, so names stay distinct
+            spec = suffix_variable_spec(name, DEFAULT_SUFFIX)
+            return spec, Applicability.SAFE, f" with default {DEFAULT_SUFFIX!r}"
+        found = infer(context.module, name, references, context.callers, fallback=infer_type(name))
+        if found is None:
             return None, Applicability.DISPLAY_ONLY, ""
-        spec = BlockSpec("variable", (name,), (("type", expr(type_)),))
-        return spec, Applicability.SAFE, f" of type {type_}"
+        items: list = [("type", expr(found.type))]
+        how = f" of type {found.type} ({found.reason})"
+        if found.default is not None:
+            items.append(("default", expr(found.default)))
+            how += f" with default {found.default}"
+        elif context.is_called:
+            how += "; its callers pass the value"
+        else:
+            how += f"; no default, so it {ROOT_NOTE}"
+        return BlockSpec("variable", (name,), tuple(items)), Applicability.SAFE, how
 
 
 def region_default(module: Module, options: dict) -> tuple[str, str]:
@@ -148,8 +174,8 @@ NUMBER_NAMES = re.compile(
 BOOL_NAMES = re.compile(r"^(enable|enabled|is|use|create|allow|has)(_|$)|_enabled$")
 
 
-def infer_type(name: str, references: list) -> str | None:
-    """The variable's type when its name and uses make it clear, else None."""
+def infer_type(name: str) -> str | None:
+    """The variable's type when its name makes it clear, else None."""
     if BOOL_NAMES.search(name):
         return "bool"
     if NUMBER_NAMES.search(name):

@@ -56,9 +56,14 @@ A child module in the same tree (`source = "./modules/x"`) whose caller passes f
 down. Names built from another resource's name (`/aws/lambda/${aws_lambda_function.f.function_name}`)
 follow that resource and are not touched.
 
-Modules that already take their name prefix from inputs (a variable without a default in a
-reusable module, a module output, a data source), and modules that hand names to modules outside
-their own tree, are left alone: their callers choose the names.
+Modules that take their name prefix from their own inputs (a variable without a default in a
+reusable module) are left alone: their callers choose the names. Names are otherwise judged one
+by one: a name taken from another module's output or a data source is that module's to choose
+and is left as it is, and a registry module called beside the names changes nothing for them
+(its arguments are not rewritten). Examples that call the module above them (`source = "../"`)
+are left alone. Names AWS allows no `-` in (Glue and Athena databases) join the prefix with
+`_` through `replace(..., "-", "_")`. A literal `name_prefix` longer than AWS allows for it (6
+characters for load balancers and target groups, 38 for IAM roles) is shortened.
 
 Options (`[tool.terrafix.rules.name-prefix-locals]`): `suffix_variable` (default
 `"environment_suffix"`), `default_suffix` (`"dev"`), `suffix_budget` (8), and
