@@ -347,3 +347,24 @@ async def test_typing_publishes_once_after_a_pause(client: LanguageClient):
         published = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert published.version == 6  # nothing for the keystrokes in between
     assert [d.code for d in published.diagnostics] == ["TF001"]
+
+
+async def test_quick_fix_keeps_a_missing_final_newline_missing(client: LanguageClient):
+    """An appended declaration ends as the buffer did: editors that store lines (Neovim) add
+    the final newline on writing, and one in the edit would become a blank last line."""
+    directory = client.workspace / "noeol"
+    directory.mkdir(exist_ok=True)
+    path = directory / "main.tf"
+    text = 'provider "aws" {\n  region = var.aws_region\n}'
+    path.write_text(text)
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    [fix] = [a for a in await code_actions(client, uri, diagnostic.range) if a.is_preferred]
+    texts = {uri: text}
+    apply_workspace_edit(fix.edit, texts, client.position_encoding)
+    if creates_files(client):
+        assert texts[uri] == text
+        assert texts[(directory / "variables.tf").as_uri()].endswith("}\n")
+    else:
+        assert texts == {uri: cli_fix_buffer(path, text)}
+        assert texts[uri].endswith('default     = "us-east-1"\n}')

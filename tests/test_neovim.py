@@ -225,3 +225,22 @@ def test_nvim_lint_config_from_the_docs_places_findings_after_emoji(tmp_path: Pa
     assert line == "2"
     assert rest.startswith('var.aws_region}"')
     assert int(column) > target.read_text().splitlines()[2].index("var.aws_region")  # bytes
+
+
+def test_neovim_quick_fix_leaves_no_blank_line_at_the_end(tmp_path: Path):
+    """A file without a final newline: Neovim adds it on writing, so the appended declaration
+    must not bring one of its own, or the file would end in a blank line."""
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    module = tmp_path / "ws" / "noeol"
+    module.mkdir()
+    target = module / "main.tf"
+    target.write_text('provider "aws" {\n  region = var.aws_region\n}')
+    expected = cli_fix_buffer(target)
+    report = tmp_path / "report.txt"
+    result = run_nvim(
+        SCRIPT, target, tmp_path, TERRAFIX_BIN=str(TERRAFIX), TERRAFIX_REPORT=str(report)
+    )
+    assert result.returncode == 0, (report.read_text(), result.stdout, result.stderr)
+    written = target.read_text()
+    assert written.endswith('default     = "us-east-1"\n}\n')
+    assert written == expected + "\n"  # the buffer's lines, and the newline Neovim adds
