@@ -254,3 +254,31 @@ def test_column_unit_counts_findings_and_syntax_errors_alike(workspace, unit, en
         f"main.tf:2:{finding}",
         f"main.tf:6:{error}",
     ]
+
+
+def test_broken_tfvars_fails_check_named_walked_or_on_stdin(workspace):
+    """Terraform stops at a variable definitions file that does not parse, so `check` does too:
+    named on the command line, found in a folder, or sent as a buffer."""
+    module = workspace / "with_variables"
+    (module / "terraform.tfvars").write_text('environment = "prod"\nregion = \n')
+    for args, buffer in [
+        (["check", "terraform.tfvars"], None),
+        (["check", "."], None),
+        (["check", "--stdin-filename", "terraform.tfvars", "-"], "region = \n"),
+    ]:
+        result = subprocess.run(
+            [str(TERRAFIX), *args],
+            input=buffer,
+            capture_output=True,
+            text=True,
+            cwd=module,
+            timeout=60,
+        )
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "terraform.tfvars:" in result.stdout + result.stderr
+    # a sound one is no module file: no rule reads it, and check passes it
+    (module / "terraform.tfvars").write_text('environment = "prod"\n')
+    result = call(
+        "check", "--stdin-filename", "terraform.tfvars", buffer='environment = "a"\n', cwd=module
+    )
+    assert (result.returncode, result.stdout) == (0, "")

@@ -368,3 +368,37 @@ async def test_quick_fix_keeps_a_missing_final_newline_missing(client: LanguageC
     else:
         assert texts == {uri: cli_fix_buffer(path, text)}
         assert texts[uri].endswith('default     = "us-east-1"\n}')
+
+
+async def test_tfvars_buffer_gets_syntax_errors_and_undeclared_values(client: LanguageClient):
+    directory = client.workspace / "with_variables"
+    path = directory / "terraform.tfvars"
+    uri = await open_file(client, path, 'environment = "prod"\nenviroment  = "dev"\n')
+    [typo] = client.diagnostics[uri]
+    assert typo.code == "undeclared-variable"
+    assert typo.severity == lsp.DiagnosticSeverity.Warning
+    assert typo.range == lsp.Range(lsp.Position(1, 0), lsp.Position(1, 10))
+    assert "'enviroment'" in typo.message
+    # declaring it in an open buffer of the module clears the warning before anything is saved
+    main = directory / "main.tf"
+    main_uri = await open_file(client, main)
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=main_uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangeWholeDocument(
+                    text=main.read_text() + '\nvariable "enviroment" {\n  type = string\n}\n'
+                )
+            ],
+        )
+    )
+    assert await wait_for_diagnostics(client, uri) == []
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text="environment = \n")],
+        )
+    )
+    [broken] = await wait_for_diagnostics(client, uri)
+    assert broken.code == "syntax"
+    assert broken.range.start == lsp.Position(0, 14)

@@ -13,8 +13,12 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from ..engine.findings import Finding
+from ..model import Module
+from ..model.tfvars import check_tfvars
 from ..output.lsp import SEVERITY, SOURCE, LspPositions, text_edits
 from ..syntax.errors import HclSyntaxError
+
+UNDECLARED_VALUE = "undeclared-variable"  # the code of a tfvars value no variable takes
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,27 @@ def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str) -> lsp.Di
         code="syntax",
         source=SOURCE,
     )
+
+
+def tfvars_diagnostics(
+    path: Path, text: str, module: Module, encoding: str
+) -> list[lsp.Diagnostic]:
+    """A ``.tfvars`` buffer's syntax errors, and warnings for values no variable of the module
+    in its folder takes (Terraform's "Value for undeclared variable")."""
+    report = check_tfvars(path, text, module)
+    items = [syntax_diagnostic(e, text, encoding) for e in report.errors]
+    positions = LspPositions(text, encoding)
+    items += [
+        lsp.Diagnostic(
+            range=_range(positions, value.start, value.end),
+            message=value.message,
+            severity=lsp.DiagnosticSeverity.Warning,
+            code=UNDECLARED_VALUE,
+            source=SOURCE,
+        )
+        for value in report.undeclared
+    ]
+    return items
 
 
 def _text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:

@@ -14,10 +14,11 @@ from .. import __version__
 from ..engine.damage import clear_of_damage
 from ..engine.findings import Applicability
 from ..engine.pipeline import run
+from ..model.tfvars import is_tfvars
 from ..output.lsp import UTF16, LspPositions
 from . import actions
 from .context import ModuleContext
-from .edits import EditSupport, diagnostic, syntax_diagnostic
+from .edits import EditSupport, diagnostic, syntax_diagnostic, tfvars_diagnostics
 from .placement import confine
 
 DEBOUNCE_SECONDS = 0.15  # after a keystroke; opening and saving publish at once
@@ -86,15 +87,24 @@ class TerrafixServer(LanguageServer):
         for path in open_paths:
             source = module.files.get(path)
             if source is None:
+                if is_tfvars(path):
+                    self._publish(
+                        path,
+                        tfvars_diagnostics(path, buffers[path], module, self.encoding),
+                        versions,
+                    )
                 continue
             # A half-typed buffer keeps the findings of its intact parts beside its syntax errors.
             items = [syntax_diagnostic(e, source.text, self.encoding) for e in source.errors]
             items += [diagnostic(f, source.text, self.encoding) for f in findings if f.path == path]
-            self.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(
-                    uri=uri_of(path), diagnostics=items, version=versions.get(path)
-                )
+            self._publish(path, items, versions)
+
+    def _publish(self, path: Path, items: list[lsp.Diagnostic], versions: dict[Path, int]) -> None:
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri_of(path), diagnostics=items, version=versions.get(path)
             )
+        )
 
     def clear(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
