@@ -37,6 +37,12 @@ def workspace(tmp_path_factory) -> Path:
     scope="module",
 )
 async def client(lsp_client: LanguageClient, request, workspace: Path):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: lsp.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
     result = await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(request.param), root_uri=workspace.as_uri()
@@ -392,13 +398,81 @@ async def test_tfvars_buffer_gets_syntax_errors_and_undeclared_values(client: La
             ],
         )
     )
-    assert await wait_for_diagnostics(client, uri) == []
+    # (opening main.tf published the warning again, perhaps after main.tf's own diagnostics)
+    assert await wait_until(client, uri, lambda items: items == []) == []
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
             text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[lsp.TextDocumentContentChangeWholeDocument(text="environment = \n")],
         )
     )
-    [broken] = await wait_for_diagnostics(client, uri)
+    [broken] = await wait_until(client, uri, bool)
     assert broken.code == "syntax"
     assert broken.range.start == lsp.Position(0, 14)
+
+
+async def wait_until(client: LanguageClient, uri: str, check, seconds: float = 10):
+    """Diagnostics for ``uri`` once ``check`` accepts them (published by any later message)."""
+    async with asyncio.timeout(seconds):
+        while not check(list(client.diagnostics.get(uri, []))):
+            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+def watches_files(client: LanguageClient) -> bool:
+    watched = client.capabilities.workspace.did_change_watched_files
+    return bool(watched and watched.dynamic_registration)
+
+
+def tell_watchers(client: LanguageClient, path: Path, kind: lsp.FileChangeType) -> None:
+    """What a client that registered the server's watchers sends; others send nothing."""
+    if client.registrations:
+        client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams([lsp.FileEvent(uri=path.as_uri(), type=kind)])
+        )
+
+
+async def test_files_written_outside_the_editor_count(client: LanguageClient):
+    """A variables.tf created, changed and deleted by another program: open buffers follow,
+    through the watchers the client registered for the server, or else the server's polling."""
+    registered = [r.method for r in client.registrations]
+    assert registered == ([lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES] if watches_files(client) else [])
+    directory = client.workspace / "watched"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(client.workspace / "region", directory)
+    uri = await open_file(client, directory / "main.tf")
+    assert [d.code for d in client.diagnostics[uri]] == ["TF001"]
+    await asyncio.sleep(1.2)  # a polling server has seen the folder once
+    variables = directory / "variables.tf"
+    variables.write_text('variable "aws_region" {\n  type = string\n}\n')
+    tell_watchers(client, variables, lsp.FileChangeType.Created)
+    assert await wait_until(client, uri, lambda items: items == []) == []
+    variables.write_text('variable "aws_regions" {\n  type = string\n}\n')
+    tell_watchers(client, variables, lsp.FileChangeType.Changed)
+    [again] = await wait_until(client, uri, bool)
+    assert again.code == "TF001"
+    variables.unlink()
+    tell_watchers(client, variables, lsp.FileChangeType.Deleted)
+    # the file's own diagnostics (its unused-looking declaration, if any) go with it
+    await wait_until(client, variables.as_uri(), lambda items: items == [])
+
+
+async def test_findings_of_module_files_that_are_not_open(client: LanguageClient):
+    directory = client.workspace / "not_open"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(client.workspace / "with_variables", directory)
+    extra = directory / "extra.tf"
+    extra.write_text('resource "aws_instance" "web" {\n  count = var.instance_count\n}\n')
+    uri = await open_file(client, directory / "variables.tf")
+    [finding] = await wait_until(client, extra.as_uri(), bool)
+    assert finding.code == "TF001"
+    assert finding.range.start == lsp.Position(1, 10)
+    [in_main] = await wait_until(client, (directory / "main.tf").as_uri(), bool)
+    assert in_main.code == "TF001"
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))
+    )
+    client.opened.discard(uri)
+    # with no buffer of the module open, nothing keeps its files' diagnostics current
+    assert await wait_until(client, extra.as_uri(), lambda items: items == []) == []
+    assert list(client.diagnostics[(directory / "main.tf").as_uri()]) == []

@@ -244,3 +244,40 @@ def test_neovim_quick_fix_leaves_no_blank_line_at_the_end(tmp_path: Path):
     written = target.read_text()
     assert written.endswith('default     = "us-east-1"\n}\n')
     assert written == expected + "\n"  # the buffer's lines, and the newline Neovim adds
+
+
+WATCH_DRIVER = """
+local target = os.getenv("TERRAFIX_TARGET")
+vim.cmd("edit " .. vim.fn.fnameescape(target))
+local bufnr = vim.api.nvim_get_current_buf()
+local function codes()
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do table.insert(out, d.code) end
+  return table.concat(out, ",")
+end
+assert(vim.wait(20000, function() return codes() == "TF001" end, 50), "no finding: " .. codes())
+vim.wait(1500) -- the server has looked at the folder once
+local handle = io.open(vim.fn.fnamemodify(target, ":h") .. "/variables.tf", "w")
+handle:write('variable "aws_region" {\\n  type = string\\n}\\n')
+handle:close()
+local cleared = vim.wait(10000, function() return codes() == "" end, 50)
+local report = io.open(os.getenv("TERRAFIX_REPORT"), "w")
+report:write(cleared and "cleared\\n" or ("still " .. codes() .. "\\n"))
+report:close()
+vim.cmd("qall!")
+"""
+
+
+def test_neovim_buffer_follows_a_file_written_outside(tmp_path: Path):
+    """Neovim 0.7 registers no file watchers: the server notices the new variables.tf itself,
+    and the open buffer's finding goes."""
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    target = tmp_path / "ws" / "region" / "main.tf"
+    [start_07] = _docs_lua_blocks("### Neovim 0.7\n")
+    script = tmp_path / "watch.lua"
+    script.write_text(start_07 + WATCH_DRIVER)
+    report = tmp_path / "report.txt"
+    path = f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = run_nvim(script, target, tmp_path, PATH=path, TERRAFIX_REPORT=str(report))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert report.read_text() == "cleared\n"

@@ -20,6 +20,7 @@ from . import actions
 from .context import ModuleContext
 from .edits import EditSupport, diagnostic, syntax_diagnostic, tfvars_diagnostics
 from .placement import confine
+from .watch import POLL_SECONDS, can_register_watchers, is_config, registration, snapshot
 
 DEBOUNCE_SECONDS = 0.15  # after a keystroke; opening and saving publish at once
 logger = logging.getLogger(__name__)
@@ -30,6 +31,10 @@ class TerrafixServer(LanguageServer):
         super().__init__("terrafix", __version__)
         self.context = ModuleContext()
         self.pending: dict[Path, asyncio.TimerHandle] = {}
+        # Module files that are not open, with what was last published for them, per folder.
+        self.on_disk: dict[Path, dict[Path, list[lsp.Diagnostic]]] = {}
+        self.disk_state: dict[Path, frozenset] = {}  # the polled folders' files, last seen
+        self.polling: asyncio.Task | None = None
 
     # --------------------------------------------------------------------- documents
 
@@ -65,10 +70,17 @@ class TerrafixServer(LanguageServer):
         loop = asyncio.get_running_loop()
         self.pending[directory] = loop.call_later(delay, self.publish, directory)
 
+    def open_directories(self) -> set[Path]:
+        return {p.parent for p in self.buffers()}
+
     def publish(self, directory: Path) -> None:
-        """Diagnostics for every open buffer of the module in ``directory``."""
+        """Diagnostics for every file of the module in ``directory`` while one of its files is
+        open: open buffers as typed, the others as on disk."""
         self.pending.pop(directory, None)
         buffers = self.buffers()
+        if not any(p.parent == directory for p in buffers):
+            self.forget_disk_files(directory)
+            return
         try:
             module = self.context.module(directory, buffers)
             findings = self.context.findings(module)
@@ -98,6 +110,68 @@ class TerrafixServer(LanguageServer):
             items = [syntax_diagnostic(e, source.text, self.encoding) for e in source.errors]
             items += [diagnostic(f, source.text, self.encoding) for f in findings if f.path == path]
             self._publish(path, items, versions)
+        self.publish_disk_files(directory, module, findings, buffers)
+
+    def publish_disk_files(self, directory: Path, module, findings, buffers) -> None:
+        """The module's files that are not open: published when what they show changes, and
+        cleared when they leave the module (deleted, or opened as a buffer)."""
+        before = self.on_disk.get(directory, {})
+        now: dict[Path, list[lsp.Diagnostic]] = {}
+        for path, source in module.files.items():
+            if path in buffers:
+                continue
+            items = [syntax_diagnostic(e, source.text, self.encoding) for e in source.errors]
+            items += [diagnostic(f, source.text, self.encoding) for f in findings if f.path == path]
+            if items or path in before:
+                now[path] = items
+            if items != before.get(path):
+                self._publish(path, items, {})
+        for path in before.keys() - now.keys():
+            if path not in buffers:
+                self._publish(path, [], {})
+        self.on_disk[directory] = {p: items for p, items in now.items() if items}
+
+    def forget_disk_files(self, directory: Path) -> None:
+        """No buffer of the module is open: its files' diagnostics would go stale unseen."""
+        for path, items in self.on_disk.pop(directory, {}).items():
+            if items:
+                self._publish(path, [], {})
+        self.disk_state.pop(directory, None)
+
+    # ------------------------------------------------------------ files changed on disk
+
+    def start_watching(self) -> None:
+        """Ask the client to report file changes, or look for them ourselves."""
+        if can_register_watchers(self.client_capabilities):
+            self.client_register_capability(registration(), callback=lambda *_: None)
+        else:
+            self.polling = asyncio.get_running_loop().create_task(self.poll())
+
+    def files_changed(self, paths: list[Path]) -> None:
+        if any(is_config(p) for p in paths):
+            self.context.forget_configs()
+            directories = self.open_directories()
+        else:
+            directories = {p.parent for p in paths} & self.open_directories()
+        for directory in directories:
+            self.schedule(directory, 0)
+
+    async def poll(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                self.poll_once()
+            except Exception:  # a vanished folder must not stop the watching of the others
+                logger.exception("terrafix: looking for changed files failed")
+
+    def poll_once(self) -> None:
+        for directory in self.open_directories():
+            state = snapshot(directory)
+            before = self.disk_state.get(directory)
+            self.disk_state[directory] = state
+            if before is not None and state != before:
+                changed = {name for name, *_ in state ^ before}
+                self.files_changed([directory / name for name in changed])
 
     def _publish(self, path: Path, items: list[lsp.Diagnostic], versions: dict[Path, int]) -> None:
         self.text_document_publish_diagnostics(
@@ -213,6 +287,14 @@ def uri_of(path: Path) -> str:
 
 def build() -> TerrafixServer:
     server = TerrafixServer()
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: TerrafixServer, params: lsp.InitializedParams) -> None:
+        ls.start_watching()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: TerrafixServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        ls.files_changed([p for change in params.changes if (p := path_of(change.uri))])
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TerrafixServer, params: lsp.DidOpenTextDocumentParams) -> None:
