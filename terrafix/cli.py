@@ -466,8 +466,9 @@ def explain_command(rule: str) -> None:
     if found is None:
         click.echo(f"error: no rule {rule!r}; `terrafix rules` lists them", err=True)
         sys.exit(2)
-    click.echo(f"{found.code} {found.slug}: {found.summary}\n")
-    click.echo(found.explanation)
+    from .output.rule_docs import explain_text
+
+    click.echo(explain_text(found), nl=False)
 
 
 @main.command("lsp")

@@ -476,3 +476,31 @@ async def test_findings_of_module_files_that_are_not_open(client: LanguageClient
     # with no buffer of the module open, nothing keeps its files' diagnostics current
     assert await wait_until(client, extra.as_uri(), lambda items: items == []) == []
     assert list(client.diagnostics[(directory / "main.tf").as_uri()]) == []
+
+
+async def test_hover_explains_the_rule_and_diagnostics_link_its_page(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules" / "TF001.md"
+    assert diagnostic.code_description.href == page.as_uri()
+    explained = subprocess.run(
+        [str(TERRAFIX), "explain", "TF001"], capture_output=True, text=True, check=True
+    ).stdout
+    assert page.read_text() == "# " + explained
+    inside = lsp.Position(2, diagnostic.range.start.character + 3)
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=inside)
+    )
+    assert hover.contents.kind == lsp.MarkupKind.Markdown
+    assert hover.range == diagnostic.range
+    title, explanation = hover.contents.value.split("\n\n", 1)
+    assert title == f"**TF001 aws-region-variable**: {diagnostic.message}"
+    assert explanation + "\n" == explained.split("\n\n", 1)[1]
+    elsewhere = lsp.Position(0, 0)
+    assert (
+        await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=elsewhere)
+        )
+        is None
+    )

@@ -6,6 +6,7 @@ edits, plus ``CreateFile`` when it supports resource operations) or the plain ``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..engine.findings import Finding
 from ..model import Module
 from ..model.tfvars import check_tfvars
 from ..output.lsp import SEVERITY, SOURCE, LspPositions, text_edits
+from ..output.rule_docs import page_path
 from ..syntax.errors import HclSyntaxError
 
 UNDECLARED_VALUE = "undeclared-variable"  # the code of a tfvars value no variable takes
@@ -51,8 +53,16 @@ def diagnostic(finding: Finding, text: str, encoding: str) -> lsp.Diagnostic:
         message=finding.message,
         severity=lsp.DiagnosticSeverity(SEVERITY.get(finding.severity, 2)),
         code=finding.rule,
+        code_description=rule_description(finding.rule),
         source=SOURCE,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def rule_description(code: str) -> lsp.CodeDescription | None:
+    """A link to the rule's page (the text `terrafix explain` prints), shipped with terrafix."""
+    page = page_path(code)
+    return None if page is None else lsp.CodeDescription(href=page.as_uri())
 
 
 def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str) -> lsp.Diagnostic:

@@ -19,6 +19,7 @@ from ..output.lsp import UTF16, LspPositions
 from . import actions
 from .context import ModuleContext
 from .edits import EditSupport, diagnostic, syntax_diagnostic, tfvars_diagnostics
+from .explain import explain_finding
 from .placement import confine
 from .watch import POLL_SECONDS, can_register_watchers, is_config, registration, snapshot
 
@@ -185,6 +186,40 @@ class TerrafixServer(LanguageServer):
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
 
+    # ------------------------------------------------------------------------ hover
+
+    def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        """The explanation of each rule with a finding under the cursor."""
+        path = path_of(params.text_document.uri)
+        module = None if path is None else self._module(path)
+        if module is None:
+            return None
+        text = module.files[path].text
+        positions = LspPositions(text, self.encoding)
+        offset = positions.offset(params.position.line, params.position.character)
+        here = [
+            f
+            for f in self.context.findings(module)
+            if f.path == path and f.start <= offset <= max(f.end, f.start + 1)
+        ]
+        if not here:
+            return None
+        markdown = self._speaks_markdown()
+        value = "\n\n---\n\n".join(explain_finding(f, markdown) for f in here)
+        kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
+        first = min(here, key=lambda f: (f.start, f.end))
+        start, end = positions.position(first.start), positions.position(first.end)
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=kind, value=value),
+            range=lsp.Range(lsp.Position(**start), lsp.Position(**end)),
+        )
+
+    def _speaks_markdown(self) -> bool:
+        hover = self.client_capabilities.text_document and (
+            self.client_capabilities.text_document.hover
+        )
+        return bool(hover and lsp.MarkupKind.Markdown in (hover.content_format or ()))
+
     # ------------------------------------------------------------------ code actions
 
     def _module(self, path: Path):
@@ -317,6 +352,14 @@ def build() -> TerrafixServer:
         ls.clear(params.text_document.uri)
         if (path := path_of(params.text_document.uri)) is not None:
             ls.schedule(path.parent, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: TerrafixServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        try:
+            return ls.hover(params)
+        except Exception:
+            logger.exception("terrafix: hover in %s failed", params.text_document.uri)
+            return None
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
