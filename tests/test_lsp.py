@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 import pytest_asyncio
 import pytest_lsp
 from lsprotocol import types as lsp
+from oracle import needs_oracle, not_fmt_clean, oracle_fmt
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 FIXTURES = Path(__file__).parent / "fixtures" / "editor"
@@ -504,3 +506,62 @@ async def test_hover_explains_the_rule_and_diagnostics_link_its_page(client: Lan
         )
         is None
     )
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+FORMATTED = [
+    "terraform-aws-modules+terraform-aws-ecs/modules/express-service/main.tf",
+    "terraform-aws-modules+terraform-aws-ecs/modules/express-service/variables.tf",
+    "terraform-aws-modules+terraform-aws-alb/main.tf",
+]
+
+
+def perturbed(text: str) -> str:
+    """`terraform fmt`-clean text made unclean: alignment collapsed, indentation off by one,
+    spaces around operators and after commas dropped on every third line."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        line = re.sub(r"^(\s*[\w\"-]+)\s+= ", r"\1 = ", line)
+        if i % 3 == 0:
+            line = re.sub(r"^(\s+)", r"\1 ", line).replace(", ", ",").replace(" = ", "=", 1)
+        out.append(line)
+    return "\n".join(out)
+
+
+@needs_oracle
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="formatting runs terraform fmt")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real modules is not checked out")
+@pytest.mark.parametrize("name", FORMATTED)
+async def test_formatting_is_terraform_fmt(client: LanguageClient, name: str, tmp_path: Path):
+    original = (CORPUS / name).read_text()
+    text = perturbed(original)
+    assert text != original
+    path = client.workspace / "formatting" / Path(name).name
+    path.parent.mkdir(exist_ok=True)
+    uri = await open_file(client, path, text)
+    edits = await client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    formatted = apply_text_edits(text, edits, client.position_encoding)
+    assert formatted != text
+    scratch = tmp_path / Path(name).name
+    scratch.write_text(text)
+    assert formatted == oracle_fmt(scratch)  # HashiCorp's hclwrite.Format, byte for byte
+    scratch.write_text(formatted)
+    assert not not_fmt_clean([scratch])
+
+
+async def test_formatting_leaves_a_broken_buffer_alone(client: LanguageClient):
+    path = client.workspace / "formatting" / "broken.tf"
+    path.parent.mkdir(exist_ok=True)
+    uri = await open_file(client, path, 'resource "a" "b" {\n  x=\n')
+    edits = await client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert not edits

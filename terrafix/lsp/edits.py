@@ -16,7 +16,8 @@ from lsprotocol import types as lsp
 from ..engine.findings import Finding
 from ..model import Module
 from ..model.tfvars import check_tfvars
-from ..output.lsp import SEVERITY, SOURCE, LspPositions, text_edits
+from ..output.lsp import SEVERITY, SOURCE, LspPositions
+from ..output.lsp import text_edits as lsp_text_edits
 from ..output.rule_docs import page_path
 from ..syntax.errors import HclSyntaxError
 
@@ -96,13 +97,14 @@ def tfvars_diagnostics(
     return items
 
 
-def _text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+def text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+    """Edits turning ``old`` into ``new``: the changed lines only."""
     return [
         lsp.TextEdit(
             range=lsp.Range(lsp.Position(**e["range"]["start"]), lsp.Position(**e["range"]["end"])),
             new_text=e["newText"],
         )
-        for e in text_edits(old, new, encoding)
+        for e in lsp_text_edits(old, new, encoding)
     ]
 
 
@@ -131,7 +133,7 @@ def workspace_edit(
                 lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True))
             )
             old = ""
-        edits = _text_edits(old, new_text, encoding)
+        edits = text_edits(old, new_text, encoding)
         if not edits:
             continue
         if support.document_changes:

@@ -18,8 +18,9 @@ from ..model.tfvars import is_tfvars
 from ..output.lsp import UTF16, LspPositions
 from . import actions
 from .context import ModuleContext
-from .edits import EditSupport, diagnostic, syntax_diagnostic, tfvars_diagnostics
+from .edits import EditSupport, diagnostic, syntax_diagnostic, text_edits, tfvars_diagnostics
 from .explain import explain_finding
+from .formatting import terraform_binary, terraform_fmt
 from .placement import confine
 from .watch import POLL_SECONDS, can_register_watchers, is_config, registration, snapshot
 
@@ -352,6 +353,17 @@ def build() -> TerrafixServer:
         ls.clear(params.text_document.uri)
         if (path := path_of(params.text_document.uri)) is not None:
             ls.schedule(path.parent, 0)
+
+    terraform = terraform_binary()
+    if terraform is not None:  # no formatting offered at all without `terraform fmt`
+
+        @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+        def formatting(ls: TerrafixServer, params: lsp.DocumentFormattingParams):
+            document = ls.workspace.get_text_document(params.text_document.uri)
+            formatted = terraform_fmt(document.source, terraform)
+            if formatted is None:  # a buffer that does not parse stays as it is
+                return None
+            return text_edits(document.source, formatted, ls.encoding)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: TerrafixServer, params: lsp.HoverParams) -> lsp.Hover | None:
