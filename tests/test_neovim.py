@@ -281,3 +281,52 @@ def test_neovim_buffer_follows_a_file_written_outside(tmp_path: Path):
     result = run_nvim(script, target, tmp_path, PATH=path, TERRAFIX_REPORT=str(report))
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert report.read_text() == "cleared\n"
+
+
+HOVER_AND_TFVARS_DRIVER = """
+local target = os.getenv("TERRAFIX_TARGET")
+local lines = {}
+vim.cmd("edit " .. vim.fn.fnameescape(target))
+local main = vim.api.nvim_get_current_buf()
+assert(vim.wait(20000, function() return #vim.diagnostic.get(main) > 0 end, 50), "no diagnostics")
+local d = vim.diagnostic.get(main)[1]
+vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col + 2 })
+local responses = vim.lsp.buf_request_sync(main, "textDocument/hover",
+  vim.lsp.util.make_position_params(), 10000)
+for _, response in pairs(responses or {}) do
+  if response.result then table.insert(lines, "hover " .. response.result.contents.value) end
+end
+local tfvars = vim.fn.fnamemodify(target, ":h") .. "/terraform.tfvars"
+vim.cmd("edit " .. vim.fn.fnameescape(tfvars))
+local values = vim.api.nvim_get_current_buf()
+assert(vim.wait(20000, function() return #vim.diagnostic.get(values) > 0 end, 50), "no tfvars diagnostics")
+for _, each in ipairs(vim.diagnostic.get(values)) do
+  table.insert(lines, "tfvars " .. each.code .. " " .. each.lnum .. ":" .. each.col)
+end
+local handle = io.open(os.getenv("TERRAFIX_REPORT"), "w")
+handle:write(table.concat(lines, "\\n") .. "\\n")
+handle:close()
+vim.cmd("qall!")
+"""
+
+
+def test_neovim_hover_and_tfvars_with_the_docs_setup(tmp_path: Path):
+    """Neovim 0.7 started as docs/editors.md shows: hover on a finding gives the rule's
+    explanation, and a .tfvars buffer gets its warning for a value no variable takes."""
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    module = tmp_path / "ws" / "with_variables"
+    (module / "terraform.tfvars").write_text('environment = "prod"\nenviroment  = "dev"\n')
+    [start_07] = _docs_lua_blocks("### Neovim 0.7\n")
+    script = tmp_path / "hover.lua"
+    script.write_text(start_07 + HOVER_AND_TFVARS_DRIVER)
+    report = tmp_path / "report.txt"
+    path = f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = run_nvim(script, module / "main.tf", tmp_path, PATH=path, TERRAFIX_REPORT=str(report))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    text = report.read_text()
+    explained = subprocess.run(
+        [str(TERRAFIX), "explain", "TF001"], capture_output=True, text=True, check=True
+    ).stdout
+    assert text.startswith("hover **TF001 aws-region-variable**: variable 'aws_region'")
+    assert explained.split("\n\n", 1)[1].strip() in text
+    assert text.rstrip().endswith("tfvars undeclared-variable 1:0")
