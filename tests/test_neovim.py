@@ -330,3 +330,40 @@ def test_neovim_hover_and_tfvars_with_the_docs_setup(tmp_path: Path):
     assert text.startswith("hover **TF001 aws-region-variable**: variable 'aws_region'")
     assert explained.split("\n\n", 1)[1].strip() in text
     assert text.rstrip().endswith("tfvars undeclared-variable 1:0")
+
+
+SAVE_OTHER_FILE_DRIVER = """
+local target = os.getenv("TERRAFIX_TARGET")
+vim.cmd("edit " .. vim.fn.fnameescape(target))
+local bufnr = vim.api.nvim_get_current_buf()
+assert(vim.wait(20000, function() return #vim.diagnostic.get(bufnr) > 0 end, 50), "no diagnostics")
+vim.cmd("write")
+local variables = vim.fn.bufnr(vim.fn.fnamemodify(target, ":h") .. "/variables.tf")
+local report = io.open(os.getenv("TERRAFIX_REPORT"), "w")
+report:write("variables.tf changed: " .. vim.fn.getbufinfo(variables)[1].changed .. "\\n")
+report:close()
+vim.cmd("wall")
+vim.cmd("qall!")
+"""
+
+
+def test_neovim_fix_on_save_edits_an_existing_file_in_a_buffer(tmp_path: Path):
+    """As the docs say: a declaration for variables.tf on disk lands in its buffer, changed and
+    not written, and `:wall` writes it as `terrafix fix` would."""
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    module = tmp_path / "ws" / "with_variables"
+    expected = tmp_path / "ws" / "with_variables-expected"  # under the same .terrafix.toml
+    shutil.copytree(module, expected)
+    subprocess.run([str(TERRAFIX), "fix", str(expected)], capture_output=True, timeout=60)
+    assert (expected / "variables.tf").read_text() != (module / "variables.tf").read_text()
+    [start_07] = _docs_lua_blocks("### Neovim 0.7\n")
+    [fix_on_save] = _docs_lua_blocks("### Fix on save")
+    script = tmp_path / "save_other.lua"
+    script.write_text(start_07 + fix_on_save + SAVE_OTHER_FILE_DRIVER)
+    report = tmp_path / "report.txt"
+    path = f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = run_nvim(script, module / "main.tf", tmp_path, PATH=path, TERRAFIX_REPORT=str(report))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert report.read_text() == "variables.tf changed: 1\n"
+    for name in ("main.tf", "variables.tf"):
+        assert (module / name).read_text() == (expected / name).read_text()
