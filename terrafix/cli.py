@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .engine.config import PROFILES
+from .output.locations import COLUMN_UNITS
 
 FORMATS = ("text", "json", "sarif", "github", "lsp")
 
@@ -181,9 +182,14 @@ def _report_notes(result) -> None:
         click.echo(f"{display_path(note.path)}: note: {note.message}", err=True)
 
 
-def _emit(result, output_format: str) -> None:
+def _emit(result, output_format: str, column_unit: str = "character") -> None:
     from .output import reports
 
+    if output_format == "text":
+        text = reports.text_report(result, column_unit)
+        if text:
+            click.echo(text)
+        return
     render = {
         "text": reports.text_report,
         "json": reports.json_report,
@@ -202,13 +208,16 @@ def _lsp_report(result) -> str:
     return lsp_report(result)
 
 
-def _report_buffer_errors(result) -> None:
+def _report_buffer_errors(result, column_unit: str = "character") -> None:
     """Syntax errors as finding lines on stdout, for editors that read `file:line:col` lines."""
     from .output.diff import display_path
+    from .output.locations import column
 
-    for err in result.syntax_errors:
-        path = display_path(Path(err.path)) if err.path else "<stdin>"
-        click.echo(f"{path}:{err.line}:{err.column}: error: {err.message} [syntax]")
+    for file in result.files.values():
+        for err in file.errors or ([file.error] if file.error is not None else []):
+            path = display_path(Path(err.path)) if err.path else "<stdin>"
+            col = column(file.original or "", err.offset, column_unit)
+            click.echo(f"{path}:{err.line}:{col}: error: {err.message} [syntax]")
     _report_notes(result)
     for message in result.errors:
         click.echo(message, err=True)
@@ -216,6 +225,14 @@ def _report_buffer_errors(result) -> None:
 
 @main.command("check")
 @_common
+@click.option(
+    "--column-unit",
+    type=click.Choice(COLUMN_UNITS),
+    default="character",
+    show_default=True,
+    help="What a text line's column counts: code points; UTF-8 bytes (Vim's errorformat: "
+    "nvim-lint, ALE); UTF-16 code units (efm-langserver).",
+)
 def check_command(
     paths,
     select,
@@ -226,6 +243,7 @@ def check_command(
     config_path,
     stdin_filename,
     output_format,
+    column_unit,
 ):
     """Report findings without changing anything.
 
@@ -243,9 +261,9 @@ def check_command(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
     result = run(paths, config, fix=False, overrides=overrides, progress=_progress(stdin_filename))
-    _emit(result, output_format)
+    _emit(result, output_format, column_unit)
     if stdin_filename is not None and output_format == "text":
-        _report_buffer_errors(result)
+        _report_buffer_errors(result, column_unit)
     else:
         _report_errors(result)
     if result.syntax_errors or result.errors:
@@ -428,8 +446,9 @@ def explain_command(rule: str) -> None:
     if found is None:
         click.echo(f"error: no rule {rule!r}; `terrafix rules` lists them", err=True)
         sys.exit(2)
-    click.echo(f"{found.code} {found.slug}: {found.summary}\n")
-    click.echo(found.explanation)
+    from .output.rule_docs import explain_text
+
+    click.echo(explain_text(found), nl=False)
 
 
 @main.command("lsp")

@@ -45,3 +45,10 @@ def not_fmt_clean(paths: list[Path]) -> set[str]:
         result = _run("fmt-check", paths[i : i + 500])
         out.update(line.split("\t")[0] for line in result.stdout.splitlines() if line.strip())
     return out
+
+
+def oracle_fmt(path: Path) -> str:
+    """The file as `hclwrite.Format` prints it."""
+    result = _run("fmt", [path])
+    assert result.returncode == 0, result.stderr
+    return result.stdout

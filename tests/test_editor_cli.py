@@ -225,3 +225,60 @@ def test_declaration_appended_to_a_buffer_uses_its_line_endings(tmp_path: Path, 
     assert fixed.endswith("}" + newline) and not fixed.endswith(newline * 2)
     bare = fixed.replace("\r\n", "")
     assert ("\n" not in bare and "\r" not in bare) if newline == "\r\n" else "\r" not in fixed
+
+
+@pytest.mark.parametrize(
+    ("unit", "encode"),
+    [
+        ("character", lambda s: s),
+        ("byte", lambda s: s.encode("utf-8")),
+        ("utf-16", lambda s: s.encode("utf-16-le")[::2]),
+    ],
+)
+def test_column_unit_counts_findings_and_syntax_errors_alike(workspace, unit, encode):
+    """After `é` and an emoji, code points, bytes and UTF-16 units disagree; each unit counts
+    the text before the finding and before the syntax error its own way."""
+    module = workspace / "region"
+    buffer = (
+        'provider "aws" {\n  region = "é😀${var.aws_region}"\n}\n\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "é😀" oops\n}\n'
+    )
+    lines = buffer.splitlines()
+    result = call(
+        "check", "--column-unit", unit, "--stdin-filename", "main.tf", buffer=buffer, cwd=module
+    )
+    assert result.returncode == 2, result.stdout
+    finding = len(encode(lines[1][: lines[1].index("var.aws_region")])) + 1
+    error = len(encode(lines[5][: lines[5].index("oops")])) + 1
+    assert [row.split(": ")[0] for row in result.stdout.splitlines()] == [
+        f"main.tf:2:{finding}",
+        f"main.tf:6:{error}",
+    ]
+
+
+def test_broken_tfvars_fails_check_named_walked_or_on_stdin(workspace):
+    """Terraform stops at a variable definitions file that does not parse, so `check` does too:
+    named on the command line, found in a folder, or sent as a buffer."""
+    module = workspace / "with_variables"
+    (module / "terraform.tfvars").write_text('environment = "prod"\nregion = \n')
+    for args, buffer in [
+        (["check", "terraform.tfvars"], None),
+        (["check", "."], None),
+        (["check", "--stdin-filename", "terraform.tfvars", "-"], "region = \n"),
+    ]:
+        result = subprocess.run(
+            [str(TERRAFIX), *args],
+            input=buffer,
+            capture_output=True,
+            text=True,
+            cwd=module,
+            timeout=60,
+        )
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "terraform.tfvars:" in result.stdout + result.stderr
+    # a sound one is no module file: no rule reads it, and check passes it
+    (module / "terraform.tfvars").write_text('environment = "prod"\n')
+    result = call(
+        "check", "--stdin-filename", "terraform.tfvars", buffer='environment = "a"\n', cwd=module
+    )
+    assert (result.returncode, result.stdout) == (0, "")

@@ -132,13 +132,13 @@ async def test_lines_become_diagnostics_and_fix_formats(client: LanguageClient):
     )
 
 
-async def test_broken_buffer_one_diagnostic_no_edits(client: LanguageClient):
+async def test_broken_buffer_syntax_diagnostic_no_edits(client: LanguageClient):
     path = client.workspace_root / "region" / "main.tf"
     broken = (client.workspace_root / "broken.tf.txt").read_text()
     uri = await open_and_wait(client, path, broken)
     [diagnostic] = client.diagnostics[uri]
-    assert diagnostic.range.start == lsp.Position(2, 9)
-    assert diagnostic.message.startswith("'{' is never closed")
+    assert diagnostic.range.start == lsp.Position(3, 0)  # where the text stops
+    assert diagnostic.message.startswith('file ends inside `provider "aws" {`')
     with pytest.raises(JsonRpcException):  # `fix` exits 2: efm-langserver keeps the buffer
         await format_document(client, uri)
 
@@ -152,3 +152,16 @@ async def test_formatting_keeps_fixes_when_findings_remain(client: LanguageClien
     assert formatted.startswith(text)
     assert formatted.count('variable "') == 1
     assert 'variable "aws_region" {' in formatted
+
+
+async def test_column_after_emoji_is_the_clients_column(client: LanguageClient):
+    """efm-langserver passes a column on as the LSP character (UTF-16 code units): with
+    `--column-unit utf-16` the diagnostic starts at the reference, after CJK text and an emoji."""
+    path = client.workspace_root / "unicode" / "main.tf"
+    text = path.read_text()
+    uri = await open_and_wait(client, path, text)
+    [diagnostic] = client.diagnostics[uri]
+    line = text.splitlines()[2]
+    before = line[: line.index("var.aws_region")]
+    assert len(before.encode("utf-16-le")) // 2 != len(before)  # the emoji takes two units
+    assert diagnostic.range.start == lsp.Position(2, len(before.encode("utf-16-le")) // 2)

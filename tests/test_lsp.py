@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 import pytest_asyncio
 import pytest_lsp
 from lsprotocol import types as lsp
+from oracle import needs_oracle, not_fmt_clean, oracle_fmt
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 FIXTURES = Path(__file__).parent / "fixtures" / "editor"
@@ -37,6 +39,12 @@ def workspace(tmp_path_factory) -> Path:
     scope="module",
 )
 async def client(lsp_client: LanguageClient, request, workspace: Path):
+    lsp_client.registrations = []
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: lsp.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
     result = await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(request.param), root_uri=workspace.as_uri()
@@ -347,3 +355,214 @@ async def test_typing_publishes_once_after_a_pause(client: LanguageClient):
         published = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert published.version == 6  # nothing for the keystrokes in between
     assert [d.code for d in published.diagnostics] == ["TF001"]
+
+
+async def test_quick_fix_keeps_a_missing_final_newline_missing(client: LanguageClient):
+    """An appended declaration ends as the buffer did: editors that store lines (Neovim) add
+    the final newline on writing, and one in the edit would become a blank last line."""
+    directory = client.workspace / "noeol"
+    directory.mkdir(exist_ok=True)
+    path = directory / "main.tf"
+    text = 'provider "aws" {\n  region = var.aws_region\n}'
+    path.write_text(text)
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    [fix] = [a for a in await code_actions(client, uri, diagnostic.range) if a.is_preferred]
+    texts = {uri: text}
+    apply_workspace_edit(fix.edit, texts, client.position_encoding)
+    if creates_files(client):
+        assert texts[uri] == text
+        assert texts[(directory / "variables.tf").as_uri()].endswith("}\n")
+    else:
+        assert texts == {uri: cli_fix_buffer(path, text)}
+        assert texts[uri].endswith('default     = "us-east-1"\n}')
+
+
+async def test_tfvars_buffer_gets_syntax_errors_and_undeclared_values(client: LanguageClient):
+    directory = client.workspace / "with_variables"
+    path = directory / "terraform.tfvars"
+    uri = await open_file(client, path, 'environment = "prod"\nenviroment  = "dev"\n')
+    [typo] = client.diagnostics[uri]
+    assert typo.code == "undeclared-variable"
+    assert typo.severity == lsp.DiagnosticSeverity.Warning
+    assert typo.range == lsp.Range(lsp.Position(1, 0), lsp.Position(1, 10))
+    assert "'enviroment'" in typo.message
+    # declaring it in an open buffer of the module clears the warning before anything is saved
+    main = directory / "main.tf"
+    main_uri = await open_file(client, main)
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=main_uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangeWholeDocument(
+                    text=main.read_text() + '\nvariable "enviroment" {\n  type = string\n}\n'
+                )
+            ],
+        )
+    )
+    # (opening main.tf published the warning again, perhaps after main.tf's own diagnostics)
+    assert await wait_until(client, uri, lambda items: items == []) == []
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text="environment = \n")],
+        )
+    )
+    [broken] = await wait_until(client, uri, bool)
+    assert broken.code == "syntax"
+    assert broken.range.start == lsp.Position(0, 14)
+
+
+async def wait_until(client: LanguageClient, uri: str, check, seconds: float = 10):
+    """Diagnostics for ``uri`` once ``check`` accepts them (published by any later message)."""
+    async with asyncio.timeout(seconds):
+        while not check(list(client.diagnostics.get(uri, []))):
+            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+def watches_files(client: LanguageClient) -> bool:
+    watched = client.capabilities.workspace.did_change_watched_files
+    return bool(watched and watched.dynamic_registration)
+
+
+def tell_watchers(client: LanguageClient, path: Path, kind: lsp.FileChangeType) -> None:
+    """What a client that registered the server's watchers sends; others send nothing."""
+    if client.registrations:
+        client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams([lsp.FileEvent(uri=path.as_uri(), type=kind)])
+        )
+
+
+async def test_files_written_outside_the_editor_count(client: LanguageClient):
+    """A variables.tf created, changed and deleted by another program: open buffers follow,
+    through the watchers the client registered for the server, or else the server's polling."""
+    registered = [r.method for r in client.registrations]
+    assert registered == ([lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES] if watches_files(client) else [])
+    directory = client.workspace / "watched"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(client.workspace / "region", directory)
+    uri = await open_file(client, directory / "main.tf")
+    assert [d.code for d in client.diagnostics[uri]] == ["TF001"]
+    await asyncio.sleep(1.2)  # a polling server has seen the folder once
+    variables = directory / "variables.tf"
+    variables.write_text('variable "aws_region" {\n  type = string\n}\n')
+    tell_watchers(client, variables, lsp.FileChangeType.Created)
+    assert await wait_until(client, uri, lambda items: items == []) == []
+    variables.write_text('variable "aws_regions" {\n  type = string\n}\n')
+    tell_watchers(client, variables, lsp.FileChangeType.Changed)
+    [again] = await wait_until(client, uri, bool)
+    assert again.code == "TF001"
+    variables.unlink()
+    tell_watchers(client, variables, lsp.FileChangeType.Deleted)
+    # the file's own diagnostics (its unused-looking declaration, if any) go with it
+    await wait_until(client, variables.as_uri(), lambda items: items == [])
+
+
+async def test_findings_of_module_files_that_are_not_open(client: LanguageClient):
+    directory = client.workspace / "not_open"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(client.workspace / "with_variables", directory)
+    extra = directory / "extra.tf"
+    extra.write_text('resource "aws_instance" "web" {\n  count = var.instance_count\n}\n')
+    uri = await open_file(client, directory / "variables.tf")
+    [finding] = await wait_until(client, extra.as_uri(), bool)
+    assert finding.code == "TF001"
+    assert finding.range.start == lsp.Position(1, 10)
+    [in_main] = await wait_until(client, (directory / "main.tf").as_uri(), bool)
+    assert in_main.code == "TF001"
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))
+    )
+    client.opened.discard(uri)
+    # with no buffer of the module open, nothing keeps its files' diagnostics current
+    assert await wait_until(client, extra.as_uri(), lambda items: items == []) == []
+    main_uri = (directory / "main.tf").as_uri()
+    assert await wait_until(client, main_uri, lambda items: items == []) == []
+
+
+async def test_hover_explains_the_rule_and_diagnostics_link_its_page(client: LanguageClient):
+    path = client.workspace / "region" / "main.tf"
+    uri = await open_file(client, path)
+    [diagnostic] = client.diagnostics[uri]
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules" / "TF001.md"
+    assert diagnostic.code_description.href == page.as_uri()
+    explained = subprocess.run(
+        [str(TERRAFIX), "explain", "TF001"], capture_output=True, text=True, check=True
+    ).stdout
+    assert page.read_text() == "# " + explained
+    inside = lsp.Position(2, diagnostic.range.start.character + 3)
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=inside)
+    )
+    assert hover.contents.kind == lsp.MarkupKind.Markdown
+    assert hover.range == diagnostic.range
+    title, explanation = hover.contents.value.split("\n\n", 1)
+    assert title == f"**TF001 aws-region-variable**: {diagnostic.message}"
+    assert explanation + "\n" == explained.split("\n\n", 1)[1]
+    elsewhere = lsp.Position(0, 0)
+    assert (
+        await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=elsewhere)
+        )
+        is None
+    )
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+FORMATTED = [
+    "terraform-aws-modules+terraform-aws-ecs/modules/express-service/main.tf",
+    "terraform-aws-modules+terraform-aws-ecs/modules/express-service/variables.tf",
+    "terraform-aws-modules+terraform-aws-alb/main.tf",
+]
+
+
+def perturbed(text: str) -> str:
+    """`terraform fmt`-clean text made unclean: alignment collapsed, indentation off by one,
+    spaces around operators and after commas dropped on every third line."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        line = re.sub(r"^(\s*[\w\"-]+)\s+= ", r"\1 = ", line)
+        if i % 3 == 0:
+            line = re.sub(r"^(\s+)", r"\1 ", line).replace(", ", ",").replace(" = ", "=", 1)
+        out.append(line)
+    return "\n".join(out)
+
+
+@needs_oracle
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="formatting runs terraform fmt")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real modules is not checked out")
+@pytest.mark.parametrize("name", FORMATTED)
+async def test_formatting_is_terraform_fmt(client: LanguageClient, name: str, tmp_path: Path):
+    original = (CORPUS / name).read_text()
+    text = perturbed(original)
+    assert text != original
+    path = client.workspace / "formatting" / Path(name).name
+    path.parent.mkdir(exist_ok=True)
+    uri = await open_file(client, path, text)
+    edits = await client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    formatted = apply_text_edits(text, edits, client.position_encoding)
+    assert formatted != text
+    scratch = tmp_path / Path(name).name
+    scratch.write_text(text)
+    assert formatted == oracle_fmt(scratch)  # HashiCorp's hclwrite.Format, byte for byte
+    scratch.write_text(formatted)
+    assert not not_fmt_clean([scratch])
+
+
+async def test_formatting_leaves_a_broken_buffer_alone(client: LanguageClient):
+    path = client.workspace / "formatting" / "broken.tf"
+    path.parent.mkdir(exist_ok=True)
+    uri = await open_file(client, path, 'resource "a" "b" {\n  x=\n')
+    edits = await client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert not edits

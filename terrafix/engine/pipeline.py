@@ -12,9 +12,11 @@ from pathlib import Path
 
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
+from ..model.discovery import discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.project_callers import find_callers, project_root
 from ..syntax import HclSyntaxError, parse
+from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
 from .config import Config
 from .damage import clear_of_damage, keeps_damage, text_keeps_damage
@@ -106,6 +108,7 @@ def run(
         directory: Module.from_texts(directory, _read(files, overrides, result))
         for directory, files in discovered.items()
     }
+    _check_tfvars(discover_tfvars(paths, excluded), overrides, result)
     callers = callers_of(modules.values())
     done = 0
     for directory, module in modules.items():
@@ -121,6 +124,14 @@ def run(
     return result
 
 
+def _check_tfvars(files: list[Path], overrides: dict[Path, str], result: RunResult) -> None:
+    """Variable definitions files are no module's files: only whether they parse is checked
+    (Terraform stops at one that does not), and nothing in them is fixed."""
+    for path, text in _read(files, overrides, result).items():
+        _, errors = parse_recovering(text, str(path))
+        result.files[path] = FileResult(path, text, text, errors[0] if errors else None, errors)
+
+
 def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
     """``exclusions`` as discovery asks it, noting each path named on the command line that
     it leaves out (a person who names a path expects to hear why nothing comes of it)."""
@@ -129,6 +140,7 @@ def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
     def excluded(path: Path, is_dir: bool) -> bool:
         out = exclusions.excludes(path, is_dir=is_dir)
         if out and path.resolve() in named:
+            named.discard(path.resolve())  # modules and tfvars files both ask: say it once
             result.notes.append(Note(path, "excluded by the exclude setting or --exclude"))
         return out
 

@@ -6,6 +6,7 @@ edits, plus ``CreateFile`` when it supports resource operations) or the plain ``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,14 @@ from pathlib import Path
 from lsprotocol import types as lsp
 
 from ..engine.findings import Finding
-from ..output.lsp import SEVERITY, SOURCE, LspPositions, text_edits
+from ..model import Module
+from ..model.tfvars import check_tfvars
+from ..output.lsp import SEVERITY, SOURCE, LspPositions
+from ..output.lsp import text_edits as lsp_text_edits
+from ..output.rule_docs import page_path
 from ..syntax.errors import HclSyntaxError
+
+UNDECLARED_VALUE = "undeclared-variable"  # the code of a tfvars value no variable takes
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,16 @@ def diagnostic(finding: Finding, text: str, encoding: str) -> lsp.Diagnostic:
         message=finding.message,
         severity=lsp.DiagnosticSeverity(SEVERITY.get(finding.severity, 2)),
         code=finding.rule,
+        code_description=rule_description(finding.rule),
         source=SOURCE,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def rule_description(code: str) -> lsp.CodeDescription | None:
+    """A link to the rule's page (the text `terrafix explain` prints), shipped with terrafix."""
+    page = page_path(code)
+    return None if page is None else lsp.CodeDescription(href=page.as_uri())
 
 
 def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str) -> lsp.Diagnostic:
@@ -61,13 +76,35 @@ def syntax_diagnostic(error: HclSyntaxError, text: str, encoding: str) -> lsp.Di
     )
 
 
-def _text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+def tfvars_diagnostics(
+    path: Path, text: str, module: Module, encoding: str
+) -> list[lsp.Diagnostic]:
+    """A ``.tfvars`` buffer's syntax errors, and warnings for values no variable of the module
+    in its folder takes (Terraform's "Value for undeclared variable")."""
+    report = check_tfvars(path, text, module)
+    items = [syntax_diagnostic(e, text, encoding) for e in report.errors]
+    positions = LspPositions(text, encoding)
+    items += [
+        lsp.Diagnostic(
+            range=_range(positions, value.start, value.end),
+            message=value.message,
+            severity=lsp.DiagnosticSeverity.Warning,
+            code=UNDECLARED_VALUE,
+            source=SOURCE,
+        )
+        for value in report.undeclared
+    ]
+    return items
+
+
+def text_edits(old: str, new: str, encoding: str) -> list[lsp.TextEdit]:
+    """Edits turning ``old`` into ``new``: the changed lines only."""
     return [
         lsp.TextEdit(
             range=lsp.Range(lsp.Position(**e["range"]["start"]), lsp.Position(**e["range"]["end"])),
             new_text=e["newText"],
         )
-        for e in text_edits(old, new, encoding)
+        for e in lsp_text_edits(old, new, encoding)
     ]
 
 
@@ -96,7 +133,7 @@ def workspace_edit(
                 lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True))
             )
             old = ""
-        edits = _text_edits(old, new_text, encoding)
+        edits = text_edits(old, new_text, encoding)
         if not edits:
             continue
         if support.document_changes:

@@ -19,14 +19,21 @@ from ..syntax.identity_cache import IdentityCache
 
 def append_new_file(buffer: str, content: str) -> str:
     """``buffer`` with ``content`` (a new file's text) appended after one blank line, in the
-    buffer's line endings."""
+    buffer's line endings.
+
+    A buffer without a final newline keeps having none: an editor that holds lines rather than
+    text (Vim, Neovim) adds the last newline when it writes, so one more in the edit would be
+    written as a blank line at the end of the file.
+    """
     if not buffer.strip():
         return buffer + content
     newline = "\r\n" if "\r\n" in buffer else "\n"
     content = content.replace("\r\n", "\n").replace("\n", newline)
     if buffer.endswith(newline * 2):
         return buffer + content
-    return buffer + (newline if buffer.endswith(newline) else newline * 2) + content
+    if buffer.endswith(newline):
+        return buffer + newline + content
+    return buffer + newline * 2 + content.removesuffix(newline)
 
 
 def confine_fix(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 SKIPPED_DIRS = {".terraform", ".git"}
+TFVARS = ".tfvars"
 
 
 def skipped_dir(name: str) -> bool:
@@ -28,6 +29,8 @@ def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dic
     out = excluded or (lambda path, is_dir: False)
     modules: dict[Path, set[Path]] = {}
     for path in paths:
+        if path.name.endswith(TFVARS):
+            continue  # values for a module, not part of it: see discover_tfvars
         # A .tf path not on disk yet is an editor's unsaved buffer (its text comes separately).
         if path.is_file() or (path.suffix == ".tf" and not path.exists()):
             directory = path.parent
@@ -49,6 +52,30 @@ def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dic
             if tf:
                 modules.setdefault(Path(root), set()).update(tf)
     return {d: sorted(fs) for d, fs in sorted(modules.items())}
+
+
+def discover_tfvars(paths: list[Path], excluded: Excluded | None = None) -> list[Path]:
+    """The ``.tfvars`` files named in ``paths`` (on disk or an editor's buffer) or found under
+    the folders named, skipping what discovery of modules skips."""
+    out = excluded or (lambda path, is_dir: False)
+    found: set[Path] = set()
+    for path in paths:
+        if path.name.endswith(TFVARS) and not path.is_dir():
+            if not out(path, False):
+                found.add(path)
+            continue
+        if not path.is_dir() or out(path, True):
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(
+                d for d in dirs if not skipped_dir(d) and not out(Path(root) / d, True)
+            )
+            found.update(
+                Path(root) / f
+                for f in files
+                if f.endswith(TFVARS) and not out(Path(root) / f, False)
+            )
+    return sorted(found)
 
 
 def _tf_files(directory: Path) -> list[Path]:

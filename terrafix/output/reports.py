@@ -10,7 +10,7 @@ from ..engine.findings import Finding
 from ..engine.pipeline import RunResult
 from ..engine.rules import all_rules
 from .diff import display_path
-from .locations import point
+from .locations import column, point
 
 JSON_SCHEMA_VERSION = 1
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -25,13 +25,16 @@ def _base_text(finding: Finding, path: Path) -> str:
     return finding.fix.base.get(path, "") if finding.fix else ""
 
 
-def text_report(result: RunResult) -> str:
+def text_report(result: RunResult, column_unit: str = "character") -> str:
+    """``file:line:col: severity: message [CODE]`` lines, columns counted in ``column_unit``."""
     lines = []
     for finding in result.findings:
-        start = point(_text_of(result, finding.path), finding.start)
+        text = _text_of(result, finding.path)
+        start = point(text, finding.start)
+        col = column(text, finding.start, column_unit)
         fixable = " (fixable)" if finding.fix and finding.fix.applicability.value == "safe" else ""
         lines.append(
-            f"{display_path(finding.path)}:{start.line}:{start.column}: {finding.severity}: "
+            f"{display_path(finding.path)}:{start.line}:{col}: {finding.severity}: "
             f"{finding.message} [{finding.rule}]{fixable}"
         )
     return "\n".join(lines)
