@@ -1,0 +1,563 @@
+"""Offline validation of a module, as strict as Terraform's configuration loader on what it checks.
+
+Our parser is lenient where Terraform is not: a body may repeat an argument, two files may
+declare the same variable, a `default` may hold a reference. Terraform refuses such a
+configuration ("Error: Attribute redefined", "Duplicate variable declaration", "Variables not
+allowed", "Reference to undeclared input variable"), so every fix is checked against this before
+it is written, and the `invalid-configuration` rule reports what a module already has.
+
+Precision comes first: a check that cannot see the whole module (a file that does not parse, a
+`.tf.json` file beside the `.tf` ones) leaves references unjudged, and override files
+(`override.tf`, `*_override.tf`) may repeat declarations, as Terraform merges them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..syntax import nodes as n
+from ..syntax.identity_cache import IdentityCache
+from ..syntax.positions import offset_to_line_col, to_byte_offset
+from ..syntax.tokens import Leaf
+from .module import Module, Reference
+from .references import traversals
+from .static_contexts import Kind, Place, static_place, static_places
+
+# Roots of references that name no declaration of the module.
+BUILTIN_ROOTS = frozenset(
+    {"self", "count", "each", "path", "terraform", "true", "false", "null", "run", "resource"}
+)
+# Top-level blocks whose expressions Terraform evaluates (and so whose references it checks).
+EVALUATED_BLOCKS = frozenset(
+    {"resource", "data", "ephemeral", "module", "output", "locals", "provider", "variable"}
+    | {"check", "import"}
+)
+STATIC_TRAVERSAL_DETAIL = (
+    "A single static variable reference is required: only attribute access and indexing with "
+    "constant keys. No calculations, function calls, template expressions, etc are allowed here."
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason Terraform would refuse the module, where it is and Terraform's wording."""
+
+    path: Path
+    start: int  # character offsets in the file's text
+    end: int
+    line: int
+    column: int
+    summary: str  # as Terraform titles the error: "Attribute redefined"
+    detail: str
+    source: str  # the offending text
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What the problem is, without where: it survives edits elsewhere in the file."""
+        return (str(self.path), self.summary, self.source)
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def byte_span(self, text: str) -> tuple[int, int]:
+        return to_byte_offset(text, self.start), to_byte_offset(text, self.end)
+
+    def __str__(self) -> str:
+        return f"{self.summary} at {self.location}"
+
+
+def validate(module: Module) -> list[Problem]:
+    """Every problem Terraform's loader would report for ``module`` (of those checked here)."""
+    return _validated(module)
+
+
+def new_problems(before: Iterable[Problem], after: Iterable[Problem]) -> list[Problem]:
+    """Problems of ``after`` that ``before`` did not have (compared without positions)."""
+    seen = Counter(p.key for p in before)
+    out = []
+    for problem in after:
+        if seen[problem.key] > 0:
+            seen[problem.key] -= 1
+        else:
+            out.append(problem)
+    return out
+
+
+def _compute(module: Module) -> list[Problem]:
+    checker = _Checker(module)
+    checker.repeated_arguments()
+    checker.duplicate_declarations()
+    checker.static_places()
+    if checker.sees_whole_module():
+        checker.references()
+    checker.report_suspects()
+    return sorted(checker.problems, key=lambda p: (str(p.path), p.start, p.summary))
+
+
+# Validation runs on every module a pass produces and again in the rule: once per module object.
+_validated = IdentityCache(_compute, size=32)
+
+
+def is_override_file(path: Path) -> bool:
+    return path.name == "override.tf" or path.name.endswith("_override.tf")
+
+
+@functools.lru_cache(maxsize=256)
+def _has_json_files(directory: str) -> bool:
+    """True when the directory holds `.tf.json` files, whose declarations we do not read."""
+    try:
+        return any(name.endswith(".tf.json") for name in os.listdir(directory))
+    except OSError:
+        return False
+
+
+def _may_repeat_declarations(module: Module) -> bool:
+    """False when the module's symbol tables (which keep the first of each name, and which the
+    rules have built already) hold every declaration: then no name is declared twice."""
+    if any(is_override_file(path) for path in module.files):
+        return True
+    counts: Counter[str] = Counter()
+    for _, block in module.top_level_blocks():
+        type_ = block.block_type
+        if type_ == "locals":
+            counts[type_] += sum(1 for _ in block.body.attributes())
+        elif type_ == "terraform":
+            counts[type_] += sum(1 for _ in block.body.blocks("required_providers"))
+        else:
+            counts[type_] += 1
+    return (
+        counts["terraform"] > 1
+        or counts["locals"] != len(module.locals)
+        or counts["variable"] != len(module.variables)
+        or counts["output"] != len(module.outputs)
+        or counts["module"] != len(module.module_calls)
+        or counts["resource"] != len(module.resources)
+        or counts["data"] != len(module.data_sources)
+        or counts["provider"] != len(module.providers)
+    )
+
+
+class _Checker:
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.problems: list[Problem] = []
+        self.dependencies: list[Reference] = []  # traversals in depends_on
+        self.checked_addresses: set[int] = set()  # their nodes' ids
+        self.suspects: dict[int, list[tuple[Reference, str, str]]] = {}
+
+    # ------------------------------------------------------------ reporting
+
+    def report(self, path: Path, node: Spot, summary: str, detail: str) -> None:
+        source = self.module.files[path]
+        start, end = _span(node)
+        position = offset_to_line_col(source.text, start)
+        text = source.text[start:end]
+        self.problems.append(
+            Problem(path, start, end, position.line, position.column, summary, detail, text)
+        )
+
+    def where(self, path: Path, node: Spot) -> str:
+        """Terraform's way of naming a range: ``main.tf:7,1-13``."""
+        text = self.module.files[path].text
+        start, end = _span(node)
+        first = offset_to_line_col(text, start)
+        last = offset_to_line_col(text, end)
+        tail = f"{last.column}" if last.line == first.line else f"{last.line},{last.column}"
+        return f"{path.name}:{first.line},{first.column}-{tail}"
+
+    # ------------------------------------------------------------ repeated arguments
+
+    def repeated_arguments(self) -> None:
+        for source in self.module.parsed:
+            bodies = [source.tree.body]
+            while bodies:
+                body = bodies.pop()
+                seen: dict[str, n.Attribute] = {}
+                for element in body.elements:
+                    if type(element) is n.Block:
+                        bodies.append(element.body)
+                    elif type(element) is n.Attribute:
+                        name = element.name.text
+                        first = seen.setdefault(name, element)
+                        if first is not element:
+                            self.report(
+                                source.path,
+                                element.name,
+                                "Attribute redefined",
+                                f'The argument "{name}" was already set at '
+                                f"{self.where(source.path, first.name)}. Each argument may be "
+                                "set only once.",
+                            )
+
+    # ------------------------------------------------------------ duplicate declarations
+
+    def duplicate_declarations(self) -> None:
+        if not _may_repeat_declarations(self.module):
+            return
+        firsts: dict[tuple, tuple[Path, n.Node]] = {}
+        required: tuple[Path, n.Block] | None = None
+        for source in self.module.parsed:
+            if is_override_file(source.path):
+                continue
+            path = source.path
+            for block in source.tree.body.blocks():
+                type_, labels = block.block_type, block.label_values
+                if type_ == "locals":
+                    for attribute in block.body.attributes():
+                        self._declared(firsts, ("local", attribute.name.text), path, attribute)
+                elif type_ == "terraform":
+                    for inner in block.body.blocks("required_providers"):
+                        if required is None:
+                            required = (path, inner)
+                        else:
+                            self._duplicate_required(path, inner, *required)
+                elif type_ == "provider" and len(labels) == 1:
+                    alias = block.body.attribute("alias")
+                    alias_name = _literal(alias.value) if alias is not None else None
+                    if alias is None or alias_name is not None:
+                        self._declared(firsts, ("provider", labels[0], alias_name), path, block)
+                elif (type_ in ("variable", "output", "module") and len(labels) == 1) or (
+                    type_ in ("resource", "data") and len(labels) == 2
+                ):
+                    self._declared(firsts, (type_, *labels), path, block)
+
+    def _declared(self, firsts: dict, key: tuple, path: Path, node: n.Node) -> None:
+        first = firsts.setdefault(key, (path, node))
+        if first[1] is node:
+            return
+        where = self.where(first[0], _header_of(first[1]))
+        summary, detail = _duplicate_message(key, where)
+        self.report(path, _header_of(node), summary, detail)
+
+    def _duplicate_required(self, path: Path, block: n.Block, first_path, first) -> None:
+        self.report(
+            path,
+            block.type,
+            "Duplicate required providers configuration",
+            "A module may have only one required providers configuration. The required "
+            f"providers were previously configured at {self.where(first_path, first.type)}.",
+        )
+
+    # ------------------------------------------------------------ static places
+
+    def static_places(self) -> None:
+        """References and function calls where Terraform takes constants, and expressions
+        where it takes a bare address. Traversals in static places are names or addresses,
+        so the reference check leaves them out (but for `depends_on`'s, which must exist)."""
+        for path, block in self.module.top_level_blocks():
+            for place in static_places(block):
+                self._static_place(path, block, place)
+
+    def _static_place(self, path: Path, block: n.Block, place: Place) -> None:
+        kind = place.kind
+        if kind is Kind.NAMES or _plain_literal(place.expression):
+            return
+        for traversal in traversals(place.expression):
+            reference = Reference(path, traversal, block)
+            root = traversal.parts[0]
+            if kind is Kind.CONSTANT and not _literal_name(reference, place.expression):
+                self.suspect(reference, "Variables not allowed", "Variables may not be used here.")
+            elif kind is Kind.RESOURCES and root in ("var", "local", "module", "data"):
+                self.suspect(
+                    reference,
+                    "Invalid reference in replace_triggered_by expression",
+                    "Only resources, count.index, and each.key may be used in "
+                    "replace_triggered_by.",
+                )
+            elif kind is Kind.ADDRESS and place.argument == "depends_on":
+                self.dependencies.append(reference)
+                self.checked_addresses.add(id(traversal.node))
+        if kind is Kind.CONSTANT:
+            for node in place.expression.walk():
+                if type(node) is n.FunctionCall:
+                    self.report(
+                        path,
+                        node,
+                        "Function calls not allowed",
+                        "Functions may not be called here.",
+                    )
+        elif kind is Kind.ADDRESS:
+            for item in _address_items(place):
+                if not _static_traversal(item):
+                    self.report(path, item, "Invalid expression", STATIC_TRAVERSAL_DETAIL)
+
+    # ------------------------------------------------------------ references
+
+    def sees_whole_module(self) -> bool:
+        """False when some declarations may be hidden from us: unparsable or JSON files."""
+        if any(s.tree is None for s in self.module.files.values()):
+            return False
+        return not _has_json_files(str(self.module.directory))
+
+    def references(self) -> None:
+        """References to what the module does not declare."""
+        declared = _Declarations(self.module)
+        for reference in self.module.references:
+            if reference.block.block_type not in EVALUATED_BLOCKS:
+                continue
+            verdict = declared.missing(reference.traversal.parts)
+            if verdict is None:
+                continue
+            node = reference.traversal.node
+            if reference.traversal.parts[0] in _dynamic_iterators(reference.block):
+                continue
+            # A traversal in a static place is a name, an address or refused already; only
+            # `depends_on`'s addresses must name something that exists.
+            if static_place(reference.block, node) is None or id(node) in self.checked_addresses:
+                self.suspect(reference, *verdict)
+
+    def suspect(self, reference: Reference, summary: str, detail: str) -> None:
+        """A refused reference, unless an iterator of the same name is in scope there."""
+        self.suspects.setdefault(id(reference.block), []).append((reference, summary, detail))
+
+    def report_suspects(self) -> None:
+        for entries in self.suspects.values():
+            block = entries[0][0].block
+            bound = _bound_names(block, {id(r.traversal.node) for r, _, _ in entries})
+            for reference, summary, detail in entries:
+                node = reference.traversal.node
+                if reference.traversal.parts[0] not in bound.get(id(node), ()):
+                    self.report(reference.path, node, summary, detail)
+
+
+class _Declarations:
+    """What a module declares, for resolving references."""
+
+    def __init__(self, module: Module) -> None:
+        self.variables = {name for name in module.variables}
+        self.locals = set(module.locals)
+        self.modules = set(module.module_calls)
+        self.resources = set(module.resources)
+        self.data = set(module.data_sources)
+        self.ephemeral: set[tuple[str, ...]] = set()
+        for _, block in module.top_level_blocks("ephemeral"):
+            self.ephemeral.add(block.label_values)
+        for _, block in module.top_level_blocks("check"):
+            self.data.update(b.label_values for b in block.body.blocks("data"))
+
+    def missing(self, parts: tuple[str, ...]) -> tuple[str, str] | None:
+        root = parts[0]
+        if root in BUILTIN_ROOTS:
+            return None
+        if root == "var" and len(parts) > 1 and parts[1] not in self.variables:
+            return (
+                "Reference to undeclared input variable",
+                f'An input variable with the name "{parts[1]}" has not been declared. This '
+                f'variable can be declared with a variable "{parts[1]}" {{}} block.',
+            )
+        if root == "local" and len(parts) > 1 and parts[1] not in self.locals:
+            return (
+                "Reference to undeclared local value",
+                f'A local value with the name "{parts[1]}" has not been declared.',
+            )
+        if root == "module" and len(parts) > 1 and parts[1] not in self.modules:
+            return (
+                "Reference to undeclared module",
+                f'No module call named "{parts[1]}" is declared in this module.',
+            )
+        if root in ("data", "ephemeral") and len(parts) > 2:
+            known = self.data if root == "data" else self.ephemeral
+            if parts[1:3] not in known:
+                kind = "A data resource" if root == "data" else "An ephemeral resource"
+                return (
+                    "Reference to undeclared resource",
+                    f'{kind} "{parts[1]}" "{parts[2]}" has not been declared in this module.',
+                )
+            return None
+        if root in ("var", "local", "module", "data", "ephemeral") or len(parts) < 2:
+            return None
+        if "_" not in root:
+            # Resource types are `<provider>_<type>`: a root without one is an iterator
+            # (`[for s in ... : s.id]`), which is cheaper left alone than resolved.
+            return None
+        if parts[:2] not in self.resources:
+            return (
+                "Reference to undeclared resource",
+                f'A managed resource "{parts[0]}" "{parts[1]}" has not been declared in this '
+                "module.",
+            )
+        return None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+Spot = n.Node | Leaf | tuple  # a node, or (first, last) nodes of a range
+
+
+def _span(spot: Spot) -> tuple[int, int]:
+    """Character offsets of a parsed node's text (its tokens know their positions)."""
+    first, last = spot if type(spot) is tuple else (spot, spot)
+    start = first.pos if type(first) is Leaf else first.first_leaf().pos
+    if type(last) is not Leaf:
+        last = list(last.leaves())[-1]
+    return start, last.pos + len(last.text)
+
+
+def _header_of(node: n.Node) -> Spot:
+    """What Terraform points at for a declaration: a block's type and labels, a local's whole
+    definition."""
+    if type(node) is n.Block:
+        return (node.type, node.labels[-1]) if node.labels else node.type
+    return (node.name, node.value) if type(node) is n.Attribute else node
+
+
+def _literal(expr: n.Expression) -> str | None:
+    from .module import literal_string
+
+    return literal_string(expr)
+
+
+def _duplicate_message(key: tuple, where: str) -> tuple[str, str]:
+    kind, name = key[0], key[1]
+    if kind == "variable":
+        return "Duplicate variable declaration", (
+            f'A variable named "{name}" was already declared at {where}. Variable names must '
+            "be unique within a module."
+        )
+    if kind == "local":
+        return "Duplicate local value definition", (
+            f'A local value named "{name}" was already defined at {where}. Local value names '
+            "must be unique within a module."
+        )
+    if kind == "output":
+        return "Duplicate output definition", (
+            f'An output named "{name}" was already defined at {where}. Output names must be '
+            "unique within a module."
+        )
+    if kind == "module":
+        return "Duplicate module call", (
+            f'A module call named "{name}" was already defined at {where}. Module calls must '
+            "have unique names within a module."
+        )
+    if kind == "provider":
+        if key[2] is None:
+            return "Duplicate provider configuration", (
+                f'A default (non-aliased) provider configuration for "{name}" was already '
+                f'given at {where}. If multiple configurations are required, set the "alias" '
+                "argument for alternative configurations."
+            )
+        return "Duplicate provider configuration", (
+            f'A provider configuration for "{name}" with alias "{key[2]}" was already given '
+            f"at {where}. Each configuration for the same provider must have a distinct alias."
+        )
+    what = "resource" if kind == "resource" else "data resource"
+    return f'Duplicate {kind} "{name}" configuration', (
+        f'A {name} {what} named "{key[2]}" was already declared at {where}. Resource names '
+        "must be unique per type in each module."
+    )
+
+
+def _plain_literal(expression: n.Expression) -> bool:
+    """A number or a string without interpolations: nothing to check in it."""
+    kind = type(expression)
+    if kind is n.TemplateString or kind is n.Heredoc:
+        return all(type(part) is Leaf for part in expression.parts)
+    return kind is n.Number
+
+
+def _literal_name(reference: Reference, expression: n.Expression) -> bool:
+    """True for a traversal that is a literal: `true`, `false`, `null`, or an object's bare key
+    (`{ enabled = true }`: the key is the string "enabled")."""
+    node = reference.traversal.node
+    if reference.traversal.parts[0] in ("true", "false", "null") and type(node) is n.Variable:
+        return True
+    return type(node) is n.Variable and id(node) in _object_keys(expression)
+
+
+def _object_key_ids(expression: n.Expression) -> frozenset[int]:
+    return frozenset(
+        id(item.key) for node in expression.walk() if type(node) is n.Object for item in node.items
+    )
+
+
+_object_keys = IdentityCache(_object_key_ids, size=64)
+
+
+def _address_items(place) -> Iterator[n.Expression]:
+    """The expressions of an address place that must each be one static traversal."""
+    value = place.expression
+    if place.argument == "depends_on":
+        if type(value) is n.Tuple:
+            yield from (item.value for item in value.items)
+        return
+    yield value
+
+
+def _static_traversal(expr: n.Expression) -> bool:
+    """A reference with constant index keys only (a quoted reference passes: Terraform only
+    warns about those)."""
+    node = expr
+    while True:
+        kind = type(node)
+        if kind is n.Variable or kind is n.TemplateString:
+            return True
+        if kind is n.GetAttr or kind is n.LegacyIndex:
+            node = node.target
+        elif kind is n.Index:
+            if type(node.key) not in (n.Number, n.TemplateString) or (
+                type(node.key) is n.TemplateString
+                and any(type(p) is not Leaf for p in node.key.parts)
+            ):
+                return False
+            node = node.target
+        else:
+            return False
+
+
+def _bound_names(block: n.Block, targets: set[int]) -> dict[int, frozenset[str]]:
+    """For each target node under ``block``: the names for-expressions, template `for`
+    directives and `dynamic` blocks bind around it."""
+    out: dict[int, frozenset[str]] = {}
+    stack: list[tuple[object, frozenset[str]]] = [(block, frozenset())]
+    while stack:
+        item, bound = stack.pop()
+        kind = type(item)
+        if kind is Leaf or item is None:
+            continue
+        if kind is tuple:
+            stack.extend((child, bound) for child in item)
+            continue
+        if id(item) in targets:
+            out[id(item)] = bound
+        if kind is n.Block and item.block_type == "dynamic" and item.labels:
+            bound = bound | {_iterator_name(item)}
+        elif kind in (n.ForTuple, n.ForObject, n.TemplateFor):
+            names = {item.value.text} | ({item.key.text} if item.key is not None else set())
+            inner = bound | names
+            for name in item._field_names:
+                value = getattr(item, name)
+                stack.append((value, bound if name == "collection" else inner))
+            continue
+        stack.extend((value, bound) for value in item._fields_of(item))
+    return out
+
+
+def _dynamic_iterator_names(block: n.Block) -> frozenset[str]:
+    """The iterators of every `dynamic` block nested in ``block`` (found without walking
+    expressions: dynamic blocks are where most iterators with an underscore come from)."""
+    names: set[str] = set()
+    stack = [block]
+    while stack:
+        current = stack.pop()
+        for inner in current.body.blocks():
+            if inner.block_type == "dynamic" and inner.labels:
+                names.add(_iterator_name(inner))
+            stack.append(inner)
+    return frozenset(names)
+
+
+_dynamic_iterators = IdentityCache(_dynamic_iterator_names, size=64)
+
+
+def _iterator_name(block: n.Block) -> str:
+    iterator = block.body.attribute("iterator")
+    if iterator is not None and type(iterator.value) is n.Variable:
+        return iterator.value.name.text
+    return block.label_values[0]
