@@ -14,6 +14,7 @@ from pathlib import Path
 
 from terrafix.model import Module
 from terrafix.model.module import literal_string
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer.objects import object_key
@@ -64,6 +65,8 @@ def account_sites(module: Module) -> Iterator[AccountSite]:
         if block.label_values[:1] == ("aws_caller_identity",):
             continue
         for node, key in _literals(block):
+            if not allows_new_references(block, node):
+                continue  # prose (a description) or a place Terraform reads without evaluating
             site = _site(path, block, node, key)
             if site is not None:
                 yield site

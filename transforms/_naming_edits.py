@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from terrafix.engine.changeset import Changeset
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.errors import HclSyntaxError
 from terrafix.writer import expr, parse_expression, path_to, set_attribute
@@ -115,6 +116,8 @@ def _follow_in_block(
         if kind is n.Heredoc and not _json_heredoc(node):
             continue
         if kind in (n.TemplateString, n.Heredoc):
+            if not allows_new_references(block, node):
+                continue  # a backend's table name, a description: no reference may go there
             text = source_of(node)
             new_text = replace_names(text, renames)
             if new_text != text:

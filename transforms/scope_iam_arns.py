@@ -11,6 +11,7 @@ from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import quote
 from terrafix.writer import Expr, set_attribute
@@ -153,6 +154,8 @@ statement, `"*"` or `["*"]`) and no split is needed; otherwise it reports.
         )
 
     def _fix(self, context: RuleContext, statement: Statement, plan: Plan) -> Fix | None:
+        if not allows_new_references(statement.block, statement.node):
+            return None  # a policy in a variable's default: Terraform takes no reference there
         splits = bool(plan.required or plan.unresolved)
         if statement.form == "heredoc" and (splits or statement.resources != ("*",)):
             return None

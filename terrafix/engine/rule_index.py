@@ -41,4 +41,5 @@ RULES: tuple[RuleEntry, ...] = (
     RuleEntry("TF020", "empty-s3-backend", "empty_s3_backend", opt_in=True),
     RuleEntry("TF021", "method-settings-block", "method_settings_block", opt_in=False),
     RuleEntry("TF022", "prevent-destroy", "prevent_destroy", opt_in=False),
+    RuleEntry("TF023", "invalid-configuration", "invalid_configuration", opt_in=False),
 )
