@@ -13,7 +13,6 @@ Precision comes first: a check that cannot see the whole module (a file that doe
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -108,7 +107,6 @@ def is_override_file(path: Path) -> bool:
     return path.name == "override.tf" or path.name.endswith("_override.tf")
 
 
-@functools.lru_cache(maxsize=256)
 def _has_json_files(directory: str) -> bool:
     """True when the directory holds `.tf.json` files, whose declarations we do not read."""
     try:
@@ -209,8 +207,12 @@ class _Checker:
             for block in source.tree.body.blocks():
                 type_, labels = block.block_type, block.label_values
                 if type_ == "locals":
+                    here: set[str] = set()  # a name repeated in one block: Attribute redefined
                     for attribute in block.body.attributes():
-                        self._declared(firsts, ("local", attribute.name.text), path, attribute)
+                        name = attribute.name.text
+                        if name not in here:
+                            here.add(name)
+                            self._declared(firsts, ("local", name), path, attribute)
                 elif type_ == "terraform":
                     for inner in block.body.blocks("required_providers"):
                         if required is None:
