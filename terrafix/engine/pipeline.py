@@ -146,7 +146,7 @@ def analyse(module: Module, scope: Scope, errors: list[str] | None = None) -> li
         except Exception as err:  # any failure of a rule is reported, not fatal
             if errors is None:
                 raise
-                _add_error(errors, _rule_failed(rule, module, err))
+            _add_error(errors, _rule_failed(rule, module, err))
             continue
         findings.extend(f for f in found if not is_suppressed(f, module))
     return sorted(findings, key=lambda f: (str(f.path), f.start, f.rule))
