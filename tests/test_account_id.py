@@ -201,7 +201,7 @@ def test_heredoc_policy_account_is_interpolated(tmp_path: Path):
     assert _fix(tmp_path).changed_files == []
 
 
-PROSE_AND_STATIC = '''# Deploys into 123456789012 (arn:aws:iam::123456789012:root) by default.
+PROSE_AND_STATIC = """# Deploys into 123456789012 (arn:aws:iam::123456789012:root) by default.
 variable "role_arn" {
   description = "Role to assume, e.g. arn:aws:iam::123456789012:role/deploy"
   default     = "arn:aws:iam::123456789012:role/deploy"
@@ -233,7 +233,7 @@ resource "aws_iam_policy" "p" {
   description = "Grants arn:aws:sqs:us-east-1:123456789012:jobs"
   policy      = jsonencode({ Statement = [{ Resource = "arn:aws:sqs:us-east-1:123456789012:jobs" }] })
 }
-'''
+"""
 
 
 def test_prose_and_static_places_are_left_alone(tmp_path: Path):

@@ -65,10 +65,10 @@ def account_sites(module: Module) -> Iterator[AccountSite]:
         if block.label_values[:1] == ("aws_caller_identity",):
             continue
         for node, key in _literals(block):
-            if not allows_new_references(block, node):
-                continue  # prose (a description) or a place Terraform reads without evaluating
             site = _site(path, block, node, key)
-            if site is not None:
+            # Prose (a description) documents an id; a place Terraform reads without
+            # evaluating (a module's source, a variable's default) cannot take a reference.
+            if site is not None and allows_new_references(block, node):
                 yield site
 
 

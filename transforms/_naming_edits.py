@@ -116,11 +116,10 @@ def _follow_in_block(
         if kind is n.Heredoc and not _json_heredoc(node):
             continue
         if kind in (n.TemplateString, n.Heredoc):
-            if not allows_new_references(block, node):
-                continue  # a backend's table name, a description: no reference may go there
             text = source_of(node)
             new_text = replace_names(text, renames)
-            if new_text != text:
+            # A backend's table name, a description: no reference may go there.
+            if new_text != text and allows_new_references(block, node):
                 with contextlib.suppress(HclSyntaxError):
                     changes.replace_expression(path, node, parse_expression(new_text))
             continue

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from ..syntax import nodes as n
 from ..syntax.identity_cache import IdentityCache
+from ..syntax.tokens import Leaf
 
 
 class Kind(StrEnum):
@@ -78,16 +79,30 @@ def _header(block: n.Block) -> str:
     return " ".join([block.block_type, *(f'"{label}"' for label in block.label_values)])
 
 
-def static_places(block: n.Block) -> list[Place]:
-    """The static places of one top-level block, in source order."""
+def static_places(block: n.Block, *, to_check: bool = False) -> list[Place]:
+    """The static places of one top-level block, in source order. With ``to_check``, only
+    those a validation must look into: no names, no constant that is a plain literal."""
     if block.block_type == "terraform":
-        return list(_terraform_places(block))
+        places = _terraform_places(block)
+        return [p for p in places if _to_check(p)] if to_check else list(places)
     out: list[Place] = []
-    _collect_places(block, out)
+    _collect_places(block, out, to_check)
     return out
 
 
-def _collect_places(block: n.Block, out: list[Place]) -> None:
+def _to_check(place: Place) -> bool:
+    return place.kind is not Kind.NAMES and not plain_literal(place.expression)
+
+
+def plain_literal(expression: n.Expression) -> bool:
+    """A number or a string without interpolations: it can hold no reference."""
+    kind = type(expression)
+    if kind is n.TemplateString or kind is n.Heredoc:
+        return all(type(part) is Leaf for part in expression.parts)
+    return kind is n.Number
+
+
+def _collect_places(block: n.Block, out: list[Place], to_check: bool) -> None:
     type_ = block.block_type
     constant = CONSTANT_ARGUMENTS.get(type_, _NONE)
     names = NAME_ARGUMENTS.get(type_, _NONE)
@@ -98,9 +113,11 @@ def _collect_places(block: n.Block, out: list[Place]) -> None:
         if kind is n.Attribute:
             key = element.name.text
             if key in constant:
-                out.append(Place(Kind.CONSTANT, key, element.value, block))
+                if not (to_check and plain_literal(element.value)):
+                    out.append(Place(Kind.CONSTANT, key, element.value, block))
             elif key in names:
-                out.append(Place(Kind.NAMES, key, element.value, block))
+                if not to_check:
+                    out.append(Place(Kind.NAMES, key, element.value, block))
             elif key in addresses or (depends and key == "depends_on"):
                 out.append(Place(Kind.ADDRESS, key, element.value, block))
             elif key == "replace_triggered_by" and type_ == "lifecycle":
@@ -110,7 +127,7 @@ def _collect_places(block: n.Block, out: list[Place]) -> None:
             if inner_type in _NESTED_WITH_PLACES or (
                 type_ == "check" and inner_type in RESOURCE_BLOCKS
             ):
-                _collect_places(element, out)
+                _collect_places(element, out, to_check)
 
 
 _NONE: frozenset[str] = frozenset()

@@ -36,6 +36,8 @@ EVALUATED_BLOCKS = frozenset(
     {"resource", "data", "ephemeral", "module", "output", "locals", "provider", "variable"}
     | {"check", "import"}
 )
+# Declarations named by labels, and how many labels they take.
+LABELS = {"variable": 1, "output": 1, "module": 1, "resource": 2, "data": 2}
 STATIC_TRAVERSAL_DETAIL = (
     "A single static variable reference is required: only attribute access and indexing with "
     "constant keys. No calculations, function calls, template expressions, etc are allowed here."
@@ -115,36 +117,12 @@ def _has_json_files(directory: str) -> bool:
         return False
 
 
-def _may_repeat_declarations(module: Module) -> bool:
-    """False when the module's symbol tables (which keep the first of each name, and which the
-    rules have built already) hold every declaration: then no name is declared twice."""
-    if any(is_override_file(path) for path in module.files):
-        return True
-    counts: Counter[str] = Counter()
-    for _, block in module.top_level_blocks():
-        type_ = block.block_type
-        if type_ == "locals":
-            counts[type_] += sum(1 for _ in block.body.attributes())
-        elif type_ == "terraform":
-            counts[type_] += sum(1 for _ in block.body.blocks("required_providers"))
-        else:
-            counts[type_] += 1
-    return (
-        counts["terraform"] > 1
-        or counts["locals"] != len(module.locals)
-        or counts["variable"] != len(module.variables)
-        or counts["output"] != len(module.outputs)
-        or counts["module"] != len(module.module_calls)
-        or counts["resource"] != len(module.resources)
-        or counts["data"] != len(module.data_sources)
-        or counts["provider"] != len(module.providers)
-    )
-
-
 class _Checker:
     def __init__(self, module: Module) -> None:
         self.module = module
         self.problems: list[Problem] = []
+        self.extra_declarations: set[tuple] = set()  # ephemeral resources, checks' data
+        self.declarations: set[tuple] = set()  # (block type, labels...) and ("local", name)
         self.dependencies: list[Reference] = []  # traversals in depends_on
         self.checked_addresses: set[int] = set()  # their nodes' ids
         self.suspects: dict[int, list[tuple[Reference, str, str]]] = {}
@@ -196,8 +174,6 @@ class _Checker:
     # ------------------------------------------------------------ duplicate declarations
 
     def duplicate_declarations(self) -> None:
-        if not _may_repeat_declarations(self.module):
-            return
         firsts: dict[tuple, tuple[Path, n.Node]] = {}
         required: tuple[Path, n.Block] | None = None
         for source in self.module.parsed:
@@ -205,35 +181,47 @@ class _Checker:
                 continue
             path = source.path
             for block in source.tree.body.blocks():
-                type_, labels = block.block_type, block.label_values
-                if type_ == "locals":
+                type_ = block.type.text
+                count = LABELS.get(type_)
+                if count is not None:
+                    if len(block.labels) == count:
+                        key = (type_, *map(_label_key, block.labels))
+                        self._declared(firsts, key, path, block)
+                elif type_ == "locals":
                     here: set[str] = set()  # a name repeated in one block: Attribute redefined
                     for attribute in block.body.attributes():
                         name = attribute.name.text
                         if name not in here:
                             here.add(name)
                             self._declared(firsts, ("local", name), path, attribute)
+                elif type_ == "ephemeral" and len(block.labels) == 2:
+                    self.extra_declarations.add((type_, *map(_label_key, block.labels)))
+                elif type_ == "check":
+                    for inner in block.body.blocks("data"):
+                        key = ("data", *map(_label_key, inner.labels))
+                        self.extra_declarations.add(key)
                 elif type_ == "terraform":
                     for inner in block.body.blocks("required_providers"):
                         if required is None:
                             required = (path, inner)
                         else:
                             self._duplicate_required(path, inner, *required)
-                elif type_ == "provider" and len(labels) == 1:
+                elif type_ == "provider" and len(block.labels) == 1:
                     alias = block.body.attribute("alias")
                     alias_name = _literal(alias.value) if alias is not None else None
                     if alias is None or alias_name is not None:
-                        self._declared(firsts, ("provider", labels[0], alias_name), path, block)
-                elif (type_ in ("variable", "output", "module") and len(labels) == 1) or (
-                    type_ in ("resource", "data") and len(labels) == 2
-                ):
-                    self._declared(firsts, (type_, *labels), path, block)
+                        key = ("provider", _label_key(block.labels[0]), alias_name)
+                        self._declared(firsts, key, path, block)
+
+        self.declarations = {*firsts, *self.extra_declarations}
 
     def _declared(self, firsts: dict, key: tuple, path: Path, node: n.Node) -> None:
         first = firsts.setdefault(key, (path, node))
         if first[1] is node:
             return
         where = self.where(first[0], _header_of(first[1]))
+        if type(node) is n.Block:  # the names as Terraform reads them, for the message
+            key = (key[0], *node.label_values, *key[1 + len(node.labels) :])
         summary, detail = _duplicate_message(key, where)
         self.report(path, _header_of(node), summary, detail)
 
@@ -253,19 +241,17 @@ class _Checker:
         where it takes a bare address. Traversals in static places are names or addresses,
         so the reference check leaves them out (but for `depends_on`'s, which must exist)."""
         for path, block in self.module.top_level_blocks():
-            for place in static_places(block):
+            for place in static_places(block, to_check=True):
                 self._static_place(path, block, place)
 
     def _static_place(self, path: Path, block: n.Block, place: Place) -> None:
         kind = place.kind
-        if kind is Kind.NAMES or _plain_literal(place.expression):
+        if kind is Kind.CONSTANT:
+            self._constant_place(path, block, place)
             return
         for traversal in traversals(place.expression):
             reference = Reference(path, traversal, block)
-            root = traversal.parts[0]
-            if kind is Kind.CONSTANT and not _literal_name(reference, place.expression):
-                self.suspect(reference, "Variables not allowed", "Variables may not be used here.")
-            elif kind is Kind.RESOURCES and root in ("var", "local", "module", "data"):
+            if kind is Kind.RESOURCES and traversal.parts[0] in ("var", "local", "module", "data"):
                 self.suspect(
                     reference,
                     "Invalid reference in replace_triggered_by expression",
@@ -275,19 +261,28 @@ class _Checker:
             elif kind is Kind.ADDRESS and place.argument == "depends_on":
                 self.dependencies.append(reference)
                 self.checked_addresses.add(id(traversal.node))
-        if kind is Kind.CONSTANT:
-            for node in place.expression.walk():
-                if type(node) is n.FunctionCall:
-                    self.report(
-                        path,
-                        node,
-                        "Function calls not allowed",
-                        "Functions may not be called here.",
-                    )
-        elif kind is Kind.ADDRESS:
+        if kind is Kind.ADDRESS:
             for item in _address_items(place):
                 if not _static_traversal(item):
                     self.report(path, item, "Invalid expression", STATIC_TRAVERSAL_DETAIL)
+
+    def _constant_place(self, path: Path, block: n.Block, place: Place) -> None:
+        """Function calls and references where Terraform takes a constant."""
+        named = False
+        for node in place.expression.walk():
+            kind = type(node)
+            if kind is n.FunctionCall:
+                self.report(
+                    path, node, "Function calls not allowed", "Functions may not be called here."
+                )
+            elif kind is n.Variable:
+                named = True
+        if not named:
+            return
+        for traversal in traversals(place.expression):
+            reference = Reference(path, traversal, block)
+            if not _literal_name(reference, place.expression):
+                self.suspect(reference, "Variables not allowed", "Variables may not be used here.")
 
     # ------------------------------------------------------------ references
 
@@ -299,7 +294,7 @@ class _Checker:
 
     def references(self) -> None:
         """References to what the module does not declare."""
-        declared = _Declarations(self.module)
+        declared = _Declarations(self.declarations)
         for reference in self.module.references:
             if reference.block.block_type not in EVALUATED_BLOCKS:
                 continue
@@ -331,17 +326,13 @@ class _Checker:
 class _Declarations:
     """What a module declares, for resolving references."""
 
-    def __init__(self, module: Module) -> None:
-        self.variables = {name for name in module.variables}
-        self.locals = set(module.locals)
-        self.modules = set(module.module_calls)
-        self.resources = set(module.resources)
-        self.data = set(module.data_sources)
-        self.ephemeral: set[tuple[str, ...]] = set()
-        for _, block in module.top_level_blocks("ephemeral"):
-            self.ephemeral.add(block.label_values)
-        for _, block in module.top_level_blocks("check"):
-            self.data.update(b.label_values for b in block.body.blocks("data"))
+    def __init__(self, declarations: set[tuple]) -> None:
+        self.variables = {k[1] for k in declarations if k[0] == "variable"}
+        self.locals = {k[1] for k in declarations if k[0] == "local"}
+        self.modules = {k[1] for k in declarations if k[0] == "module"}
+        self.resources = {k[1:] for k in declarations if k[0] == "resource"}
+        self.data = {k[1:] for k in declarations if k[0] == "data"}
+        self.ephemeral = {k[1:] for k in declarations if k[0] == "ephemeral"}
 
     def missing(self, parts: tuple[str, ...]) -> tuple[str, str] | None:
         root = parts[0]
@@ -410,6 +401,13 @@ def _header_of(node: n.Node) -> Spot:
     return (node.name, node.value) if type(node) is n.Attribute else node
 
 
+def _label_key(label: Leaf | n.TemplateString) -> str:
+    """A label's name as written, quotes aside (escapes are rare in names and spelt alike)."""
+    if type(label) is Leaf:
+        return label.text
+    return "".join(part.text if type(part) is Leaf else part.render() for part in label.parts)
+
+
 def _literal(expr: n.Expression) -> str | None:
     from .module import literal_string
 
@@ -454,14 +452,6 @@ def _duplicate_message(key: tuple, where: str) -> tuple[str, str]:
         f'A {name} {what} named "{key[2]}" was already declared at {where}. Resource names '
         "must be unique per type in each module."
     )
-
-
-def _plain_literal(expression: n.Expression) -> bool:
-    """A number or a string without interpolations: nothing to check in it."""
-    kind = type(expression)
-    if kind is n.TemplateString or kind is n.Heredoc:
-        return all(type(part) is Leaf for part in expression.parts)
-    return kind is n.Number
 
 
 def _literal_name(reference: Reference, expression: n.Expression) -> bool:
