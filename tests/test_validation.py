@@ -291,6 +291,20 @@ def test_new_problems_ignore_positions_but_count_repeats(tmp_path):
     assert [p.line for p in new_problems(before, again)] == [4]
 
 
+def test_a_name_the_module_already_lacks_is_no_new_problem_in_another_file(tmp_path):
+    module = _write(tmp_path, {"main.tf": 'output "o" {\n  value = var.project\n}\n'})
+    main = module / "main.tf"
+    before = validate(Module.from_texts(module, {main: main.read_text()}))
+    texts = {
+        main: main.read_text(),
+        module / "locals.tf": 'locals {\n  p = "${var.project}-x"\n}\n',
+    }
+    assert new_problems(before, validate(Module.from_texts(module, texts))) == []
+    texts[module / "locals.tf"] = 'locals {\n  p = "${var.other}-x"\n}\n'
+    [added] = new_problems(before, validate(Module.from_texts(module, texts)))
+    assert (added.summary, added.source) == ("Reference to undeclared input variable", "var.other")
+
+
 # ---------------------------------------------------------------- the human corpus
 
 

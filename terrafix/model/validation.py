@@ -59,7 +59,11 @@ class Problem:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        """What the problem is, without where: it survives edits elsewhere in the file."""
+        """What the problem is, without where: it survives edits elsewhere in the file. An
+        undeclared name is one problem wherever it is referred to: a fix that refers to a
+        variable the module already lacks (a prefix built from it) adds no new one."""
+        if self.summary.startswith("Reference to undeclared"):
+            return ("", self.summary, self.source)
         return (str(self.path), self.summary, self.source)
 
     @property
@@ -83,8 +87,10 @@ def new_problems(before: Iterable[Problem], after: Iterable[Problem]) -> list[Pr
     seen = Counter(p.key for p in before)
     out = []
     for problem in after:
-        if seen[problem.key] > 0:
-            seen[problem.key] -= 1
+        key = problem.key
+        if seen[key] > 0:
+            if key[0]:  # one more of a problem tied to a file is a new one; a missing name is not
+                seen[key] -= 1
         else:
             out.append(problem)
     return out
