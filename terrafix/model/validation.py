@@ -23,14 +23,12 @@ from ..syntax import nodes as n
 from ..syntax.identity_cache import IdentityCache
 from ..syntax.positions import offset_to_line_col, to_byte_offset
 from ..syntax.tokens import Leaf
+from .declarations import Declarations, duplicate_message
 from .module import Module, Reference
 from .references import traversals
+from .scopes import bound_names, dynamic_iterators
 from .static_contexts import Kind, Place, static_place, static_places
 
-# Roots of references that name no declaration of the module.
-BUILTIN_ROOTS = frozenset(
-    {"self", "count", "each", "path", "terraform", "true", "false", "null", "run", "resource"}
-)
 # Top-level blocks whose expressions Terraform evaluates (and so whose references it checks).
 EVALUATED_BLOCKS = frozenset(
     {"resource", "data", "ephemeral", "module", "output", "locals", "provider", "variable"}
@@ -129,8 +127,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.extra_declarations: set[tuple] = set()  # ephemeral resources, checks' data
         self.declarations: set[tuple] = set()  # (block type, labels...) and ("local", name)
-        self.dependencies: list[Reference] = []  # traversals in depends_on
-        self.checked_addresses: set[int] = set()  # their nodes' ids
+        self.checked_addresses: set[int] = set()  # ids of the traversals in depends_on
         self.suspects: dict[int, list[tuple[Reference, str, str]]] = {}
 
     # ------------------------------------------------------------ reporting
@@ -228,7 +225,7 @@ class _Checker:
         where = self.where(first[0], _header_of(first[1]))
         if type(node) is n.Block:  # the names as Terraform reads them, for the message
             key = (key[0], *node.label_values, *key[1 + len(node.labels) :])
-        summary, detail = _duplicate_message(key, where)
+        summary, detail = duplicate_message(key, where)
         self.report(path, _header_of(node), summary, detail)
 
     def _duplicate_required(self, path: Path, block: n.Block, first_path, first) -> None:
@@ -265,7 +262,6 @@ class _Checker:
                     "replace_triggered_by.",
                 )
             elif kind is Kind.ADDRESS and place.argument == "depends_on":
-                self.dependencies.append(reference)
                 self.checked_addresses.add(id(traversal.node))
         if kind is Kind.ADDRESS:
             for item in _address_items(place):
@@ -300,7 +296,7 @@ class _Checker:
 
     def references(self) -> None:
         """References to what the module does not declare."""
-        declared = _Declarations(self.declarations)
+        declared = Declarations(self.declarations)
         for reference in self.module.references:
             if reference.block.block_type not in EVALUATED_BLOCKS:
                 continue
@@ -308,7 +304,7 @@ class _Checker:
             if verdict is None:
                 continue
             node = reference.traversal.node
-            if reference.traversal.parts[0] in _dynamic_iterators(reference.block):
+            if reference.traversal.parts[0] in dynamic_iterators(reference.block):
                 continue
             # A traversal in a static place is a name, an address or refused already; only
             # `depends_on`'s addresses must name something that exists.
@@ -322,66 +318,11 @@ class _Checker:
     def report_suspects(self) -> None:
         for entries in self.suspects.values():
             block = entries[0][0].block
-            bound = _bound_names(block, {id(r.traversal.node) for r, _, _ in entries})
+            bound = bound_names(block, {id(r.traversal.node) for r, _, _ in entries})
             for reference, summary, detail in entries:
                 node = reference.traversal.node
                 if reference.traversal.parts[0] not in bound.get(id(node), ()):
                     self.report(reference.path, node, summary, detail)
-
-
-class _Declarations:
-    """What a module declares, for resolving references."""
-
-    def __init__(self, declarations: set[tuple]) -> None:
-        self.variables = {k[1] for k in declarations if k[0] == "variable"}
-        self.locals = {k[1] for k in declarations if k[0] == "local"}
-        self.modules = {k[1] for k in declarations if k[0] == "module"}
-        self.resources = {k[1:] for k in declarations if k[0] == "resource"}
-        self.data = {k[1:] for k in declarations if k[0] == "data"}
-        self.ephemeral = {k[1:] for k in declarations if k[0] == "ephemeral"}
-
-    def missing(self, parts: tuple[str, ...]) -> tuple[str, str] | None:
-        root = parts[0]
-        if root in BUILTIN_ROOTS:
-            return None
-        if root == "var" and len(parts) > 1 and parts[1] not in self.variables:
-            return (
-                "Reference to undeclared input variable",
-                f'An input variable with the name "{parts[1]}" has not been declared. This '
-                f'variable can be declared with a variable "{parts[1]}" {{}} block.',
-            )
-        if root == "local" and len(parts) > 1 and parts[1] not in self.locals:
-            return (
-                "Reference to undeclared local value",
-                f'A local value with the name "{parts[1]}" has not been declared.',
-            )
-        if root == "module" and len(parts) > 1 and parts[1] not in self.modules:
-            return (
-                "Reference to undeclared module",
-                f'No module call named "{parts[1]}" is declared in this module.',
-            )
-        if root in ("data", "ephemeral") and len(parts) > 2:
-            known = self.data if root == "data" else self.ephemeral
-            if parts[1:3] not in known:
-                kind = "A data resource" if root == "data" else "An ephemeral resource"
-                return (
-                    "Reference to undeclared resource",
-                    f'{kind} "{parts[1]}" "{parts[2]}" has not been declared in this module.',
-                )
-            return None
-        if root in ("var", "local", "module", "data", "ephemeral") or len(parts) < 2:
-            return None
-        if "_" not in root:
-            # Resource types are `<provider>_<type>`: a root without one is an iterator
-            # (`[for s in ... : s.id]`), which is cheaper left alone than resolved.
-            return None
-        if parts[:2] not in self.resources:
-            return (
-                "Reference to undeclared resource",
-                f'A managed resource "{parts[0]}" "{parts[1]}" has not been declared in this '
-                "module.",
-            )
-        return None
 
 
 # ---------------------------------------------------------------- helpers
@@ -418,46 +359,6 @@ def _literal(expr: n.Expression) -> str | None:
     from .module import literal_string
 
     return literal_string(expr)
-
-
-def _duplicate_message(key: tuple, where: str) -> tuple[str, str]:
-    kind, name = key[0], key[1]
-    if kind == "variable":
-        return "Duplicate variable declaration", (
-            f'A variable named "{name}" was already declared at {where}. Variable names must '
-            "be unique within a module."
-        )
-    if kind == "local":
-        return "Duplicate local value definition", (
-            f'A local value named "{name}" was already defined at {where}. Local value names '
-            "must be unique within a module."
-        )
-    if kind == "output":
-        return "Duplicate output definition", (
-            f'An output named "{name}" was already defined at {where}. Output names must be '
-            "unique within a module."
-        )
-    if kind == "module":
-        return "Duplicate module call", (
-            f'A module call named "{name}" was already defined at {where}. Module calls must '
-            "have unique names within a module."
-        )
-    if kind == "provider":
-        if key[2] is None:
-            return "Duplicate provider configuration", (
-                f'A default (non-aliased) provider configuration for "{name}" was already '
-                f'given at {where}. If multiple configurations are required, set the "alias" '
-                "argument for alternative configurations."
-            )
-        return "Duplicate provider configuration", (
-            f'A provider configuration for "{name}" with alias "{key[2]}" was already given '
-            f"at {where}. Each configuration for the same provider must have a distinct alias."
-        )
-    what = "resource" if kind == "resource" else "data resource"
-    return f'Duplicate {kind} "{name}" configuration', (
-        f'A {name} {what} named "{key[2]}" was already declared at {where}. Resource names '
-        "must be unique per type in each module."
-    )
 
 
 def _literal_name(reference: Reference, expression: n.Expression) -> bool:
@@ -507,55 +408,3 @@ def _static_traversal(expr: n.Expression) -> bool:
             node = node.target
         else:
             return False
-
-
-def _bound_names(block: n.Block, targets: set[int]) -> dict[int, frozenset[str]]:
-    """For each target node under ``block``: the names for-expressions, template `for`
-    directives and `dynamic` blocks bind around it."""
-    out: dict[int, frozenset[str]] = {}
-    stack: list[tuple[object, frozenset[str]]] = [(block, frozenset())]
-    while stack:
-        item, bound = stack.pop()
-        kind = type(item)
-        if kind is Leaf or item is None:
-            continue
-        if kind is tuple:
-            stack.extend((child, bound) for child in item)
-            continue
-        if id(item) in targets:
-            out[id(item)] = bound
-        if kind is n.Block and item.block_type == "dynamic" and item.labels:
-            bound = bound | {_iterator_name(item)}
-        elif kind in (n.ForTuple, n.ForObject, n.TemplateFor):
-            names = {item.value.text} | ({item.key.text} if item.key is not None else set())
-            inner = bound | names
-            for name in item._field_names:
-                value = getattr(item, name)
-                stack.append((value, bound if name == "collection" else inner))
-            continue
-        stack.extend((value, bound) for value in item._fields_of(item))
-    return out
-
-
-def _dynamic_iterator_names(block: n.Block) -> frozenset[str]:
-    """The iterators of every `dynamic` block nested in ``block`` (found without walking
-    expressions: dynamic blocks are where most iterators with an underscore come from)."""
-    names: set[str] = set()
-    stack = [block]
-    while stack:
-        current = stack.pop()
-        for inner in current.body.blocks():
-            if inner.block_type == "dynamic" and inner.labels:
-                names.add(_iterator_name(inner))
-            stack.append(inner)
-    return frozenset(names)
-
-
-_dynamic_iterators = IdentityCache(_dynamic_iterator_names, size=64)
-
-
-def _iterator_name(block: n.Block) -> str:
-    iterator = block.body.attribute("iterator")
-    if iterator is not None and type(iterator.value) is n.Variable:
-        return iterator.value.name.text
-    return block.label_values[0]
