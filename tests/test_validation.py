@@ -172,6 +172,18 @@ CASES = [
         "init",
         2,
     ),
+    (
+        "import-addresses-may-use-each",
+        {
+            "main.tf": 'variable "ids" {\n  default = { a = "x" }\n}\n\n'
+            "import {\n  for_each = var.ids\n  to       = terraform_data.t[each.key]\n"
+            "  id       = each.value\n}\n\n"
+            'resource "terraform_data" "t" {\n  for_each = var.ids\n}\n\n'
+            "removed {\n  from = terraform_data.gone\n\n  lifecycle {\n    destroy = false\n  }\n}\n"
+        },
+        "init",
+        0,
+    ),
     # ---- references to what the module does not declare
     (
         "undeclared",

@@ -60,14 +60,14 @@ NAME_ARGUMENTS = {
     "resource": frozenset({"provider"}),
     "data": frozenset({"provider"}),
     "ephemeral": frozenset({"provider"}),
-    "import": frozenset({"provider"}),
+    # An import's address may index with `each.key` (import blocks take for_each).
+    "import": frozenset({"provider", "to"}),
     "lifecycle": frozenset({"ignore_changes"}),
     "provisioner": frozenset({"when", "on_failure"}),
 }
 ADDRESS_ARGUMENTS = {
     "moved": frozenset({"from", "to"}),
     "removed": frozenset({"from"}),
-    "import": frozenset({"to"}),
 }
 # Blocks whose `depends_on` takes bare addresses of objects.
 DEPENDENT_BLOCKS = frozenset({"resource", "data", "ephemeral", "module", "output", "check"})
