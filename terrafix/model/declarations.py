@@ -22,6 +22,14 @@ class Declarations:
         self.resources = {k[1:] for k in declarations if k[0] == "resource"}
         self.data = {k[1:] for k in declarations if k[0] == "data"}
         self.ephemeral = {k[1:] for k in declarations if k[0] == "ephemeral"}
+        # The first two names of a reference that resolves: `var.x`, `local.x`, `module.x`,
+        # `aws_s3_bucket.b`.
+        self.resolved = (
+            {("var", name) for name in self.variables}
+            | {("local", name) for name in self.locals}
+            | {("module", name) for name in self.modules}
+            | self.resources
+        )
 
     def missing(self, parts: tuple[str, ...]) -> tuple[str, str] | None:
         root = parts[0]

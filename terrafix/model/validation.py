@@ -23,7 +23,7 @@ from ..syntax import nodes as n
 from ..syntax.identity_cache import IdentityCache
 from ..syntax.positions import offset_to_line_col, to_byte_offset
 from ..syntax.tokens import Leaf
-from .declarations import Declarations, duplicate_message
+from .declarations import BUILTIN_ROOTS, Declarations, duplicate_message
 from .module import Module, Reference
 from .references import traversals
 from .scopes import bound_names, dynamic_iterators
@@ -153,26 +153,32 @@ class _Checker:
     # ------------------------------------------------------------ repeated arguments
 
     def repeated_arguments(self) -> None:
+        attribute, block = n.Attribute, n.Block
         for source in self.module.parsed:
             bodies = [source.tree.body]
             while bodies:
                 body = bodies.pop()
-                seen: dict[str, n.Attribute] = {}
+                names: set[str] = set()
                 for element in body.elements:
-                    if type(element) is n.Block:
+                    kind = type(element)
+                    if kind is block:
                         bodies.append(element.body)
-                    elif type(element) is n.Attribute:
+                    elif kind is attribute:
                         name = element.name.text
-                        first = seen.setdefault(name, element)
-                        if first is not element:
-                            self.report(
-                                source.path,
-                                element.name,
-                                "Attribute redefined",
-                                f'The argument "{name}" was already set at '
-                                f"{self.where(source.path, first.name)}. Each argument may be "
-                                "set only once.",
-                            )
+                        if name in names:
+                            self._redefined(source.path, body, element)
+                        else:
+                            names.add(name)
+
+    def _redefined(self, path: Path, body: n.Body, again: n.Attribute) -> None:
+        first = body.attribute(again.name.text)
+        self.report(
+            path,
+            again.name,
+            "Attribute redefined",
+            f'The argument "{again.name.text}" was already set at '
+            f"{self.where(path, first.name)}. Each argument may be set only once.",
+        )
 
     # ------------------------------------------------------------ duplicate declarations
 
@@ -297,10 +303,14 @@ class _Checker:
     def references(self) -> None:
         """References to what the module does not declare."""
         declared = Declarations(self.declarations)
+        resolved = declared.resolved
         for reference in self.module.references:
-            if reference.block.block_type not in EVALUATED_BLOCKS:
+            parts = reference.traversal.parts
+            if parts[:2] in resolved or parts[0] in BUILTIN_ROOTS:
+                continue  # the common case, answered by one lookup
+            if reference.block.type.text not in EVALUATED_BLOCKS:
                 continue
-            verdict = declared.missing(reference.traversal.parts)
+            verdict = declared.missing(parts)
             if verdict is None:
                 continue
             node = reference.traversal.node
