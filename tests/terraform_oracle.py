@@ -33,9 +33,18 @@ class TerraformError(NamedTuple):
     line: int | None
 
 
+COMMANDS = {
+    "init": ["init", "-backend=false", "-input=false"],
+    # The backend's settings are read only when it is initialised: for errors in them (the
+    # configuration is refused before any connection is tried).
+    "init-backend": ["init", "-input=false"],
+    "validate": ["validate"],
+}
+
+
 def terraform_errors(module: Path, *, command: str = "init") -> set[TerraformError]:
-    """The errors Terraform reports for the `.tf` files of ``module`` (``command`` is `init`,
-    with the backend left alone, or `validate`)."""
+    """The errors Terraform reports for the `.tf` files of ``module`` (``command``: see
+    ``COMMANDS``)."""
     with tempfile.TemporaryDirectory(prefix="tf-oracle-") as scratch:
         root = Path(scratch)
         copy = root / "module"
@@ -55,9 +64,8 @@ def terraform_errors(module: Path, *, command: str = "init") -> set[TerraformErr
             "TF_IN_AUTOMATION": "1",
             "TF_DATA_DIR": str(root / "data"),
         }
-        arguments = ["init", "-backend=false", "-input=false"] if command == "init" else [command]
         completed = subprocess.run(
-            [TERRAFORM, *arguments, "-no-color"],
+            [TERRAFORM, *COMMANDS[command], "-no-color"],
             cwd=copy,
             env=env,
             capture_output=True,

@@ -149,6 +149,15 @@ CASES = [
         1,
     ),
     (
+        "backend-static",
+        {
+            "main.tf": 'terraform {\n  backend "local" {\n    path = "${var.dir}/state"\n  }\n}\n\n'
+            'variable "dir" {}\n'
+        },
+        "init-backend",
+        1,
+    ),
+    (
         "lifecycle-static",
         {
             "main.tf": 'resource "terraform_data" "a" {\n  lifecycle {\n    prevent_destroy       = var.p\n'
@@ -339,11 +348,20 @@ def test_human_corpus_problems_are_all_confirmed_by_terraform(tmp_path):
     for directory, problems in found.items():
         loader = {p for p in problems if not p.summary.startswith("Reference to undeclared")}
         if loader:
-            theirs = _theirs(directory, "init")
-            assert {TerraformError(p.summary, p.path.name, p.line) for p in loader} <= theirs
+            assert _loader_confirms(directory, loader)
         undeclared = [p for p in problems if p.summary.startswith("Reference to undeclared")]
         if undeclared:
             assert _probe_confirms(tmp_path / directory.name, directory, undeclared)
+
+
+def _loader_confirms(directory: Path, problems) -> bool:
+    """`terraform init` reports every one of ``problems``; those in a backend's settings only
+    when the backend is initialised too (which stops at the error, before any connection)."""
+    ours = {TerraformError(p.summary, p.path.name, p.line) for p in problems}
+    theirs = _theirs(directory, "init")
+    if not ours <= theirs:
+        theirs |= _theirs(directory, "init-backend")
+    return ours <= theirs
 
 
 def _probe_confirms(probe: Path, directory: Path, problems) -> bool:
