@@ -216,3 +216,53 @@ def test_heredoc_policy_account_is_interpolated(tmp_path: Path):
     )
     assert (tmp_path / "data.tf").exists()
     assert _fix(tmp_path).changed_files == []
+
+
+PROSE_AND_STATIC = """# Deploys into 123456789012 (arn:aws:iam::123456789012:root) by default.
+variable "role_arn" {
+  description = "Role to assume, e.g. arn:aws:iam::123456789012:role/deploy"
+  default     = "arn:aws:iam::123456789012:role/deploy"
+}
+
+output "queue" {
+  description = <<-EOT
+    The queue, arn:aws:sqs:us-east-1:123456789012:jobs in the example account.
+  EOT
+  value       = aws_sqs_queue.jobs.arn
+}
+
+module "shared" {
+  source = "git::https://example.com/123456789012/arn:aws:s3:::bucket/AWSLogs/123456789012/x.git"
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "jobs"
+
+  lifecycle {
+    precondition {
+      condition     = true
+      error_message = "Queue must live in arn:aws:sqs:us-east-1:123456789012:jobs"
+    }
+  }
+}
+
+resource "aws_iam_policy" "p" {
+  description = "Grants arn:aws:sqs:us-east-1:123456789012:jobs"
+  policy      = jsonencode({ Statement = [{ Resource = "arn:aws:sqs:us-east-1:123456789012:jobs" }] })
+}
+"""
+
+
+def test_prose_and_static_places_are_left_alone(tmp_path: Path):
+    """Descriptions, error messages and comments document an account; a variable's default and
+    a module's source cannot take a reference: only the policy's Resource is a finding."""
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(PROSE_AND_STATIC)
+    result = run([module], Config(select=["TF010"]), fix=True)
+    assert result.errors == []
+    [fixed] = result.fixed
+    assert fixed.message.startswith("resource.aws_iam_policy.p:")
+    final = next(f.final for f in result.changed_files if f.path.name == "main.tf")
+    assert final.count("123456789012") == PROSE_AND_STATIC.count("123456789012") - 1
+    assert "sqs:us-east-1:${data.aws_caller_identity.current.account_id}:jobs" in final

@@ -367,3 +367,43 @@ def test_table_matches_the_aws_provider_schema(tmp_path: Path):
     for name, reason in NOT_PHYSICAL.items():
         assert (name in types) != reason.startswith("not a resource type"), name
     assert set(LEFT_OUT) <= set(types)
+
+
+BACKEND_NAMED_TABLE = """terraform {
+  backend "s3" {
+    bucket         = "prod-state-bucket"
+    key            = "state.tfstate"
+    region         = "us-east-1"
+    dynamodb_table = "prod-state-lock"
+  }
+}
+
+resource "aws_dynamodb_table" "lock" {
+  name         = "prod-state-lock"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "LockID"
+
+  attribute {
+    name = "LockID"
+    type = "S"
+  }
+}
+
+output "table" {
+  description = "The lock table prod-state-lock"
+  value       = "prod-state-lock"
+}"""
+
+
+def test_renamed_names_are_not_followed_where_no_reference_may_go(tmp_path: Path):
+    """The backend's lock table and an output's description spell the renamed table's name,
+    but a backend takes no reference and a description is prose: both stay as written."""
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(BACKEND_NAMED_TABLE)
+    result = run([module], Config(select=["TF002"], profile="ephemeral"), fix=True)
+    assert result.errors == []
+    main = next(f.final for f in result.changed_files if f.path.name == "main.tf")
+    assert 'dynamodb_table = "prod-state-lock"' in main
+    assert 'description = "The lock table prod-state-lock"' in main
+    assert 'value       = "${local.name_prefix}-prod-state-lock"' in main

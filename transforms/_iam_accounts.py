@@ -14,6 +14,7 @@ from pathlib import Path
 
 from terrafix.model import Module
 from terrafix.model.module import literal_string
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer.objects import object_key
@@ -65,7 +66,9 @@ def account_sites(module: Module) -> Iterator[AccountSite]:
             continue
         for node, key in _literals(block):
             site = _site(path, block, node, key)
-            if site is not None:
+            # Prose (a description) documents an id; a place Terraform reads without
+            # evaluating (a module's source, a variable's default) cannot take a reference.
+            if site is not None and allows_new_references(block, node):
                 yield site
 
 

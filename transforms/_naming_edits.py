@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from terrafix.engine.changeset import Changeset
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.errors import HclSyntaxError
 from terrafix.writer import expr, parse_expression, path_to, set_attribute
@@ -123,7 +124,8 @@ def _follow_in_block(
         if kind in (n.TemplateString, n.Heredoc):
             text = source_of(node)
             new_text = replace_names(text, renames)
-            if new_text != text:
+            # A backend's table name, a description: no reference may go there.
+            if new_text != text and allows_new_references(block, node):
                 with contextlib.suppress(HclSyntaxError):
                     changes.replace_expression(path, node, parse_expression(new_text))
             continue

@@ -38,7 +38,9 @@ beside its other data sources) unless the module already has one, whose name it 
 In an ARN it rewrites, the region the module deploys to becomes `${var.aws_region}` (when that
 variable defaults to it) or `${data.aws_region.current.name}` (when the provider sets it).
 Variables, providers (`allowed_account_ids`, `assume_role`) and `terraform` blocks (backends
-cannot reference data sources) are left alone.
+cannot reference data sources) are left alone; so are ids in prose (a `description`, an
+`error_message`, comments: they document an account) and in every other place Terraform reads
+without evaluating, such as a module's `source` (see `terrafix.model.static_contexts`).
 
 ## Why
 A hard-coded account id deploys into one account only: in any other account the ARN names

@@ -12,6 +12,7 @@ from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
+from terrafix.model.static_contexts import allows_new_references
 from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import quote
 from terrafix.writer import Expr, set_attribute
@@ -204,6 +205,8 @@ split is needed; otherwise it reports.
         )
 
     def _fix(self, context: RuleContext, statement: Statement, plan: Plan) -> Fix | None:
+        if not allows_new_references(statement.block, statement.node):
+            return None  # a policy in a variable's default: Terraform takes no reference there
         applicability = _applicability(context, plan)
         if applicability is None:
             return None

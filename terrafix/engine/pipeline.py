@@ -6,7 +6,7 @@ caller writes (atomically) only when the whole run succeeded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,8 @@ from ..model.calls import callers_of
 from ..model.discovery import discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.project_callers import find_callers, project_root
-from ..syntax import HclSyntaxError, parse
+from ..model.validation import Problem, new_problems, validate
+from ..syntax import HclSyntaxError
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
 from .config import Config
@@ -117,7 +118,7 @@ def run(
         if reason is not None:
             _leave_alone(module, reason, result)
         else:
-            _run_module(module, Scope(rules, config, called_by), fix, result, adapt)
+            _run_module_safely(module, Scope(rules, config, called_by), fix, result, adapt)
         done += len(discovered[directory])
         if progress is not None:
             progress(done, total)
@@ -206,38 +207,68 @@ class Scope:
     callers: tuple[Path, ...] = ()
 
 
-def analyse(module: Module, scope: Scope) -> list[Finding]:
+def analyse(module: Module, scope: Scope, errors: list[str] | None = None) -> list[Finding]:
+    """Every rule's findings on ``module``. A rule that fails is reported into ``errors`` (when
+    given) and the others still run: one bad rule must not hide every other finding."""
     findings = []
     config = scope.config
     for rule in scope.rules:
         options = config.options_for(rule.code, rule.slug)
         context = RuleContext(module, options, config.profile, scope.callers)
-        findings.extend(f for f in rule.check(context) if not is_suppressed(f, module))
+        try:
+            found = list(rule.check(context))
+        except Exception as err:  # any failure of a rule is reported, not fatal
+            if errors is None:
+                raise
+            _add_error(errors, _rule_failed(rule, module, err))
+            continue
+        findings.extend(f for f in found if not is_suppressed(f, module))
     return sorted(findings, key=lambda f: (str(f.path), f.start, f.rule))
 
 
+def _rule_failed(rule, module: Module, err: Exception) -> str:
+    return (
+        f"{module.directory}: error: internal error in rule {rule.code} ({rule.slug}): "
+        f"{type(err).__name__}: {err}; its findings for this module are missing. This is a bug "
+        "in terrafix: please report it with the module's files if you can share them"
+    )
+
+
+def _add_error(errors: list[str], message: str) -> None:
+    """Report ``message`` once (passes and re-runs of a module would repeat it)."""
+    if message not in errors:
+        errors.append(message)
+
+
 def _conflicts(edits: dict[Path, list[TextEdit]], accepted: dict[Path, list[TextEdit]]) -> bool:
+    """True when an edit of ``edits`` touches the place of an accepted edit (identical edits
+    apply once, so they do not conflict)."""
     for path, new_edits in edits.items():
         for new in new_edits:
             for old in accepted.get(path, []):
-                if new == old:
-                    continue
-                if new.start < old.end and old.start < new.end:
-                    return True
-                if new.start == old.start or (
-                    new.start == new.end and old.start <= new.start <= old.end
-                ):
+                if new != old and _touch(new, old):
                     return True
     return False
 
 
+def _touch(one: TextEdit, other: TextEdit) -> bool:
+    """Two edits overlap, start at one place, or one inserts at either end of the other: in
+    either order, as two rules inserting the same entry after a line the other replaces would
+    otherwise both apply."""
+    if (one.start < other.end and other.start < one.end) or one.start == other.start:
+        return True
+    if one.start == one.end and other.start <= one.start <= other.end:
+        return True
+    return other.start == other.end and one.start <= other.start <= one.end
+
+
 def _select_fixes(
-    candidates: list[Finding], texts: dict[Path, str], verify: RunResult | None
+    candidates: list[Finding], texts: dict[Path, str], refuse: Refusal | None
 ) -> tuple[dict[Path, list[TextEdit]], list[Finding]]:
     """The fixes of one pass that do not overlap, with their edits merged per file.
 
-    With ``verify`` (the run's result, for the report), a fix whose own edits leave a file that
-    does not parse is reported and skipped.
+    With ``refuse``, a fix whose own edits leave a file that does not parse is refused (named
+    in the report) and skipped.
     """
     accepted: dict[Path, list[TextEdit]] = {}
     chosen: list[Finding] = []
@@ -245,20 +276,22 @@ def _select_fixes(
         edits = finding.fix.edits
         if _conflicts(edits, accepted):
             continue
-        if verify is not None and not all(
+        if refuse is not None and not all(
             text_keeps_damage(texts.get(p, ""), apply_edits(texts.get(p, ""), e))
             for p, e in edits.items()
         ):
-            verify.errors.append(
-                f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
-                "would leave a file that does not parse; it was not applied"
-            )
+            refuse(finding, "would leave a file that does not parse")
             continue
-        for path, path_edits in edits.items():
-            known = accepted.setdefault(path, [])
-            known.extend(e for e in path_edits if e not in known)
+        _merge(accepted, edits)
         chosen.append(finding)
     return accepted, chosen
+
+
+def _merge(accepted: dict[Path, list[TextEdit]], edits: dict[Path, list[TextEdit]]) -> None:
+    """Add ``edits`` to ``accepted``; an edit already there (the same edit) applies once."""
+    for path, path_edits in edits.items():
+        known = accepted.setdefault(path, [])
+        known.extend(e for e in path_edits if e not in known)
 
 
 def _applied(module: Module, texts: dict[Path, str], edits: dict[Path, list[TextEdit]]) -> Module:
@@ -272,80 +305,194 @@ def _unparsable(module: Module, paths, before: Module) -> bool:
     return not all(keeps_damage(before.files.get(p), module.files[p]) for p in paths)
 
 
-def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adapt=None) -> None:
-    directory, config = module.directory, scope.config
-    texts = {path: source.text for path, source in module.files.items()}
-    original = dict(texts)
-    applied: set[str] = set()
-    fixed: list[Finding] = []
-    findings = analyse(module, scope)
-    for _ in range(MAX_PASSES if fix else 0):
-        candidates = clear_of_damage([f for f in findings if _allowed(f, config)], module)
-        if adapt is not None:
-            candidates = [a for a in map(adapt, candidates) if a is not None]
-        if not candidates:
-            break
-        repeated = [f for f in candidates if f.key in applied]
-        if repeated:
-            result.errors.append(_not_converging(directory, repeated))
-            texts, fixed = original, []
-            break
-        # Optimistic: the pass's fixes are applied together and each changed file parsed once;
-        # only when that fails is each fix verified on its own, so the one that breaks the file
-        # is named and left out.
-        accepted, chosen = _select_fixes(candidates, texts, None)
-        following = _applied(module, texts, accepted)
-        if _unparsable(following, accepted, module):
-            accepted, chosen = _select_fixes(candidates, texts, result)
-            following = _applied(module, texts, accepted)
-        if not accepted:
-            break
-        if _unparsable(following, accepted, module):
-            result.errors.append(
-                f"{directory}: error: fixes combined into unparsable code; nothing written"
-            )
-            texts, fixed = original, []
-            break
-        for finding in chosen:
-            applied.add(finding.key)
-            fixed.append(finding)
-        module = following
-        texts = {path: source.text for path, source in module.files.items()}
-        findings = analyse(module, scope)
-    else:
-        if fix and any(_allowed(f, config) for f in findings):
-            result.errors.append(
-                _not_converging(directory, [f for f in findings if _allowed(f, config)])
-            )
-            texts, fixed = original, []
-            module = Module.from_texts(directory, texts)
-            findings = analyse(module, scope)
-    if texts is original:
-        module = Module.from_texts(directory, texts)
-        findings = analyse(module, scope)
-    for path, text in texts.items():
-        source = module.files.get(path)
-        result.files[path] = FileResult(
-            path,
-            original.get(path),
-            text,
-            source.error if source else None,
-            list(source.errors) if source else [],
-        )
-    result.findings.extend(findings)
-    result.fixed.extend(fixed)
+def _texts(module: Module) -> dict[Path, str]:
+    return {path: source.text for path, source in module.files.items()}
 
 
-def _not_converging(directory: Path, findings: list[Finding]) -> str:
-    rules = ", ".join(sorted({f.rule for f in findings}))
-    return (
-        f"{directory}: error: fixes did not converge ({rules}); nothing was written for this module"
-    )
+# A refused fix: it is reported with why, and not offered again in this module's run.
+Refusal = Callable[[Finding, str], None]
 
 
-def _parses(text: str) -> bool:
+@dataclass
+class _Attempt:
+    """How one run of a module's passes ended."""
+
+    module: Module
+    findings: list[Finding]
+    fixed: list[Finding] = field(default_factory=list)
+    oscillating: frozenset[str] = frozenset()  # rules whose fixes did not converge
+    failed: bool = False  # the pass's fixes combined into unparsable code: write nothing
+
+
+def _run_module_safely(module: Module, scope: Scope, fix: bool, result: RunResult, adapt) -> None:
+    """Run one module; a failure of terrafix itself is reported and leaves the module as it is,
+    and the run goes on with the other modules."""
     try:
-        parse(text)
-    except HclSyntaxError:
-        return False
-    return True
+        _run_module(module, scope, fix, result, adapt)
+    except Exception as err:  # any failure on one module is reported, not fatal
+        result.errors.append(
+            f"{module.directory}: error: internal error: {type(err).__name__}: {err}; the module "
+            "was left as it is. This is a bug in terrafix: please report it"
+        )
+        _record(module, _Attempt(module, []), result)
+
+
+def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adapt=None) -> None:
+    findings = analyse(module, scope, result.errors)
+    attempt = _Attempt(module, findings)
+    if fix:
+        attempt = _fix_module(module, findings, scope, result, adapt)
+        if attempt.failed:
+            attempt = _Attempt(module, findings)
+    _record(module, attempt, result)
+
+
+def _record(original: Module, attempt: _Attempt, result: RunResult) -> None:
+    for path, source in attempt.module.files.items():
+        before = original.files.get(path)
+        result.files[path] = FileResult(
+            path, before.text if before else None, source.text, source.error, list(source.errors)
+        )
+    result.findings.extend(attempt.findings)
+    result.fixed.extend(attempt.fixed)
+
+
+def _fix_module(
+    module: Module, findings: list[Finding], scope: Scope, result: RunResult, adapt
+) -> _Attempt:
+    """Fix passes until nothing is left to fix. When some rules' fixes do not converge, those
+    rules' fixes are left out and the module is fixed again from the start with the others."""
+    baseline = validate(module)
+    excluded: frozenset[str] = frozenset()
+    while True:
+        attempt = _passes(module, findings, scope, result, adapt, baseline, excluded)
+        if not attempt.oscillating:
+            return attempt
+        result.errors.append(_not_converging(module.directory, attempt.oscillating))
+        excluded |= attempt.oscillating
+
+
+def _passes(
+    module: Module,
+    findings: list[Finding],
+    scope: Scope,
+    result: RunResult,
+    adapt,
+    baseline: list[Problem],
+    excluded: frozenset[str],
+) -> _Attempt:
+    """Apply the fixes pass by pass, re-analysing after each, until none is left."""
+    config = scope.config
+    applied: set[str] = set()
+    refused: set[str] = set()
+    fixed: list[Finding] = []
+
+    def refuse(finding: Finding, why: str) -> None:
+        refused.add(finding.key)
+        _add_error(
+            result.errors,
+            f"{finding.path}: error: the {finding.rule} fix ({finding.fix.description}) "
+            f"{why}; it was not applied",
+        )
+
+    for _ in range(MAX_PASSES):
+        candidates = _candidates(module, findings, config, adapt, excluded, refused)
+        if not candidates:
+            return _Attempt(module, findings, fixed)
+        repeated = frozenset(f.rule for f in candidates if f.key in applied)
+        if repeated:
+            return _Attempt(module, findings, fixed, oscillating=repeated)
+        following, chosen = _pass(module, candidates, baseline, refuse)
+        if following is None:
+            result.errors.append(
+                f"{module.directory}: error: fixes combined into unparsable code; nothing written"
+            )
+            return _Attempt(module, findings, failed=True)
+        applied.update(f.key for f in chosen)
+        fixed.extend(chosen)
+        module = following
+        findings = analyse(module, scope, result.errors)
+    left = frozenset(
+        f.rule for f in _candidates(module, findings, config, adapt, excluded, refused)
+    )
+    return _Attempt(module, findings, fixed, oscillating=left)
+
+
+def _candidates(
+    module: Module,
+    findings: list[Finding],
+    config: Config,
+    adapt,
+    excluded: frozenset[str],
+    refused: set[str],
+) -> list[Finding]:
+    """The findings whose fixes this pass may apply."""
+    candidates = [
+        f
+        for f in findings
+        if _allowed(f, config) and f.rule not in excluded and f.key not in refused
+    ]
+    candidates = clear_of_damage(candidates, module)
+    if adapt is not None:
+        candidates = [a for a in map(adapt, candidates) if a is not None]
+    return candidates
+
+
+def _pass(
+    module: Module, candidates: list[Finding], baseline: list[Problem], refuse: Refusal
+) -> tuple[Module | None, list[Finding]]:
+    """One pass: the module with the pass's fixes applied (None when they break a file), and
+    the fixes applied.
+
+    Optimistic: the pass's fixes are applied together, each changed file is parsed once and the
+    module validated once; only when that fails is each fix checked on its own, so the one at
+    fault is named and left out.
+    """
+    texts = _texts(module)
+    accepted, chosen = _select_fixes(candidates, texts, None)
+    following = _applied(module, texts, accepted)
+    if _unparsable(following, accepted, module):
+        accepted, chosen = _select_fixes(candidates, texts, refuse)
+        following = _applied(module, texts, accepted)
+    if not accepted:
+        return module, []
+    if _unparsable(following, accepted, module):
+        return None, []
+    if new_problems(baseline, validate(following)):
+        following, chosen = _valid_fixes(module, texts, chosen, baseline, refuse)
+    return following, chosen
+
+
+def _valid_fixes(
+    module: Module,
+    texts: dict[Path, str],
+    chosen: list[Finding],
+    baseline: list[Problem],
+    refuse: Refusal,
+) -> tuple[Module, list[Finding]]:
+    """The pass's fixes added one at a time, each kept only when the module stays as valid as
+    it was before the run. A fix that adds a problem on its own is refused; one that adds a
+    problem only together with fixes kept before it waits for the next pass, which sees them."""
+    kept: list[Finding] = []
+    edits: dict[Path, list[TextEdit]] = {}
+    current = module
+    for finding in chosen:
+        trial_edits = {p: list(e) for p, e in edits.items()}
+        _merge(trial_edits, finding.fix.edits)
+        trial = _applied(module, texts, trial_edits)
+        if not new_problems(baseline, validate(trial)):
+            kept.append(finding)
+            edits, current = trial_edits, trial
+            continue
+        alone = new_problems(baseline, validate(_applied(module, texts, finding.fix.edits)))
+        if alone:
+            refuse(finding, f"would make Terraform refuse the configuration: {alone[0]}")
+    return current, kept
+
+
+def _not_converging(directory: Path, rules: Iterable[str]) -> str:
+    names = ", ".join(sorted(rules))
+    return (
+        f"{directory}: error: fixes of {names} did not converge; "
+        "those fixes were not applied to this module"
+    )

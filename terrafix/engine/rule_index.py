@@ -42,4 +42,5 @@ RULES: tuple[RuleEntry, ...] = (
     RuleEntry("TF021", "method-settings-block", "method_settings_block", opt_in=False),
     RuleEntry("TF022", "prevent-destroy", "prevent_destroy", opt_in=False),
     RuleEntry("TF023", "extraction-damage", "extraction_damage", opt_in=False),
+    RuleEntry("TF024", "invalid-configuration", "invalid_configuration", opt_in=False),
 )

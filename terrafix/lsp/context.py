@@ -91,6 +91,7 @@ class ModuleContext:
         if cached is not None and cached[0] == texts:
             return cached[1]
         config = self.config(module.directory)
-        findings = analyse(module, Scope(self.rules(config), config, self.callers(module)))
+        scope = Scope(self.rules(config), config, self.callers(module))
+        findings = analyse(module, scope, self.problems)  # a failing rule goes to the log
         self._findings[module.directory] = (texts, findings)
         return findings
