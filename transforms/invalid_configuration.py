@@ -8,6 +8,9 @@ from terrafix.engine.findings import Applicability, Finding
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model.validation import Problem, validate
 
+# TF001 reports these, with a declaration to add: one finding per reference is enough.
+UNDECLARED_VARIABLE = "Reference to undeclared input variable"
+
 
 class InvalidConfiguration(Rule):
     code = "TF024"
@@ -30,8 +33,9 @@ providers, and reports each error with Terraform's own title:
   `create_before_destroy`;
 - `depends_on` and `moved`/`removed`/`import` addresses that are not plain references
   ("Invalid expression"), and `replace_triggered_by` entries that are not resources;
-- references to variables, local values, resources, data sources and module calls the module
-  does not declare ("Reference to undeclared input variable", ...). For-expression and
+- references to local values, resources, data sources and module calls the module does not
+  declare ("Reference to undeclared local value", ...); undeclared variables are TF001's
+  findings, which come with the declaration to add. For-expression and
   `dynamic` block iterators, `each`, `count`, `self`, `path`, `terraform` and `check` blocks'
   own data sources are understood. A module with a file that does not parse or a `.tf.json`
   file is not checked for these, as part of its declarations is not seen.
@@ -67,7 +71,8 @@ the author to decide.
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         for problem in validate(context.module):
-            yield self._finding(problem)
+            if problem.summary != UNDECLARED_VARIABLE:
+                yield self._finding(problem)
 
     def _finding(self, problem: Problem) -> Finding:
         return Finding(
