@@ -79,14 +79,16 @@ def test_data_source_declared_once_beside_other_data_sources(tmp_path: Path):
 
 
 def test_what_stays(tmp_path: Path):
-    """Backends, providers, variables, layers and other accounts' principals keep their ids."""
+    """Backends, providers, variables, layers and other accounts' principals keep their ids;
+    the load balancers' log-delivery account becomes the provider's answer for its region."""
     path = _copy(tmp_path, "acct_arns")
     _fix(path, unsafe=True)
     main = (path / "main.tf").read_text()
     assert 'kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/terraform-state-key"' in main
     assert 'allowed_account_ids = ["210987654321"]' in main
     assert ":580247275435:layer:LambdaInsightsExtension:38" in main
-    assert '"arn:aws:iam::797873946194:root"' in main
+    assert '"arn:aws:iam::797873946194:root"' not in main
+    assert "data.aws_elb_service_account.main.arn" in main
     assert 'threshold  = "107374182400"' in main
     assert '["111111111111", "222222222222"]' in (path / "variables.tf").read_text()
 
@@ -259,10 +261,65 @@ def test_prose_and_static_places_are_left_alone(tmp_path: Path):
     module = tmp_path / "m"
     module.mkdir()
     (module / "main.tf").write_text(PROSE_AND_STATIC)
-    result = run([module], Config(select=["TF010"]), fix=True)
+    result = run([module], Config(profile="ephemeral", select=["TF010"]), fix=True)
     assert result.errors == []
     [fixed] = result.fixed
     assert fixed.message.startswith("resource.aws_iam_policy.p:")
     final = next(f.final for f in result.changed_files if f.path.name == "main.tf")
     assert final.count("123456789012") == PROSE_AND_STATIC.count("123456789012") - 1
     assert "sqs:us-east-1:${data.aws_caller_identity.current.account_id}:jobs" in final
+
+
+ELB_AND_DEFAULTS = """\
+variable "trusted_account" {
+  type    = string
+  default = "arn:aws:iam::210987654321:root"
+}
+
+variable "example_account_id" {
+  type    = string
+  default = "123456789012"
+}
+
+resource "aws_s3_bucket_policy" "alb_logs" {
+  bucket = "alb-logs"
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::797873946194:root" }
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::alb-logs/*"
+    }]
+  })
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("profile", "applicability"), [("ephemeral", "safe"), ("default", "unsafe")]
+)
+def test_load_balancer_log_account_becomes_the_provider_answer(
+    tmp_path: Path, profile, applicability
+):
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(ELB_AND_DEFAULTS)
+    config = Config(profile=profile, select=["TF010"], unsafe_fixes=True)
+    found = {f.message.split(":")[0]: f for f in run([module], config, fix=False).findings}
+    elb = found["resource.aws_s3_bucket_policy.alb_logs"]
+    assert "log-delivery account in us-west-2" in elb.message
+    assert elb.fix.applicability.value == applicability
+    default = found[
+        "variable 'trusted_account' defaults to hard-coded AWS account id 210987654321; a default cannot read data.aws_caller_identity"
+    ]
+    assert default.fix is None
+    assert len(found) == 2  # the placeholder default documents, it is no finding
+    result = fix_and_write(module, config)
+    text = (module / "main.tf").read_text()
+    assert "Principal = { AWS = data.aws_elb_service_account.main.arn }" in text
+    assert 'default = "arn:aws:iam::210987654321:root"' in text
+    assert 'data "aws_elb_service_account" "main" {}' in "".join(
+        f.final for f in result.changed_files
+    )
+    assert_parse_and_fmt_clean([f.path for f in result.changed_files])
+    assert run([module], config, fix=True).changed_files == []

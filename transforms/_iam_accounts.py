@@ -60,6 +60,9 @@ class AccountSite:
 
 def account_sites(module: Module) -> Iterator[AccountSite]:
     for path, block in module.top_level_blocks():
+        if block.block_type == "variable":
+            yield from _default_sites(path, block)
+            continue
         if block.block_type in SKIPPED_BLOCKS:
             continue
         if block.label_values[:1] == ("aws_caller_identity",):
@@ -72,9 +75,25 @@ def account_sites(module: Module) -> Iterator[AccountSite]:
                 yield site
 
 
-def _literals(block: n.Block) -> Iterator[tuple[n.TemplateString | n.Heredoc, str | None]]:
-    """Every string literal in ``block`` with the key it sits under (attribute or object key)."""
-    stack: list[tuple[n.Node, str | None]] = [(block, None)]
+def _default_sites(path: Path, block: n.Block) -> Iterator[AccountSite]:
+    """Ids in a variable's default: no reference may go there, so they are only reported."""
+    default = block.body.attribute("default")
+    if default is None:
+        return
+    name = block.label_values[0] if block.label_values else ""
+    key = "account_id" if "account" in name.lower() else None
+    for node, inner in _literals(default.value, key):
+        site = _site(path, block, node, inner)
+        if site is not None:
+            yield site
+
+
+def _literals(
+    start: n.Node, key: str | None = None
+) -> Iterator[tuple[n.TemplateString | n.Heredoc, str | None]]:
+    """Every string literal under ``start`` with the key it sits under (attribute or object
+    key; ``key`` for literals outside any)."""
+    stack: list[tuple[n.Node, str | None]] = [(start, key)]
     while stack:
         node, key = stack.pop()
         kind = type(node)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from terrafix.data.elb_accounts import ELB_LOG_ACCOUNTS
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
@@ -67,23 +68,52 @@ Safe for the account the provider's `allowed_account_ids` names. Documentation p
 (`123456789012`, `111122223333`, ...) name no real account: the fix is safe in the `ephemeral`
 profile and unsafe elsewhere, since which account was meant is a guess. Other ids may belong to another account on purpose
 (cross-account access): unsafe. Display-only for Lambda layer ARNs (layers are published by
-other accounts, such as AWS's own) and for other accounts' principals (`:root` of Elastic Load
-Balancing's log-delivery account, for example: use `data.aws_elb_service_account` there).
+other accounts, such as AWS's own) and for other accounts' principals. Elastic Load Balancing's
+log-delivery account for a region (`arn:aws:iam::127311923021:root` in us-east-1) becomes
+`data.aws_elb_service_account.main.arn`, which the provider answers for its region: safe in the
+`ephemeral` profile, unsafe elsewhere (it differs from the literal when the stack deploys to
+another region, where the literal was wrong). An id in a variable's `default` is reported with
+the variable's name and not fixed: a default cannot read a data source.
 """
 
     def check(self, context: RuleContext) -> Iterable[Finding]:
         module = context.module
         own = _own_accounts(module)
+        defaults: dict[str, list[AccountSite]] = {}
         for site in account_sites(module):
+            if site.block.block_type == "variable":
+                if not set(site.accounts) <= PLACEHOLDER_ACCOUNTS | own:
+                    defaults.setdefault(site.block.label_values[0], []).append(site)
+                continue
             yield self._finding(module, site, own, context.ephemeral)
+        for sites in defaults.values():
+            yield self._default_finding(module, sites)
+
+    def _default_finding(self, module: Module, sites: list[AccountSite]) -> Finding:
+        """A variable's default cannot reference a data source: its ids are reported, once."""
+        site = sites[0]
+        name = site.block.label_values[0]
+        ids = ", ".join(sorted({a for s in sites for a in s.accounts}))
+        message = (
+            f"variable {name!r} defaults to hard-coded AWS account id {ids}; a default cannot "
+            "read data.aws_caller_identity: pass the value in, or derive it where "
+            f"var.{name} is used"
+        )
+        return self._reported(module, site, message, None)
 
     def _finding(
         self, module: Module, site: AccountSite, own: set[str], ephemeral: bool
     ) -> Finding:
-        tree = module.files[site.path].tree
-        start, end = span_of(tree, site.node)
         address = ".".join((site.block.block_type, *site.block.label_values))
         ids = ", ".join(site.accounts)
+        elb = _elb_region(site)
+        if elb is not None:
+            message = (
+                f"{address}: hard-coded AWS account id {ids}, Elastic Load Balancing's "
+                f"log-delivery account in {elb}; data.aws_elb_service_account knows it for "
+                "the provider's region"
+            )
+            return self._reported(module, site, message, _elb_fix(module, site, ephemeral))
         applicability, why = _applicability(site, own, ephemeral)
         fix = None
         if applicability is not Applicability.DISPLAY_ONLY:
@@ -91,6 +121,14 @@ Balancing's log-delivery account, for example: use `data.aws_elb_service_account
         message = f"{address}: hard-coded AWS account id {ids}"
         if why:
             message += f" ({why})"
+        return self._reported(module, site, message, fix)
+
+    def _reported(
+        self, module: Module, site: AccountSite, message: str, fix: Fix | None
+    ) -> Finding:
+        tree = module.files[site.path].tree
+        start, end = span_of(tree, site.node)
+        address = ".".join((site.block.block_type, *site.block.label_values))
         return Finding(
             self.code,
             self.slug,
@@ -102,6 +140,33 @@ Balancing's log-delivery account, for example: use `data.aws_elb_service_account
             severity="warning",
             fix=fix,
         )
+
+
+def _elb_region(site: AccountSite) -> str | None:
+    """The region whose load balancers log as the principal ``site`` names, when the literal
+    is exactly that account's root principal."""
+    if site.whole or len(site.accounts) != 1:
+        return None
+    text = literal_string(site.node) if type(site.node) is n.TemplateString else None
+    account = site.accounts[0]
+    if text != f"arn:aws:iam::{account}:root":
+        return None
+    return ELB_LOG_ACCOUNTS.get(account)
+
+
+def _elb_fix(module: Module, site: AccountSite, ephemeral: bool) -> Fix:
+    """The principal becomes the provider's own answer for its region. It differs from the
+    literal only when the stack deploys to another region than the one written, where the
+    literal was wrong: safe for throwaway stacks, a choice to review elsewhere."""
+    name = next((n_ for t, n_ in module.data_sources if t == "aws_elb_service_account"), "main")
+    reference = f"data.aws_elb_service_account.{name}.arn"
+    changes = Changeset(module)
+    changes.replace_expression(site.path, site.node, parse_expression(reference))
+    spec = BlockSpec("data", ("aws_elb_service_account", name), ())
+    if changes.ensure_data_source("aws_elb_service_account", name, spec):
+        _close_empty_block(changes, spec)
+    safety = Applicability.SAFE if ephemeral else Applicability.UNSAFE
+    return Fix(f"use {reference}", safety, changes.base(), changes.changes())
 
 
 def _own_accounts(module: Module) -> set[str]:
