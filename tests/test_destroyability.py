@@ -257,3 +257,48 @@ def test_auto_loaded_tfvars_win_over_the_default(tmp_path: Path):
     (finding,) = result.findings
     assert finding.rule == "TF006" and finding.fix is None
     assert "which ci.auto.tfvars sets to true" in finding.message
+
+
+CHILD_DB = """\
+variable "deletion_protection" {
+  type    = bool
+  default = false
+}
+
+resource "aws_db_instance" "main" {
+  identifier          = "app"
+  skip_final_snapshot = true
+  deletion_protection = var.deletion_protection
+}
+"""
+
+
+def test_a_guard_passed_to_a_child_module_is_fixed_where_it_is_passed(tmp_path: Path):
+    """The child leaves the value to its callers; the caller's argument is where it is chosen."""
+    root = tmp_path / "stack"
+    (root / "modules" / "db").mkdir(parents=True)
+    (root / "modules" / "db" / "main.tf").write_text(CHILD_DB)
+    (root / "main.tf").write_text(
+        'module "db" {\n  source              = "./modules/db"\n  deletion_protection = true\n}\n'
+    )
+    config = Config(profile="ephemeral", select=RULES)
+    (finding,) = run([root], config, fix=False).findings
+    assert finding.rule == "TF006" and finding.path.name == "main.tf"
+    assert finding.message.startswith("module.db passes deletion_protection = true")
+    first = fix_and_write(root, config)
+    assert [f.path.name for f in first.changed_files] == ["main.tf"]
+    assert "deletion_protection = false" in (root / "main.tf").read_text()
+    assert run([root], config, fix=True).changed_files == []
+    assert run([root], Config(select=RULES), fix=False).findings == []  # default: quiet
+
+
+def test_an_address_declared_twice_is_fixed_in_both_copies(tmp_path: Path):
+    module = tmp_path / "m"
+    module.mkdir()
+    bucket = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
+    (module / "main.tf").write_text(bucket)
+    (module / "logs.tf").write_text(bucket)
+    result = fix_and_write(module, Config(profile="ephemeral", select=["TF008"]))
+    assert result.errors == [] and len(result.fixed) == 2
+    for name in ("main.tf", "logs.tf"):
+        assert "force_destroy = true" in (module / name).read_text()

@@ -5,7 +5,8 @@ Its value is one of: absent (the provider's default applies), a literal, a bare 
 other expression. Literals and absent arguments are fixed in the resource; `var.x` is fixed in
 the variable's default when every use of the variable wants the same value; anything else
 (conditionals, locals, `each.value`…) is reported, because its value depends on the
-environment and rewriting it would change what the author chose per environment.
+environment and rewriting it would change what the author chose per environment. A literal a
+module passes to a local child module's guard variable is fixed in the caller's argument.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from terrafix.model.module import Symbol, literal_string
 from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, set_attribute, value_source
+
+from ._destroyability_calls import caller_findings
 
 UNKNOWN = object()  # a value that is not a literal
 
@@ -105,16 +108,32 @@ class DestroyabilityRule(Rule):
         if not context.ephemeral:
             return
         module = context.module
-        for (type_, name), symbol in sorted(module.resources.items()):
-            guard = self.table.get(type_)
+        seen: dict[str, int] = {}
+        for path, block in module.top_level_blocks("resource"):
+            labels = block.label_values
+            guard = self.table.get(labels[0]) if len(labels) == 2 else None
             if guard is not None:
-                address = f"{type_}.{name}"
-                yield from self.inspect(module, symbol, address, guard, context.is_called)
+                # A module that declares an address twice (Terraform refuses it until one
+                # goes) gets the fix on both copies: which one stays is the author's choice.
+                address = f"{labels[0]}.{labels[1]}"
+                seen[address] = seen.get(address, -1) + 1
+                symbol = Symbol(path, block)
+                yield from self.inspect(
+                    module, symbol, address, guard, context.is_called, copy=seen[address]
+                )
+        yield from caller_findings(self, module)
 
     # ---------------------------------------------------------------- detection
 
     def inspect(
-        self, module: Module, symbol: Symbol, address: str, guard: Guard, called: bool = False
+        self,
+        module: Module,
+        symbol: Symbol,
+        address: str,
+        guard: Guard,
+        called: bool = False,
+        *,
+        copy: int = 0,
     ) -> Iterator[Finding]:
         """Findings for one resource; ``called``: other modules call this one, so its
         variables are inputs whose values its callers choose, and they are left alone."""
@@ -128,7 +147,7 @@ class DestroyabilityRule(Rule):
                     f"applies: {self.consequence}; set {guard.argument} = {wanted}"
                 )
                 yield self.finding(
-                    module, symbol, block, address, message, self.resource_fix(symbol)
+                    module, symbol, block, address, message, self.resource_fix(symbol), copy=copy
                 )
             return
         value = literal_value(attribute.value)
@@ -139,21 +158,31 @@ class DestroyabilityRule(Rule):
                     f"{self.consequence}; set it to {wanted}"
                 )
                 yield self.finding(
-                    module, symbol, attribute, address, message, self.resource_fix(symbol)
+                    module,
+                    symbol,
+                    attribute,
+                    address,
+                    message,
+                    self.resource_fix(symbol),
+                    copy=copy,
                 )
             return
         name = variable_name(attribute.value)
         if name is not None and called:
             return
         if name is not None:
-            yield from self.inspect_variable(module, symbol, attribute, address, guard, name)
+            yield from self.inspect_variable(
+                module, symbol, attribute, address, guard, name, copy=copy
+            )
             return
         message = (
             f"{address} sets {guard.argument} from an expression "
             f"({short_source(attribute.value)}): {self.consequence} whenever it is not {wanted}; "
             "values computed by an expression are left as written"
         )
-        yield self.finding(module, symbol, attribute, address, message, None, severity="info")
+        yield self.finding(
+            module, symbol, attribute, address, message, None, severity="info", copy=copy
+        )
 
     def inspect_variable(
         self,
@@ -163,6 +192,8 @@ class DestroyabilityRule(Rule):
         address: str,
         guard: Guard,
         name: str,
+        *,
+        copy: int = 0,
     ) -> Iterator[Finding]:
         variable = module.variables.get(name)
         if variable is None:
@@ -176,7 +207,7 @@ class DestroyabilityRule(Rule):
                     f"{short_source(value)}: {self.consequence}; change it there to "
                     f"{hcl(guard.destroyable)}"
                 )
-                yield self.finding(module, symbol, attribute, address, message, None)
+                yield self.finding(module, symbol, attribute, address, message, None, copy=copy)
             return
         default = variable.node.body.attribute("default")
         if default is not None and same_value(literal_value(default.value), guard.destroyable):
@@ -189,7 +220,9 @@ class DestroyabilityRule(Rule):
                 f"{address} sets {guard.argument} = var.{name} ({shown}): {self.consequence}; "
                 f"the default is not changed because var.{name} {conflict}"
             )
-            yield self.finding(module, symbol, attribute, address, message, None, severity="info")
+            yield self.finding(
+                module, symbol, attribute, address, message, None, severity="info", copy=copy
+            )
             return
         message = (
             f"{address} sets {guard.argument} = var.{name} ({shown}): {self.consequence}; "
@@ -204,7 +237,7 @@ class DestroyabilityRule(Rule):
             )
             return f"set the default of variable {name!r} to {wanted}"
 
-        yield self.finding(module, symbol, attribute, address, message, fix)
+        yield self.finding(module, symbol, attribute, address, message, fix, copy=copy)
 
     # ---------------------------------------------------------------- fixing
 
@@ -236,6 +269,7 @@ class DestroyabilityRule(Rule):
         make_fix: Callable[[Changeset], str] | None,
         *,
         severity: str = "warning",
+        copy: int = 0,
     ) -> Finding:
         tree = module.files[symbol.path].tree
         if type(anchor) is n.Block:
@@ -255,7 +289,7 @@ class DestroyabilityRule(Rule):
             symbol.path,
             start,
             end,
-            key=f"{self.code}:{module.directory}:{address}",
+            key=f"{self.code}:{module.directory}:{address}" + (f"#{copy}" if copy else ""),
             severity=severity,
             fix=fix,
         )
