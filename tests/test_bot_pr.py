@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fixtures.bot.fake_github import FakeGitHub, Fault
-from fixtures.bot.git_http import GitHttpServer
+from fixtures.bot.git_http import GitHttpServer, SilentServer
 from oracle import needs_oracle, not_fmt_clean, unparsable
 
 from terrafix.bot import github as github_module
@@ -462,3 +463,56 @@ def test_the_pushed_branch_parses_and_is_fmt_clean_for_hashicorp(world: World, t
     )
     files = sorted(checkout.rglob("*.tf"))
     assert files and unparsable(files) == set() and not_fmt_clean(files) == set()
+
+
+# -- never hangs; a refused token says which permission it lacks -----------------------------
+
+
+def test_a_git_server_that_never_answers_fails_within_the_timeout(world: World):
+    with SilentServer() as silent:
+        git(world.work, "remote", "set-url", "origin", f"{silent.url}/acme/infra.git")
+        started = time.monotonic()
+        result = world.pr("--timeout", "2", ".")
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 2, result.output
+    assert "git ls-remote did not finish within 2 s" in result.output
+    assert elapsed < 20
+    assert world.api.pulls == []
+
+
+def test_a_github_that_never_answers_fails_within_the_timeout(world: World):
+    with SilentServer() as silent:
+        started = time.monotonic()
+        result = world.pr("--timeout", "1", "--api-url", silent.url, ".")
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 2, result.output
+    assert "GitHub did not answer GET /repos/acme/infra within 1 s" in result.output
+    assert elapsed < 20 and len(world.sleeps) == 3  # bounded retries, then the error
+    assert world.branch() is None
+
+
+def test_a_push_refused_with_403_names_the_missing_permission(world: World):
+    world.git_server.deny_push = True
+    result = world.pr(".")
+    assert result.exit_code == 2, result.output
+    assert "git push failed" in result.output
+    assert "needs the `contents: write` permission" in result.output
+    assert world.api.pulls == [] and world.branch() is None
+
+
+def test_a_pull_request_refused_with_403_names_the_missing_permission(world: World):
+    world.api.faults.append(
+        Fault(
+            "POST",
+            "/repos/acme/infra/pulls",
+            403,
+            {
+                "message": "Resource not accessible by integration",
+                "documentation_url": "https://docs.github.com/rest",
+            },
+        )
+    )
+    result = world.pr(".")
+    assert result.exit_code == 2, result.output
+    assert "GitHub answered 403 to POST /repos/acme/infra/pulls" in result.output
+    assert "needs the `pull-requests: write` permission" in result.output

@@ -54,6 +54,13 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
     default=None,
     help="REST API root (default: $GITHUB_API_URL or https://api.github.com).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120.0,
+    show_default=True,
+    help="Seconds any one git command, or any wait for a GitHub answer, may take.",
+)
 @click.option("--author", callback=_identity, help="'Name <email>' (default: git config).")
 @click.option("--committer", callback=_identity, help="'Name <email>' (default: the author).")
 def pr_command(
@@ -72,6 +79,7 @@ def pr_command(
     dry_run,
     token_env,
     api_url,
+    timeout,
     author,
     committer,
 ):
@@ -104,7 +112,7 @@ def pr_command(
         sys.exit(2)
 
     paths, config, _ = _setup(paths, select, ignore, unsafe_fixes, profile, config_path, None)
-    git = Git(Path.cwd(), redact)
+    git = Git(Path.cwd(), redact, timeout=timeout)
     try:
         toplevel = git.toplevel()
         for path in paths:
@@ -120,6 +128,7 @@ def pr_command(
             redact=redact,
             dry_run=dry_run,
             report=report,
+            timeout=timeout,
         )
         options = Options(
             paths=list(paths),
