@@ -64,6 +64,7 @@ class World:
 
     def commit_on_main(self, path: str, text: str, message: str) -> None:
         """A change that lands on the base branch (as if merged), pushed without the bot."""
+        (self.work / path).parent.mkdir(parents=True, exist_ok=True)
         (self.work / path).write_text(text)
         git(self.work, "add", path)
         git(self.work, "commit", "-q", "-m", message)
@@ -107,7 +108,8 @@ def test_first_run_opens_one_pull_request_with_the_fixes(world: World):
     assert pull["state"] == "open" and pull["head"] == "terrafix/fixes" and pull["base"] == "main"
     assert pull["labels"] == ["terraform"]
     assert pull["title"] == "fix(terraform): apply 2 terrafix fixes (TF001)"
-    assert "| TF001 `aws-region-variable` | `main.tf` | 2 | safe |" in pull["body"]
+    assert "### TF001 `aws-region-variable`: Declare variable 'aws_region'" in pull["body"]
+    assert "Changes `variables.tf`. It fixes:\n\n- `main.tf`: Variable 'aws_region'" in pull["body"]
     assert '+variable "aws_region" {' in pull["body"]
     assert "terrafix fix --select TF001 ." in pull["body"]
     assert read_marker(pull["body"])["version"]
@@ -516,3 +518,61 @@ def test_a_pull_request_refused_with_403_names_the_missing_permission(world: Wor
     assert result.exit_code == 2, result.output
     assert "GitHub answered 403 to POST /repos/acme/infra/pulls" in result.output
     assert "needs the `pull-requests: write` permission" in result.output
+
+
+# -- a body a reviewer reads ------------------------------------------------------------------
+
+SITE = """\
+resource "aws_s3_bucket" "website" {
+  bucket = "site"
+}
+
+resource "random_id" "suffix" {
+  byte_length = 4
+}
+
+resource "null_resource" "noop" {}
+"""
+
+
+def test_a_fix_shared_by_several_findings_is_one_section_naming_the_file_it_changes(
+    world: World,
+):
+    world.commit_on_main("site/main.tf", SITE, "A site")
+    result = world.pr("--select", "TF011", "--select", "TF002", "site")
+    assert result.exit_code == 0, result.output
+    body = world.api.pulls[0]["body"]
+    changed = git(world.bare, "diff", "--name-only", "main", world.branch()).split()
+    assert changed == ["site/versions.tf"]
+
+    assert body.count("### TF011 `required-providers`") == 1
+    section = body.split("### TF011 `required-providers`")[1].split("\n## ")[0]
+    assert "Changes `site/versions.tf`. It fixes:" in section
+    for provider in ("aws", "random", "null"):
+        assert f"- `site/main.tf`: Provider '{provider}' is used" in section
+    assert section.count("```diff") == 1
+    assert "| TF011 `required-providers` |" in body and "| `site/versions.tf` | 3 | safe |" in body
+
+
+def test_findings_left_for_a_person_are_listed_with_their_addresses_case_kept(world: World):
+    world.commit_on_main("site/main.tf", SITE, "A site")
+    result = world.pr("--select", "TF011", "--select", "TF002", "site")
+    assert result.exit_code == 0, result.output
+    body = world.api.pulls[0]["body"]
+    needs = body.split("## Needs a person")[1].split("\n## ")[0]
+    assert "- TF002 `" in needs and "in `site/main.tf`: aws_s3_bucket.website: bucket is" in needs
+    assert "Aws_s3_bucket" not in body
+
+
+def test_forty_fixes_still_show_their_diffs_within_githubs_limit(world: World):
+    names = [f"setting_number_{i:02d}_{'x' * 40}" for i in range(40)]
+    refs = "".join(f"  tag_{i} = var.{name}\n" for i, name in enumerate(names))
+    world.commit_on_main("big/main.tf", f"locals {{\n{refs}}}\n", "Forty settings, none declared")
+    result = world.pr("big")
+    assert result.exit_code == 0, result.output
+    body = world.api.pulls[0]["body"]
+    assert len(body) <= 65_536
+    assert body.count("### TF001 `aws-region-variable`") == 40
+    for name in names:
+        assert f'+variable "{name}" {{' in body
+    assert read_marker(body)["fixes"]

@@ -104,7 +104,7 @@ def test_body_is_deterministic_and_carries_a_readable_marker(tmp_path: Path):
     assert body == render.body(fixes, command, tmp_path)
     assert render.read_marker(body) == {"fixes": fixes.fingerprints, "version": "0.1.0"}
     assert render.read_marker("a body someone else wrote") is None
-    assert "| TF001 `aws-region-variable` | `main.tf` | 1 | safe |" in body
+    assert "| TF001 `aws-region-variable` | Declare v0. | `main.tf` | 1 | safe |" in body
     assert '+variable "v0" {' in body
     assert "unsafe" not in body.split("## The rules")[0]
     # The rule's own headings sit below the body's; HCL comments in its examples stay as they are.
@@ -113,16 +113,62 @@ def test_body_is_deterministic_and_carries_a_readable_marker(tmp_path: Path):
 
 def test_unsafe_fixes_are_marked(tmp_path: Path):
     body = render.body(_fixset(tmp_path, Applicability.UNSAFE), "terrafix fix .", tmp_path)
-    assert "| 1 | ⚠️ **unsafe** |" in body
+    assert "| `main.tf` | 1 | ⚠️ **unsafe** |" in body
     assert "> [!WARNING]" in body
 
 
-def test_long_bodies_drop_the_diffs_but_keep_the_marker(tmp_path: Path):
-    fixes = _fixset(tmp_path, count=300)
+def _growing_fixset(tmp_path: Path, count: int, width: int) -> FixSet:
+    """``count`` fixes, each diffed against the original file, so each repeats the ones before."""
+    path = tmp_path / "main.tf"
+    old = 'provider "aws" {}\n'
+    text, applied = old, []
+    for i in range(count):
+        text += f'variable "v{i}_{"x" * width}" {{\n  type = string\n}}\n'
+        fix = Fix(f"declare v{i}", Applicability.SAFE, {path: old}, {path: text})
+        finding = Finding(
+            "TF001", "aws-region-variable", f"v{i} undeclared", path, 0, 1, f"k{i}", fix=fix
+        )
+        applied.append(AppliedFix(finding, "main.tf", fingerprint("TF001", "main.tf", f"k{i}")))
+    return FixSet((ChangedFile("main.tf", old, text),), tuple(applied))
+
+
+def test_long_bodies_shed_rule_explanations_first(tmp_path: Path):
+    fixes = _growing_fixset(tmp_path, count=29, width=91)
     body = render.body(fixes, "terrafix fix .", tmp_path)
-    assert len(body) < render.MAX_BODY
-    assert "Diffs left out" in body
+    assert len(body) <= render.MAX_BODY
+    assert "<details>" not in body and "`terrafix explain TF001` prints them" in body
+    assert body.count("```diff") == 29  # every fix keeps its own diff
     assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_longer_bodies_show_the_whole_change_file_by_file(tmp_path: Path):
+    fixes = _growing_fixset(tmp_path, count=40, width=60)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "## The changes, file by file" in body and body.count("```diff") == 1
+    for i in range(40):
+        assert f'+variable "v{i}_' in body
+    assert "left out for length (see the commit)" not in body
+
+
+def test_bodies_too_long_for_any_diff_name_the_files_left_out_and_keep_the_marker(
+    tmp_path: Path,
+):
+    fixes = _growing_fixset(tmp_path, count=40, width=60)
+    huge = "".join(f"# line {i} {'y' * 80}\n" for i in range(1000))
+    small = ChangedFile("other.tf", "a = 1\n", "a = 2\n")
+    fixes = FixSet((ChangedFile("main.tf", "", huge), small), fixes.fixes)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "Diffs left out for length (see the commit): `main.tf`" in body
+    assert "#### `other.tf`" in body and "+a = 2" in body  # the files that fit still show
+    assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_sentences_keep_the_case_of_terraform_addresses():
+    assert render._sentence("aws_s3_bucket.website is public") == "aws_s3_bucket.website is public."
+    assert render._sentence("variable 'x' is unused") == "Variable 'x' is unused."
+    assert render._sentence("module.vpc: x") == "module.vpc: x."
 
 
 def _github(handler, sleeps: list[float]) -> GitHub:
@@ -259,3 +305,11 @@ def test_committed_subset_holds_exactly_the_operations_the_bot_calls():
     operations = {op["operationId"] for item in subset["paths"].values() for op in item.values()}
     assert operations == set(trim.OPERATIONS)
     assert subset["info"]["license"]["name"] == "MIT"
+
+
+def test_a_body_too_long_even_without_diffs_is_cut_before_its_marker(tmp_path: Path):
+    fixes = _fixset(tmp_path, count=600)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "cut here: the description was too long" in body
+    assert render.read_marker(body)["fixes"] == fixes.fingerprints

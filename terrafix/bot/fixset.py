@@ -34,9 +34,43 @@ class AppliedFix:
 
 
 @dataclass(frozen=True)
+class FixGroup:
+    """One fix and every finding it repairs (a fix shared by several findings is one change)."""
+
+    fixes: tuple[AppliedFix, ...]
+    files: tuple[str, ...]  # the files the fix itself changes, relative to the repository
+
+    @property
+    def first(self) -> AppliedFix:
+        return self.fixes[0]
+
+    @property
+    def applicability(self) -> str:
+        return self.first.applicability
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A finding the run did not fix: it needs a person."""
+
+    finding: Finding
+    path: str
+
+    @property
+    def reason(self) -> str:
+        fix = self.finding.fix
+        if fix is None:
+            return "no automatic fix"
+        if fix.applicability.value == "unsafe":
+            return "unsafe fix not applied (`--unsafe-fixes` applies it)"
+        return "suggested fix, shown only"
+
+
+@dataclass(frozen=True)
 class FixSet:
     files: tuple[ChangedFile, ...]
     fixes: tuple[AppliedFix, ...]
+    leftovers: tuple[Leftover, ...] = ()
 
     @property
     def fingerprints(self) -> list[str]:
@@ -45,6 +79,16 @@ class FixSet:
     def __bool__(self) -> bool:
         return bool(self.files)
 
+    def groups(self, toplevel: Path) -> list[FixGroup]:
+        """The fixes grouped by the change they make, in the order their first finding sorts."""
+        grouped: dict[object, list[AppliedFix]] = {}
+        for fix in self.fixes:
+            grouped.setdefault(_change_key(fix), []).append(fix)
+        return [
+            FixGroup(tuple(members), _changed_paths(members[0], toplevel))
+            for members in grouped.values()
+        ]
+
 
 def repository_path(path: Path, toplevel: Path) -> str:
     return path.resolve().relative_to(toplevel.resolve()).as_posix()
@@ -52,6 +96,27 @@ def repository_path(path: Path, toplevel: Path) -> str:
 
 def fingerprint(rule: str, path: str, key: str) -> str:
     return hashlib.sha256(f"{rule}\0{path}\0{key}".encode()).hexdigest()[:16]
+
+
+def _change_key(fix: AppliedFix) -> object:
+    """Findings whose fixes make the same edits share one key; a finding without a fix its own."""
+    change = fix.finding.fix
+    if change is None:
+        return ("finding", fix.fingerprint)
+    return (change.description, tuple(sorted((str(p), t) for p, t in change.changes.items())))
+
+
+def _changed_paths(fix: AppliedFix, toplevel: Path) -> tuple[str, ...]:
+    change = fix.finding.fix
+    if change is None:
+        return (fix.path,)
+    return tuple(
+        sorted(
+            repository_path(path, toplevel)
+            for path, new in change.changes.items()
+            if change.base.get(path) != new
+        )
+    )
 
 
 def collect(result: RunResult, toplevel: Path) -> FixSet:
@@ -64,7 +129,11 @@ def collect(result: RunResult, toplevel: Path) -> FixSet:
         path = repository_path(finding.path, toplevel)
         fixes.append(AppliedFix(finding, path, fingerprint(finding.rule, path, finding.key)))
     fixes.sort(key=lambda f: (f.finding.rule, f.path, f.finding.start))
-    return FixSet(files, tuple(fixes))
+    leftovers = sorted(
+        (Leftover(f, repository_path(f.path, toplevel)) for f in result.findings),
+        key=lambda left: (left.path, left.finding.start, left.finding.rule),
+    )
+    return FixSet(files, tuple(fixes), tuple(leftovers))
 
 
 def fix_diffs(fix: AppliedFix, toplevel: Path) -> list[FileResult]:
@@ -74,4 +143,5 @@ def fix_diffs(fix: AppliedFix, toplevel: Path) -> list[FileResult]:
     return [
         FileResult(Path(repository_path(path, toplevel)), fix.finding.fix.base.get(path), new)
         for path, new in sorted(fix.finding.fix.changes.items())
+        if fix.finding.fix.base.get(path) != new
     ]
