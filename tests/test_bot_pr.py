@@ -184,8 +184,42 @@ def test_pull_request_closed_unmerged_is_left_alone_until_the_fixes_change(world
     world.commit_on_main("extra.tf", QUEUE, "Add a queue")
     result = world.pr(".")
     assert result.exit_code == 0, result.output
+    assert "leaving out the fixes declined in #1" in result.output
     assert "opened pull request #2" in result.output
     assert [p["state"] for p in world.api.pulls] == ["closed", "open"]
+    # The new pull request holds only the new fix; the declined ones are not proposed again.
+    second = world.api.pulls[1]["body"]
+    assert len(read_marker(second)["fixes"]) == 1
+    declared = git(world.bare, "show", f"{world.branch()}:variables.tf")
+    assert 'variable "team_name"' in declared and "aws_region" not in declared
+    assert "its fix was declined in #1" in second.split("## Needs a person")[1]
+
+
+def test_declined_fixes_stay_declined_across_later_unrelated_changes(world: World):
+    assert world.pr(".").exit_code == 0
+    world.api.pulls[0]["state"] = "closed"
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    assert world.pr(".").exit_code == 0
+    world.api.pulls[1]["state"] = "closed"  # this one is declined too
+    world.commit_on_main(
+        "more.tf", QUEUE.replace("jobs", "mail").replace("team_name", "queue_prefix"), "Mail queue"
+    )
+
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "opened pull request #3" in result.output
+    [third] = [read_marker(p["body"]) for p in world.api.pulls[2:]]
+    assert len(third["fixes"]) == 1
+    declared = git(world.bare, "show", f"{world.branch()}:variables.tf")
+    assert 'variable "queue_prefix"' in declared
+    assert "team_name" not in declared and "aws_region" not in declared
+
+    world.api.pulls[2]["state"] = "closed"
+    writes = len(world.api.writes)
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert "every fix left was declined" in result.output
+    assert world.api.writes[writes:] == []
 
 
 def test_nothing_left_to_fix_comments_once_and_closes_with_close_stale(world: World):
@@ -206,6 +240,10 @@ def test_nothing_left_to_fix_comments_once_and_closes_with_close_stale(world: Wo
     result = world.pr("--close-stale", ".")
     assert result.exit_code == 0, result.output
     assert world.api.pulls[0]["state"] == "closed"
+    assert "deleted branch terrafix/fixes" in result.output
+    assert world.branch() is None
+    # Closed by the bot, not declined: its marker says so.
+    assert read_marker(world.api.pulls[0]["body"])["retired"] is True
 
 
 def test_dirty_work_tree_is_refused_before_anything_remote(world: World):
@@ -414,7 +452,14 @@ def test_a_branch_someone_else_committed_to_is_not_overwritten(world: World):
     assert result.exit_code == 0, result.output
     assert "has commits terrafix did not make" in result.output
     assert world.branch() == reviewed
+    # One note on the pull request says why it is no longer updated; then silence.
+    [note] = world.api.writes[writes:]
+    assert note.path == "/repos/acme/infra/issues/1/comments"
+    assert "Someone else committed to `terrafix/fixes`" in note.body["body"]
+    writes = len(world.api.writes)
+    assert world.pr(".").exit_code == 0
     assert world.api.writes[writes:] == []
+    assert world.branch() == reviewed
 
 
 def test_a_new_base_branch_retargets_the_open_pull_request(world: World):

@@ -8,6 +8,7 @@ pull request closed unmerged should stay closed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,13 @@ class Leftover:
 
     finding: Finding
     path: str
+    declined_in: int | None = None  # the pull request closed unmerged that held its fix
 
     @property
     def reason(self) -> str:
         fix = self.finding.fix
+        if self.declined_in is not None:
+            return f"its fix was declined in #{self.declined_in}"
         if fix is None:
             return "no automatic fix"
         if fix.applicability.value == "unsafe":
@@ -119,7 +123,7 @@ def _changed_paths(fix: AppliedFix, toplevel: Path) -> tuple[str, ...]:
     )
 
 
-def collect(result: RunResult, toplevel: Path) -> FixSet:
+def collect(result: RunResult, toplevel: Path, declined: Mapping[str, int] | None = None) -> FixSet:
     files = tuple(
         ChangedFile(repository_path(f.path, toplevel), f.original, f.final)
         for f in result.changed_files
@@ -129,10 +133,13 @@ def collect(result: RunResult, toplevel: Path) -> FixSet:
         path = repository_path(finding.path, toplevel)
         fixes.append(AppliedFix(finding, path, fingerprint(finding.rule, path, finding.key)))
     fixes.sort(key=lambda f: (f.finding.rule, f.path, f.finding.start))
-    leftovers = sorted(
-        (Leftover(f, repository_path(f.path, toplevel)) for f in result.findings),
-        key=lambda left: (left.path, left.finding.start, left.finding.rule),
-    )
+    declined = declined or {}
+    leftovers = []
+    for finding in result.findings:
+        path = repository_path(finding.path, toplevel)
+        number = declined.get(fingerprint(finding.rule, path, finding.key))
+        leftovers.append(Leftover(finding, path, number))
+    leftovers.sort(key=lambda left: (left.path, left.finding.start, left.finding.rule))
     return FixSet(files, tuple(fixes), tuple(leftovers))
 
 

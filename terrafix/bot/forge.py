@@ -53,8 +53,8 @@ class Forge(Protocol):
 
     def comment(self, number: int, body: str) -> None: ...
 
-    def push_header(self) -> str:
-        """The HTTP header git sends to authenticate a push with the same token."""
+    def push_header(self) -> str | None:
+        """The HTTP header git sends to authenticate a push with the same token (None: none)."""
 
     def bot_identity(self) -> Identity:
         """Author of the commit when neither options nor git config name one."""

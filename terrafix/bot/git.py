@@ -166,6 +166,14 @@ class Git:
         lease = f"--force-with-lease={ref}:{expected or ''}"
         self.run("push", "--quiet", "--no-verify", lease, remote, f"{commit}:{ref}", env=auth)
 
+    def delete_branch(
+        self, remote: str, branch: str, expected: str, auth: Mapping[str, str]
+    ) -> None:
+        """Delete ``branch`` on ``remote``, only while it still points at ``expected``."""
+        ref = f"refs/heads/{branch}"
+        lease = f"--force-with-lease={ref}:{expected}"
+        self.run("push", "--quiet", "--no-verify", lease, remote, f":{ref}", env=auth)
+
 
 def _run_bounded(
     argv: list[str], cwd: Path, input: bytes | None, env: Mapping[str, str], timeout: float

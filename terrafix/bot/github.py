@@ -139,7 +139,9 @@ class GitHub:
     def comment(self, number: int, body: str) -> None:
         self._write("POST", f"{self._repo}/issues/{number}/comments", {"body": body})
 
-    def push_header(self) -> str:
+    def push_header(self) -> str | None:
+        if not self.token:
+            return None
         credentials = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
         return f"Authorization: basic {credentials}"
 

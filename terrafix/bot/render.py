@@ -20,6 +20,7 @@ from .fixset import FixGroup, FixSet, fix_diffs
 
 MARKER = re.compile(r"<!-- terrafix: (\{.*?\}) -->")
 STALE_MARKER = "<!-- terrafix: stale -->"
+HUMAN_MARKER = "<!-- terrafix: human-commit -->"
 TRAILER = "Generated-by: terrafix"  # tells the bot's own commits from anyone else's
 MAX_BODY = 65_536  # GitHub refuses longer pull request bodies
 MAX_DIFF_LINES = 80
@@ -59,6 +60,16 @@ def command_line(paths: list[str], config: Config) -> str:
 def marker(fixes: FixSet) -> str:
     data = {"fixes": fixes.fingerprints, "version": __version__}
     return f"<!-- terrafix: {json.dumps(data, sort_keys=True, separators=(',', ':'))} -->"
+
+
+def retired(body: str) -> str:
+    """``body`` with its marker saying the bot closed it, so its fixes are not held declined."""
+    data = read_marker(body)
+    if data is None:
+        return body
+    data["retired"] = True
+    text = f"<!-- terrafix: {json.dumps(data, sort_keys=True, separators=(',', ':'))} -->"
+    return MARKER.sub(lambda _: text, body, count=1)
 
 
 def read_marker(body: str) -> dict | None:
@@ -311,4 +322,12 @@ def stale_comment(close: bool) -> str:
     return (
         "terrafix finds nothing to fix on the base branch any more, so this pull request is "
         f"no longer needed. {action}\n\n{STALE_MARKER}\n"
+    )
+
+
+def human_commit_comment(branch: str) -> str:
+    return (
+        f"Someone else committed to `{branch}`, so terrafix stops updating this pull request: "
+        "it never overwrites other people's work. Merge or close it as it is, or delete the "
+        f"branch to have terrafix start again.\n\n{HUMAN_MARKER}\n"
     )
