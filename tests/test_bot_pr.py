@@ -621,3 +621,53 @@ def test_forty_fixes_still_show_their_diffs_within_githubs_limit(world: World):
     for name in names:
         assert f'+variable "{name}" {{' in body
     assert read_marker(body)["fixes"]
+
+
+# -- a dry run says what the real run would do ------------------------------------------------
+
+
+def test_dry_run_on_a_new_branch_predicts_a_new_branch(world: World):
+    result = world.pr("--dry-run", ".")
+    assert result.exit_code == 0, result.output
+    assert "would push" in result.output and "(a new branch)" in result.output
+    assert "forced" not in result.output
+
+
+def test_dry_run_when_the_branch_is_up_to_date_predicts_no_push(world: World):
+    assert world.pr(".").exit_code == 0
+    branch, writes = world.branch(), len(world.api.writes)
+    result = world.pr("--dry-run", ".")
+    assert result.exit_code == 0, result.output
+    assert "already holds these fixes: would push nothing" in result.output
+    assert result.output.count("would push") == 1 and "would PATCH" not in result.output
+    assert "is up to date" in result.output
+    assert world.branch() == branch and world.api.writes[writes:] == []
+
+
+def test_dry_run_when_fixes_changed_predicts_a_forced_push(world: World):
+    assert world.pr(".").exit_code == 0
+    branch = world.branch()
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    result = world.pr("--dry-run", ".")
+    assert result.exit_code == 0, result.output
+    assert f"(forced, replacing {branch[:12]})" in result.output
+    assert "would PATCH /repos/acme/infra/pulls/1 with body, title" in result.output
+    assert world.branch() == branch
+
+
+def test_dry_run_on_a_branch_with_a_human_commit_predicts_leaving_it(world: World):
+    assert world.pr(".").exit_code == 0
+    git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
+    git(world.work, "checkout", "-q", "-b", "review", "FETCH_HEAD")
+    (world.work / "variables.tf").write_text((world.work / "variables.tf").read_text() + "\n")
+    git(world.work, "commit", "-q", "-am", "Reviewer's touch")
+    git(world.work, "push", "-q", str(world.bare), "review:terrafix/fixes")
+    git(world.work, "checkout", "-q", "main")
+    reviewed, writes = world.branch(), len(world.api.writes)
+
+    result = world.pr("--dry-run", ".")
+    assert result.exit_code == 0, result.output
+    assert "has commits terrafix did not make" in result.output
+    assert "would POST /repos/acme/infra/issues/1/comments with body" in result.output
+    assert "would push" not in result.output
+    assert world.branch() == reviewed and world.api.writes[writes:] == []

@@ -147,8 +147,8 @@ def pr_command(
         fail(str(err))
     except Exception as err:  # anything unexpected: still never print the token
         fail(f"{type(err).__name__}: {err}")
-    if dry_run and outcome.action in ("opened", "updated", "closed", "stale"):
-        report(f"dry run: {outcome.action} nothing")
+    if dry_run:
+        report("dry run: nothing was pushed, opened, edited or closed")
     _github_output(outcome)
 
 
