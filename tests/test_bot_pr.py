@@ -49,8 +49,9 @@ class World:
     api: FakeGitHub
     sleeps: list[float]
 
-    def pr(self, *args: str, token: str | None = TOKEN):
+    def pr(self, *args: str, token: str | None = TOKEN, output: Path | None = None):
         env = {"GITHUB_TOKEN": token, "GITHUB_API_URL": self.api.url, "GITHUB_REPOSITORY": None}
+        env["GITHUB_OUTPUT"] = str(output) if output else None
         return CliRunner().invoke(main, ["pr", "--select", "TF001", *args], env=env)
 
     def branch(self, name: str = "terrafix/fixes") -> str | None:
@@ -671,3 +672,32 @@ def test_dry_run_on_a_branch_with_a_human_commit_predicts_leaving_it(world: Worl
     assert "would POST /repos/acme/infra/issues/1/comments with body" in result.output
     assert "would push" not in result.output
     assert world.branch() == reviewed and world.api.writes[writes:] == []
+
+
+# -- the Action's outputs ---------------------------------------------------------------------
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    lines = path.read_text().splitlines()
+    path.unlink()
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_pull_request_number_is_empty_when_no_pull_request_is_open_for_the_fixes(
+    world: World, tmp_path: Path
+):
+    output = tmp_path / "github_output"
+    assert world.pr(".", output=output).exit_code == 0
+    assert _outputs(output) == {
+        "pull-request-number": "1",
+        "pull-request-url": "https://github.invalid/acme/infra/pull/1",
+    }
+    assert world.pr(".", output=output).exit_code == 0  # up to date: still open
+    assert _outputs(output)["pull-request-number"] == "1"
+
+    world.api.pulls[0]["state"] = "closed"  # declined
+    assert world.pr(".", output=output).exit_code == 0
+    assert _outputs(output) == {"pull-request-number": "", "pull-request-url": ""}
+
+    assert world.pr("--dry-run", ".", output=output).exit_code == 0
+    assert _outputs(output)["pull-request-number"] == ""

@@ -12,6 +12,7 @@ import click
 from ..engine.config import PROFILES
 from .git import Identity
 
+OPEN_OUTCOMES = ("opened", "updated", "unchanged", "edited")  # an open pull request holds fixes
 REMOTE_REPOSITORY = re.compile(r"[/:](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
 
 
@@ -149,7 +150,7 @@ def pr_command(
         fail(f"{type(err).__name__}: {err}")
     if dry_run:
         report("dry run: nothing was pushed, opened, edited or closed")
-    _github_output(outcome)
+    _github_output(outcome, dry_run)
 
 
 def _repository(git, remote: str) -> str:
@@ -160,11 +161,19 @@ def _repository(git, remote: str) -> str:
     return f"{match['owner']}/{match['name']}"
 
 
-def _github_output(outcome) -> None:
-    """Hand the pull request number to the next step of a GitHub Actions job."""
+def _github_output(outcome, dry_run: bool) -> None:
+    """Hand the open pull request to the next step of a GitHub Actions job (empty: none)."""
     path = os.environ.get("GITHUB_OUTPUT")
-    if not path or outcome.pull_request is None or not outcome.pull_request.number:
+    if not path:
         return
+    pull = outcome.pull_request
+    is_open = (
+        not dry_run
+        and outcome.action in OPEN_OUTCOMES
+        and pull is not None
+        and pull.number > 0
+        and pull.state == "open"
+    )
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"pull-request-number={outcome.pull_request.number}\n")
-        handle.write(f"pull-request-url={outcome.pull_request.url}\n")
+        handle.write(f"pull-request-number={pull.number if is_open else ''}\n")
+        handle.write(f"pull-request-url={pull.url if is_open else ''}\n")
