@@ -96,6 +96,8 @@ def test_action_step_passes_inputs_as_separate_arguments(tmp_path: Path):
         "terrafix/fixes",
         "--profile",
         "default",
+        "--commit-style",
+        "conventional",
         "--label",
         "terraform",
         "--label",
@@ -118,6 +120,17 @@ def test_action_step_passes_labels_with_quotes_apostrophes_and_backslashes_intac
     args = _run_step(tmp_path, labels=labels)
     given = [args[i + 1] for i, arg in enumerate(args) if arg == "--label"]
     assert given == ["don't merge", 'say "hi"', "back\\slash", "tab\tinside", "it's $HOME"]
+
+
+def test_action_step_routes_reviews(tmp_path: Path):
+    args = _run_step(tmp_path, reviewers="alice, acme/platform-team", assignees="bob", draft="true")
+    assert args[args.index("--reviewer") :][:4] == [
+        "--reviewer",
+        "alice",
+        "--reviewer",
+        "acme/platform-team",
+    ]
+    assert args[args.index("--assignee") + 1] == "bob" and "--draft" in args
 
 
 def test_action_step_fixes_a_checkout_in_a_folder_of_another_repository(tmp_path: Path):

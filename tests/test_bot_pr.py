@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.bot import commitlint
 from fixtures.bot.fake_github import FakeGitHub, Fault
 from fixtures.bot.git_http import GitHttpServer, SilentServer
 from oracle import needs_oracle, not_fmt_clean, unparsable
@@ -701,3 +702,67 @@ def test_pull_request_number_is_empty_when_no_pull_request_is_open_for_the_fixes
 
     assert world.pr("--dry-run", ".", output=output).exit_code == 0
     assert _outputs(output)["pull-request-number"] == ""
+
+
+# -- review routing and naming ----------------------------------------------------------------
+
+
+def test_draft_reviewers_teams_and_assignees_are_set_when_the_pull_request_opens(world: World):
+    result = world.pr(
+        "--draft",
+        "--reviewer",
+        "alice",
+        "--reviewer",
+        "acme/platform-team",
+        "--assignee",
+        "bob",
+        ".",
+    )
+    assert result.exit_code == 0, result.output
+    [pull] = world.api.pulls
+    assert pull["draft"] is True
+    assert pull["reviewers"] == ["alice"] and pull["team_reviewers"] == ["platform-team"]
+    assert pull["assignees"] == ["bob"]
+
+    # People may change reviewers later: an update does not ask again.
+    world.commit_on_main("extra.tf", QUEUE, "Add a queue")
+    writes = len(world.api.writes)
+    assert world.pr("--reviewer", "alice", "--assignee", "bob", ".").exit_code == 0
+    assert [w.path for w in world.api.writes[writes:]] == ["/repos/acme/infra/pulls/1"]
+
+
+def test_commit_and_title_templates_name_the_commit_and_the_pull_request(world: World):
+    result = world.pr(
+        "--commit-template",
+        "chore(iac): {count} terrafix {noun} [{rules}]",
+        "--title-template",
+        "terrafix: {count} {noun} in {files} file(s)",
+        ".",
+    )
+    assert result.exit_code == 0, result.output
+    assert git(world.bare, "log", "-1", "--format=%s", world.branch()) == (
+        "chore(iac): 2 terrafix fixes [TF001]"
+    )
+    assert world.api.pulls[0]["title"] == "terrafix: 2 fixes in 1 file(s)"
+
+
+def test_an_unknown_placeholder_is_refused_before_anything_runs(world: World):
+    result = world.pr("--commit-template", "fix: {everything}", ".")
+    assert result.exit_code == 2
+    assert "placeholders: {count}, {noun}, {rules}, {files}" in result.output
+    assert world.api.calls == []
+
+
+def test_pushed_commits_pass_commitlints_conventional_rules(world: World):
+    long_dir = "modules/" + "shared-networking-and-observability-" * 2 + "stack"
+    names = [f"an_uncommonly_descriptive_setting_name_number_{i}_for_this_module" for i in range(3)]
+    refs = "".join(f"  tag_{i} = var.{name}\n" for i, name in enumerate(names))
+    world.commit_on_main(f"{long_dir}/main.tf", f"locals {{\n{refs}}}\n", "Long names")
+    result = world.pr("--commit-style", "conventional", ".", long_dir)
+    assert result.exit_code == 0, result.output
+    message = git(world.bare, "log", "-1", "--format=%B", world.branch())
+    assert commitlint.violations(message) == [], message
+    assert any(len(line) > 90 for line in message.splitlines())  # long lines were wrapped
+
+    result = world.pr("--commit-style", "plain", "--dry-run", ".")
+    assert "Apply 5 terrafix fixes (TF001)" in result.output

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.bot import commitlint
 from fixtures.bot.fake_github import FakeGitHub
 
 from terrafix.bot import render
@@ -17,6 +19,7 @@ from terrafix.bot.fixset import AppliedFix, ChangedFile, FixSet, fingerprint
 from terrafix.bot.forge import ForgeError
 from terrafix.bot.git import Git, GitError, Identity, auth_environment
 from terrafix.bot.github import GitHub
+from terrafix.bot.naming import Naming, check_template
 from terrafix.bot.redact import Redactor
 from terrafix.engine.config import Config
 from terrafix.engine.findings import Applicability, Finding, Fix
@@ -313,3 +316,53 @@ def test_a_body_too_long_even_without_diffs_is_cut_before_its_marker(tmp_path: P
     assert len(body) <= render.MAX_BODY
     assert "cut here: the description was too long" in body
     assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_the_commitlint_rules_catch_what_they_should():
+    assert commitlint.violations("fix(terraform): apply 2 fixes\n\n- a\n") == []
+    assert commitlint.violations("Fix: apply\n")  # type not in lower case
+    assert commitlint.violations("fix: Apply the fixes\n")  # sentence case
+    assert commitlint.violations("fix: apply.\n")
+    assert commitlint.violations("fix: " + "x" * 100)
+    assert commitlint.violations("fix: a\n\n" + "y" * 101)
+    assert commitlint.violations("fix: a\nno blank line\n")
+    assert commitlint.violations("update things\n")
+
+
+def _many_rules(tmp_path: Path, rules: int, per_rule: int) -> FixSet:
+    path = tmp_path / "modules" / ("a-rather-long-module-directory-name-" * 2) / "main.tf"
+    applied = []
+    for r in range(rules):
+        for i in range(per_rule):
+            fix = Fix("x", Applicability.SAFE, {path: ""}, {path: "y"})
+            message = f"variable 'setting_{r}_{i}_{'z' * 60}' is referenced but not declared"
+            finding = Finding(f"TF{r:03d}", "slug", message, path, 0, 1, f"k{r}.{i}", fix=fix)
+            repo_path = path.relative_to(tmp_path).as_posix()
+            applied.append(
+                AppliedFix(finding, repo_path, fingerprint(f"TF{r:03d}", repo_path, f"k{i}"))
+            )
+    return FixSet((ChangedFile("main.tf", "", "y"),), tuple(applied))
+
+
+def test_commit_messages_pass_commitlints_conventional_rules_however_many_fixes(tmp_path: Path):
+    command = "terrafix fix " + " ".join(f"--select TF{r:03d}" for r in range(30)) + " ."
+    for rules, per_rule in ((1, 1), (3, 4), (30, 2)):
+        fixes = _many_rules(tmp_path, rules, per_rule)
+        message = render.commit_message(fixes, command, Naming("conventional"))
+        assert commitlint.violations(message) == [], message
+        assert len(render.title(fixes)) <= 100
+    assert "and " in message.splitlines()[0] and "more)" in message.splitlines()[0]
+    # The long command is kept whole, split over lines a shell joins again.
+    wrapped = message.split("Reproduce with:\n")[1].split("\n\n")[0]
+    assert wrapped.replace(" \\\n  ", " ") == command
+
+
+def test_templates_fill_their_placeholders_and_unknown_ones_are_refused(tmp_path: Path):
+    fixes = _many_rules(tmp_path, 2, 1)
+    naming = Naming(commit_template="chore(iac): {count} terrafix {noun} in {files} file [{rules}]")
+    assert render.title(fixes, naming) == "chore(iac): 2 terrafix fixes in 1 file [TF000, TF001]"
+    assert render.title(fixes, Naming("plain")) == "Apply 2 terrafix fixes (TF000, TF001)"
+    with pytest.raises(
+        ValueError, match=re.escape("placeholders: {count}, {noun}, {rules}, {files}")
+    ):
+        check_template("fix: {nope}")

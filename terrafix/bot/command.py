@@ -11,6 +11,7 @@ import click
 
 from ..engine.config import PROFILES
 from .git import Identity
+from .naming import COMMIT_STYLES, check_template
 
 OPEN_OUTCOMES = ("opened", "updated", "unchanged", "edited")  # an open pull request holds fixes
 REMOTE_REPOSITORY = re.compile(r"[/:](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
@@ -21,6 +22,15 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
         return None
     try:
         return Identity.parse(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _template(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_template(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
 
@@ -42,6 +52,31 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
 @click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
 @click.option("--repo", default=None, help="OWNER/NAME (default: $GITHUB_REPOSITORY or remote).")
 @click.option("--label", "labels", multiple=True, help="Label for the pull request; repeatable.")
+@click.option("--draft", is_flag=True, help="Open the pull request as a draft.")
+@click.option(
+    "--reviewer",
+    "reviewers",
+    multiple=True,
+    help="Request a review from a login, or a team as ORG/TEAM; repeatable.",
+)
+@click.option("--assignee", "assignees", multiple=True, help="Assign a login; repeatable.")
+@click.option(
+    "--commit-style",
+    type=click.Choice(sorted(COMMIT_STYLES)),
+    default="conventional",
+    show_default=True,
+    help="conventional: 'fix(terraform): apply 2 terrafix fixes (TF001)'; plain: 'Apply 2 ...'.",
+)
+@click.option(
+    "--commit-template",
+    callback=_template,
+    help="First line of the commit, with {count} {noun} {rules} {files} (overrides the style).",
+)
+@click.option(
+    "--title-template",
+    callback=_template,
+    help="Pull request title, same placeholders (default: the commit's first line).",
+)
 @click.option("--close-stale", is_flag=True, help="Close the pull request when nothing is left.")
 @click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing remote.")
 @click.option(
@@ -76,6 +111,12 @@ def pr_command(
     remote,
     repo,
     labels,
+    draft,
+    reviewers,
+    assignees,
+    commit_style,
+    commit_template,
+    title_template,
     close_stale,
     dry_run,
     token_env,
@@ -99,6 +140,7 @@ def pr_command(
     from .forge import ForgeError
     from .git import Git, GitError
     from .github import DEFAULT_API_URL, GitHub
+    from .naming import Naming
     from .redact import Redactor
     from .workflow import Options, Refused, Workflow
 
@@ -142,6 +184,10 @@ def pr_command(
             dry_run=dry_run,
             author=author,
             committer=committer,
+            draft=draft,
+            reviewers=list(reviewers),
+            assignees=list(assignees),
+            naming=Naming(commit_style, commit_template, title_template),
         )
         outcome = Workflow(options, git, forge, report).run()
     except (Refused, GitError, ForgeError) as err:

@@ -86,8 +86,12 @@ class GitHub:
         data = self._read(f"{self._repo}/pulls", params=params) or []
         return [_pull(item) for item in data]
 
-    def create_pull_request(self, branch: str, base: str, title: str, body: str) -> PullRequest:
+    def create_pull_request(
+        self, branch: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest:
         payload = {"title": title, "head": branch, "base": base, "body": body}
+        if draft:
+            payload["draft"] = True
         try:
             data = self._write("POST", f"{self._repo}/pulls", payload, idempotent=False)
         except ForgeError as err:
@@ -125,6 +129,15 @@ class GitHub:
     def add_labels(self, number: int, labels: list[str]) -> None:
         issue = number or "{new pull request}"  # a dry run has no number to show
         self._write("POST", f"{self._repo}/issues/{issue}/labels", {"labels": labels})
+
+    def request_reviewers(self, number: int, users: list[str], teams: list[str]) -> None:
+        pull = number or "{new pull request}"
+        payload = {"reviewers": users, "team_reviewers": teams}
+        self._write("POST", f"{self._repo}/pulls/{pull}/requested_reviewers", payload)
+
+    def add_assignees(self, number: int, users: list[str]) -> None:
+        issue = number or "{new pull request}"
+        self._write("POST", f"{self._repo}/issues/{issue}/assignees", {"assignees": users})
 
     def comments(self, number: int) -> list[str]:
         bodies: list[str] = []

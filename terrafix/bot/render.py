@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import textwrap
 from pathlib import Path
 
 from .. import __version__
@@ -17,6 +18,7 @@ from ..engine.pipeline import FileResult
 from ..engine.rules import find_rule
 from ..output.diff import unified_diff
 from .fixset import FixGroup, FixSet, fix_diffs
+from .naming import DEFAULT_NAMING, MAX_LINE, Naming
 
 MARKER = re.compile(r"<!-- terrafix: (\{.*?\}) -->")
 STALE_MARKER = "<!-- terrafix: stale -->"
@@ -28,19 +30,47 @@ MAX_FINDINGS_LISTED = 20  # per fix
 MAX_LEFTOVERS_LISTED = 50
 
 
-def title(fixes: FixSet) -> str:
+def _fill(template: str, fixes: FixSet) -> str:
+    """The template filled in, the rule list shortened (then the line cut) to 100 characters."""
     rules = sorted({fix.finding.rule for fix in fixes.fixes})
     count = len(fixes.fixes)
-    noun = "fix" if count == 1 else "fixes"
-    return f"fix(terraform): apply {count} terrafix {noun} ({', '.join(rules)})"
+    values = {"count": count, "noun": _plural(count, "fix", "fixes"), "files": len(fixes.files)}
+    for shown in range(len(rules), 0, -1):
+        more = len(rules) - shown
+        listed = ", ".join(rules[:shown]) + (f" and {more} more" if more else "")
+        line = template.format(**values, rules=listed)
+        if len(line) <= MAX_LINE:
+            return line
+    line = template.format(**values, rules=f"{len(rules)} rules")
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3].rstrip() + "..."
 
 
-def commit_message(fixes: FixSet, command: str) -> str:
-    lines = [title(fixes), ""]
+def title(fixes: FixSet, naming: Naming = DEFAULT_NAMING) -> str:
+    return _fill(naming.title_template or naming.commit, fixes)
+
+
+def commit_message(fixes: FixSet, command: str, naming: Naming = DEFAULT_NAMING) -> str:
+    """Header, blank line, wrapped body, trailer: every line within commitlint's 100."""
+    lines = [_fill(naming.commit, fixes), ""]
     for fix in fixes.fixes:
-        lines.append(f"- {fix.finding.rule} {fix.path}: {fix.finding.message}")
-    lines += ["", f"Reproduce with: {command}", "", f"{TRAILER} {__version__}", ""]
+        item = f"- {fix.finding.rule} {fix.path}: {fix.finding.message}"
+        lines += textwrap.wrap(item, MAX_LINE, subsequent_indent="  ", break_on_hyphens=False)
+    lines += ["", "Reproduce with:", *_wrap_command(command)]
+    lines += ["", f"{TRAILER} {__version__}", ""]
     return "\n".join(lines)
+
+
+def _wrap_command(command: str) -> list[str]:
+    """A shell command over lines of at most 100 characters, joined by backslashes."""
+    lines, line = [], ""
+    for word in shlex.split(command):
+        quoted = shlex.quote(word)
+        if line and len(line) + 1 + len(quoted) + 2 > MAX_LINE:
+            lines.append(line + " \\")
+            line = "  " + quoted
+        else:
+            line = f"{line} {quoted}" if line else quoted
+    return [*lines, line]
 
 
 def command_line(paths: list[str], config: Config) -> str:

@@ -17,6 +17,7 @@ from . import render
 from .fixset import FixSet, collect, fingerprint, repository_path
 from .forge import Forge, PullRequest
 from .git import Git, Identity, auth_environment
+from .naming import Naming
 
 
 class Refused(RuntimeError):
@@ -35,6 +36,10 @@ class Options:
     dry_run: bool = False
     author: Identity | None = None
     committer: Identity | None = None
+    draft: bool = False
+    reviewers: list[str] = field(default_factory=list)  # logins, and ORG/TEAM for teams
+    assignees: list[str] = field(default_factory=list)
+    naming: Naming = field(default_factory=Naming)
 
 
 @dataclass
@@ -96,7 +101,7 @@ class Workflow:
 
         paths = [repository_path(p, toplevel) or "." for p in options.paths]
         command = render.command_line(paths, options.config)
-        title = render.title(fixes)
+        title = render.title(fixes, options.naming)
         body = render.body(fixes, command, toplevel)
 
         if not self._push(head, fixes, command, open_pull):
@@ -109,9 +114,19 @@ class Workflow:
 
     def _open(self, base: str, title: str, body: str) -> Outcome:
         options = self.options
-        pull = self.forge.create_pull_request(options.branch, base, title, body)
+        pull = self.forge.create_pull_request(
+            options.branch, base, title, body, draft=options.draft
+        )
         if options.labels:
             self.forge.add_labels(pull.number, list(options.labels))
+        # Reviewers and assignees are asked once, when the pull request opens: people who
+        # later change them are not overruled on every run.
+        users = [name for name in options.reviewers if "/" not in name]
+        teams = [name.partition("/")[2] for name in options.reviewers if "/" in name]
+        if users or teams:
+            self.forge.request_reviewers(pull.number, users, teams)
+        if options.assignees:
+            self.forge.add_assignees(pull.number, list(options.assignees))
         if options.dry_run:
             self.report(f"would open a pull request from {options.branch} into {base}")
         else:
@@ -147,7 +162,7 @@ class Workflow:
         """
         options = self.options
         tree = self.git.tree_with(head, {f.path: f.final for f in fixes.files})
-        message = render.commit_message(fixes, command)
+        message = render.commit_message(fixes, command, options.naming)
         author = options.author or self._configured_identity()
         committer = options.committer or author
         auth = self._auth()
