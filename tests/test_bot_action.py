@@ -243,3 +243,70 @@ def test_the_reusable_workflow_splits_the_repository_name_without_evaluating_it(
     env = {"PATH": os.environ["PATH"], "GITHUB_OUTPUT": str(output), "REPOSITORY": "acme/$(x)"}
     subprocess.run(["bash", "-e", "-c", step["run"]], env=env, check=True, cwd=tmp_path)
     assert output.read_text() == "owner=acme\nname=$(x)\n"
+
+
+# -- pre-commit: only the modules of the staged files; advice need not block -----------------
+
+BACKEND = 'terraform {\n  backend "s3" {}\n}\n'
+
+
+def _git(cwd: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Dev", "-c", "user.email=dev@example.invalid"]
+    out = subprocess.run(["git", *identity, *args], cwd=cwd, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_fix_hook_changes_only_the_modules_of_the_staged_files_and_names_new_files(
+    hooks, tmp_path, monkeypatch
+):
+    repo = ROOT / "tests" / "fixtures" / "bot" / "repo"
+    shutil.copytree(repo, tmp_path / "stack")
+    shutil.copytree(repo, tmp_path / "untouched")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "Two stacks")
+    monkeypatch.chdir(tmp_path)
+    before = {p: p.read_bytes() for p in (tmp_path / "untouched").rglob("*") if p.is_file()}
+
+    # A commit that touches one file of one stack: pre-commit passes the staged names.
+    main_tf = tmp_path / "stack" / "main.tf"
+    main_tf.write_text(main_tf.read_text() + "\n# tweak\n")
+    _git(tmp_path, "add", "stack/main.tf")
+    staged = _git(tmp_path, "diff", "--cached", "--name-only").split()
+    assert staged == ["stack/main.tf"]
+    _, command = hooks["terrafix-fix"]["entry"].split()
+    result = CliRunner().invoke(main, [command, "--select", "TF001", *staged])
+
+    assert result.exit_code == 0, result.output
+    assert "created stack/variables.tf (a new file: add it to the commit)" in result.output
+    assert 'variable "aws_region"' in (tmp_path / "stack" / "variables.tf").read_text()
+    after = {p: p.read_bytes() for p in (tmp_path / "untouched").rglob("*") if p.is_file()}
+    assert after == before
+    # The staged file itself is left as staged; the only other change is the new file.
+    assert sorted(_git(tmp_path, "status", "--porcelain").split("\n")[:-1]) == [
+        "?? stack/variables.tf",
+        "M  stack/main.tf",
+    ]
+
+
+def test_check_hook_can_pass_when_only_advice_remains(hooks, tmp_path, monkeypatch):
+    stack = tmp_path / "stack"
+    stack.mkdir()
+    (stack / "backend.tf").write_text(BACKEND)
+    monkeypatch.chdir(tmp_path)
+    _, command = hooks["terrafix-check"]["entry"].split()
+
+    def check(*args: str):
+        return CliRunner().invoke(main, [command, "--select", "TF020", *args, "stack/backend.tf"])
+
+    advice = check()
+    assert advice.exit_code == 1 and "[TF020]" in advice.output  # reported, and by default fails
+    assert check("--fail-on", "warning").exit_code == 0  # advice alone passes
+    assert "[TF020]" in check("--fail-on", "warning").output  # still shown
+
+    (stack / "main.tf").write_text('provider "aws" {\n  region = var.aws_region\n}\n')
+    both = CliRunner().invoke(
+        main, [command, "--select", "TF020,TF001", "--fail-on", "warning", "stack/main.tf"]
+    )
+    assert both.exit_code == 1  # a defect still fails
