@@ -766,3 +766,15 @@ def test_pushed_commits_pass_commitlints_conventional_rules(world: World):
 
     result = world.pr("--commit-style", "plain", "--dry-run", ".")
     assert "Apply 5 terrafix fixes (TF001)" in result.output
+
+
+def test_a_declined_pull_request_does_not_hide_that_nothing_is_left_to_fix(world: World):
+    assert world.pr(".").exit_code == 0
+    world.api.pulls[0]["state"] = "closed"
+    # The declined fixes were later made by hand: nothing is left to fix, nothing is declined.
+    git(world.work, "fetch", "-q", str(world.bare), "terrafix/fixes")
+    git(world.work, "merge", "-q", "--ff-only", "FETCH_HEAD")
+    git(world.work, "push", "-q", str(world.bare), "main")
+    result = world.pr(".")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "nothing to fix"

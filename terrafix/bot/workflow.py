@@ -80,7 +80,8 @@ class Workflow:
         pulls = self.forge.pull_requests(options.branch)
         open_pull = next((p for p in pulls if p.state == "open"), None)
         declined = _declined(pulls)
-        if declined and any(f.fingerprint in declined for f in fixes.fixes):
+        held_back = bool(declined) and any(f.fingerprint in declined for f in fixes.fixes)
+        if held_back:
             numbers = ", ".join(f"#{n}" for n in sorted(set(declined.values())))
             self.report(f"leaving out the fixes declined in {numbers}")
             result = run(
@@ -90,7 +91,7 @@ class Workflow:
             fixes = collect(result, toplevel, declined)
 
         if not fixes:
-            if declined and open_pull is None:
+            if held_back and open_pull is None:
                 number = max(declined.values())
                 self.report(
                     f"every fix left was declined (#{number} was closed without merging): "
