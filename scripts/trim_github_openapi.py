@@ -25,6 +25,8 @@ OPERATIONS = (
     "issues/list-comments",
     "issues/create-comment",
     "issues/add-labels",
+    "issues/add-assignees",
+    "pulls/request-reviewers",
 )
 DROPPED_KEYS = ("examples", "example", "x-github", "externalDocs", "x-octokit")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -223,6 +223,30 @@ def _report_buffer_errors(result, column_unit: str = "character") -> None:
         click.echo(message, err=True)
 
 
+SEVERITIES = ("info", "warning", "error")  # advice, then defects, then what stops a plan
+
+
+def _fail_on(function):
+    """``--fail-on``: the least severe finding that makes the exit status 1."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITIES),
+        default="info",
+        show_default=True,
+        help="Exit 1 only for findings this severe or worse; "
+        "`--fail-on warning` passes when only advice (info) remains.",
+    )(function)
+
+
+def _failing(findings, fail_on: str) -> bool:
+    least = SEVERITIES.index(fail_on)
+    # A severity this list does not know counts as the worst: never pass by accident.
+    return any(
+        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)) >= least
+        for f in findings
+    )
+
+
 @main.command("check")
 @_common
 @click.option(
@@ -233,6 +257,7 @@ def _report_buffer_errors(result, column_unit: str = "character") -> None:
     help="What a text line's column counts: code points; UTF-8 bytes (Vim's errorformat: "
     "nvim-lint, ALE); UTF-16 code units (efm-langserver).",
 )
+@_fail_on
 def check_command(
     paths,
     select,
@@ -244,10 +269,12 @@ def check_command(
     stdin_filename,
     output_format,
     column_unit,
+    fail_on,
 ):
     """Report findings without changing anything.
 
-    Exit code 0 when clean, 1 when there are findings, 2 on errors (e.g. a file that does not parse).
+    Exit code 0 when clean, 1 when there are findings (at least as severe as --fail-on), 2 on
+    errors (e.g. a file that does not parse).
 
     \b
     Examples:
@@ -268,11 +295,12 @@ def check_command(
         _report_errors(result)
     if result.syntax_errors or result.errors:
         sys.exit(2)
-    sys.exit(1 if result.findings else 0)
+    sys.exit(1 if _failing(result.findings, fail_on) else 0)
 
 
 @main.command("fix")
 @_common
+@_fail_on
 @click.option("--dry-run", is_flag=True, help="Print a unified diff instead of writing files.")
 @click.option(
     "--color",
@@ -293,13 +321,14 @@ def fix_command(
     output_format,
     dry_run,
     color,
+    fail_on,
 ):
     """Apply fixes in place (safe ones; unsafe ones with --unsafe-fixes).
 
     Files are written only when the whole run succeeded, each atomically. With --stdin-filename the
     fixed buffer goes to stdout (with --format json, the edits instead) and nothing is written.
-    Exit code 0 when everything is clean or fixed, 1 when findings remain or --dry-run has changes,
-    2 on errors.
+    Exit code 0 when everything is clean or fixed, 1 when findings remain (at least as severe as
+    --fail-on) or --dry-run has changes, 2 on errors.
 
     \b
     Examples:
@@ -346,13 +375,16 @@ def fix_command(
         elif result.findings:
             _emit(result, "text")
         for file in result.changed_files:
-            click.echo(f"fixed {file.path}", err=True)
+            if file.original is None:
+                click.echo(f"created {file.path} (a new file: add it to the commit)", err=True)
+            else:
+                click.echo(f"fixed {file.path}", err=True)
     _report_errors(result)
     if failed:
         sys.exit(2)
     if dry_run and result.changed_files:
         sys.exit(1)
-    sys.exit(1 if result.findings else 0)
+    sys.exit(1 if _failing(result.findings, fail_on) else 0)
 
 
 def _emit_buffer(result, path: Path, buffer: str, output_format: str) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import httpx
 import pytest
+from fixtures.bot import commitlint
 from fixtures.bot.fake_github import FakeGitHub
 
 from terrafix.bot import render
@@ -17,6 +19,7 @@ from terrafix.bot.fixset import AppliedFix, ChangedFile, FixSet, fingerprint
 from terrafix.bot.forge import ForgeError
 from terrafix.bot.git import Git, GitError, Identity, auth_environment
 from terrafix.bot.github import GitHub
+from terrafix.bot.naming import Naming, check_template
 from terrafix.bot.redact import Redactor
 from terrafix.engine.config import Config
 from terrafix.engine.findings import Applicability, Finding, Fix
@@ -104,7 +107,7 @@ def test_body_is_deterministic_and_carries_a_readable_marker(tmp_path: Path):
     assert body == render.body(fixes, command, tmp_path)
     assert render.read_marker(body) == {"fixes": fixes.fingerprints, "version": "0.1.0"}
     assert render.read_marker("a body someone else wrote") is None
-    assert "| TF001 `aws-region-variable` | `main.tf` | 1 | safe |" in body
+    assert "| TF001 `aws-region-variable` | Declare v0. | `main.tf` | 1 | safe |" in body
     assert '+variable "v0" {' in body
     assert "unsafe" not in body.split("## The rules")[0]
     # The rule's own headings sit below the body's; HCL comments in its examples stay as they are.
@@ -113,16 +116,62 @@ def test_body_is_deterministic_and_carries_a_readable_marker(tmp_path: Path):
 
 def test_unsafe_fixes_are_marked(tmp_path: Path):
     body = render.body(_fixset(tmp_path, Applicability.UNSAFE), "terrafix fix .", tmp_path)
-    assert "| 1 | ⚠️ **unsafe** |" in body
+    assert "| `main.tf` | 1 | ⚠️ **unsafe** |" in body
     assert "> [!WARNING]" in body
 
 
-def test_long_bodies_drop_the_diffs_but_keep_the_marker(tmp_path: Path):
-    fixes = _fixset(tmp_path, count=300)
+def _growing_fixset(tmp_path: Path, count: int, width: int) -> FixSet:
+    """``count`` fixes, each diffed against the original file, so each repeats the ones before."""
+    path = tmp_path / "main.tf"
+    old = 'provider "aws" {}\n'
+    text, applied = old, []
+    for i in range(count):
+        text += f'variable "v{i}_{"x" * width}" {{\n  type = string\n}}\n'
+        fix = Fix(f"declare v{i}", Applicability.SAFE, {path: old}, {path: text})
+        finding = Finding(
+            "TF001", "aws-region-variable", f"v{i} undeclared", path, 0, 1, f"k{i}", fix=fix
+        )
+        applied.append(AppliedFix(finding, "main.tf", fingerprint("TF001", "main.tf", f"k{i}")))
+    return FixSet((ChangedFile("main.tf", old, text),), tuple(applied))
+
+
+def test_long_bodies_shed_rule_explanations_first(tmp_path: Path):
+    fixes = _growing_fixset(tmp_path, count=29, width=91)
     body = render.body(fixes, "terrafix fix .", tmp_path)
-    assert len(body) < render.MAX_BODY
-    assert "Diffs left out" in body
+    assert len(body) <= render.MAX_BODY
+    assert "<details>" not in body and "`terrafix explain TF001` prints them" in body
+    assert body.count("```diff") == 29  # every fix keeps its own diff
     assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_longer_bodies_show_the_whole_change_file_by_file(tmp_path: Path):
+    fixes = _growing_fixset(tmp_path, count=40, width=60)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "## The changes, file by file" in body and body.count("```diff") == 1
+    for i in range(40):
+        assert f'+variable "v{i}_' in body
+    assert "left out for length (see the commit)" not in body
+
+
+def test_bodies_too_long_for_any_diff_name_the_files_left_out_and_keep_the_marker(
+    tmp_path: Path,
+):
+    fixes = _growing_fixset(tmp_path, count=40, width=60)
+    huge = "".join(f"# line {i} {'y' * 80}\n" for i in range(1000))
+    small = ChangedFile("other.tf", "a = 1\n", "a = 2\n")
+    fixes = FixSet((ChangedFile("main.tf", "", huge), small), fixes.fixes)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "Diffs left out for length (see the commit): `main.tf`" in body
+    assert "#### `other.tf`" in body and "+a = 2" in body  # the files that fit still show
+    assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_sentences_keep_the_case_of_terraform_addresses():
+    assert render._sentence("aws_s3_bucket.website is public") == "aws_s3_bucket.website is public."
+    assert render._sentence("variable 'x' is unused") == "Variable 'x' is unused."
+    assert render._sentence("module.vpc: x") == "module.vpc: x."
 
 
 def _github(handler, sleeps: list[float]) -> GitHub:
@@ -259,3 +308,61 @@ def test_committed_subset_holds_exactly_the_operations_the_bot_calls():
     operations = {op["operationId"] for item in subset["paths"].values() for op in item.values()}
     assert operations == set(trim.OPERATIONS)
     assert subset["info"]["license"]["name"] == "MIT"
+
+
+def test_a_body_too_long_even_without_diffs_is_cut_before_its_marker(tmp_path: Path):
+    fixes = _fixset(tmp_path, count=600)
+    body = render.body(fixes, "terrafix fix .", tmp_path)
+    assert len(body) <= render.MAX_BODY
+    assert "cut here: the description was too long" in body
+    assert render.read_marker(body)["fixes"] == fixes.fingerprints
+
+
+def test_the_commitlint_rules_catch_what_they_should():
+    assert commitlint.violations("fix(terraform): apply 2 fixes\n\n- a\n") == []
+    assert commitlint.violations("Fix: apply\n")  # type not in lower case
+    assert commitlint.violations("fix: Apply the fixes\n")  # sentence case
+    assert commitlint.violations("fix: apply.\n")
+    assert commitlint.violations("fix: " + "x" * 100)
+    assert commitlint.violations("fix: a\n\n" + "y" * 101)
+    assert commitlint.violations("fix: a\nno blank line\n")
+    assert commitlint.violations("update things\n")
+
+
+def _many_rules(tmp_path: Path, rules: int, per_rule: int) -> FixSet:
+    path = tmp_path / "modules" / ("a-rather-long-module-directory-name-" * 2) / "main.tf"
+    applied = []
+    for r in range(rules):
+        for i in range(per_rule):
+            fix = Fix("x", Applicability.SAFE, {path: ""}, {path: "y"})
+            message = f"variable 'setting_{r}_{i}_{'z' * 60}' is referenced but not declared"
+            finding = Finding(f"TF{r:03d}", "slug", message, path, 0, 1, f"k{r}.{i}", fix=fix)
+            repo_path = path.relative_to(tmp_path).as_posix()
+            applied.append(
+                AppliedFix(finding, repo_path, fingerprint(f"TF{r:03d}", repo_path, f"k{i}"))
+            )
+    return FixSet((ChangedFile("main.tf", "", "y"),), tuple(applied))
+
+
+def test_commit_messages_pass_commitlints_conventional_rules_however_many_fixes(tmp_path: Path):
+    command = "terrafix fix " + " ".join(f"--select TF{r:03d}" for r in range(30)) + " ."
+    for rules, per_rule in ((1, 1), (3, 4), (30, 2)):
+        fixes = _many_rules(tmp_path, rules, per_rule)
+        message = render.commit_message(fixes, command, Naming("conventional"))
+        assert commitlint.violations(message) == [], message
+        assert len(render.title(fixes)) <= 100
+    assert "and " in message.splitlines()[0] and "more)" in message.splitlines()[0]
+    # The long command is kept whole, split over lines a shell joins again.
+    wrapped = message.split("Reproduce with:\n")[1].split("\n\n")[0]
+    assert wrapped.replace(" \\\n  ", " ") == command
+
+
+def test_templates_fill_their_placeholders_and_unknown_ones_are_refused(tmp_path: Path):
+    fixes = _many_rules(tmp_path, 2, 1)
+    naming = Naming(commit_template="chore(iac): {count} terrafix {noun} in {files} file [{rules}]")
+    assert render.title(fixes, naming) == "chore(iac): 2 terrafix fixes in 1 file [TF000, TF001]"
+    assert render.title(fixes, Naming("plain")) == "Apply 2 terrafix fixes (TF000, TF001)"
+    with pytest.raises(
+        ValueError, match=re.escape("placeholders: {count}, {noun}, {rules}, {files}")
+    ):
+        check_template("fix: {nope}")

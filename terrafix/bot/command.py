@@ -11,7 +11,9 @@ import click
 
 from ..engine.config import PROFILES
 from .git import Identity
+from .naming import COMMIT_STYLES, check_template
 
+OPEN_OUTCOMES = ("opened", "updated", "unchanged", "edited")  # an open pull request holds fixes
 REMOTE_REPOSITORY = re.compile(r"[/:](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
 
 
@@ -20,6 +22,15 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
         return None
     try:
         return Identity.parse(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _template(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_template(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
 
@@ -41,6 +52,31 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
 @click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
 @click.option("--repo", default=None, help="OWNER/NAME (default: $GITHUB_REPOSITORY or remote).")
 @click.option("--label", "labels", multiple=True, help="Label for the pull request; repeatable.")
+@click.option("--draft", is_flag=True, help="Open the pull request as a draft.")
+@click.option(
+    "--reviewer",
+    "reviewers",
+    multiple=True,
+    help="Request a review from a login, or a team as ORG/TEAM; repeatable.",
+)
+@click.option("--assignee", "assignees", multiple=True, help="Assign a login; repeatable.")
+@click.option(
+    "--commit-style",
+    type=click.Choice(sorted(COMMIT_STYLES)),
+    default="conventional",
+    show_default=True,
+    help="conventional: 'fix(terraform): apply 2 terrafix fixes (TF001)'; plain: 'Apply 2 ...'.",
+)
+@click.option(
+    "--commit-template",
+    callback=_template,
+    help="First line of the commit, with {count} {noun} {rules} {files} (overrides the style).",
+)
+@click.option(
+    "--title-template",
+    callback=_template,
+    help="Pull request title, same placeholders (default: the commit's first line).",
+)
 @click.option("--close-stale", is_flag=True, help="Close the pull request when nothing is left.")
 @click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing remote.")
 @click.option(
@@ -53,6 +89,13 @@ def _identity(_ctx, _param, value: str | None) -> Identity | None:
     "--api-url",
     default=None,
     help="REST API root (default: $GITHUB_API_URL or https://api.github.com).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120.0,
+    show_default=True,
+    help="Seconds any one git command, or any wait for a GitHub answer, may take.",
 )
 @click.option("--author", callback=_identity, help="'Name <email>' (default: git config).")
 @click.option("--committer", callback=_identity, help="'Name <email>' (default: the author).")
@@ -68,10 +111,17 @@ def pr_command(
     remote,
     repo,
     labels,
+    draft,
+    reviewers,
+    assignees,
+    commit_style,
+    commit_template,
+    title_template,
     close_stale,
     dry_run,
     token_env,
     api_url,
+    timeout,
     author,
     committer,
 ):
@@ -91,6 +141,7 @@ def pr_command(
     from .forge import ForgeError
     from .git import Git, GitError
     from .github import DEFAULT_API_URL, GitHub
+    from .naming import Naming
     from .redact import Redactor
     from .workflow import Options, Refused, Workflow
 
@@ -119,7 +170,7 @@ def pr_command(
         )
     except ConfigError as err:
         fail(str(err))
-    git = Git(Path.cwd(), redact)
+    git = Git(Path.cwd(), redact, timeout=timeout)
     try:
         toplevel = git.toplevel()
         for path in paths:
@@ -135,6 +186,7 @@ def pr_command(
             redact=redact,
             dry_run=dry_run,
             report=report,
+            timeout=timeout,
         )
         options = Options(
             paths=list(paths),
@@ -147,15 +199,19 @@ def pr_command(
             dry_run=dry_run,
             author=author,
             committer=committer,
+            draft=draft,
+            reviewers=list(reviewers),
+            assignees=list(assignees),
+            naming=Naming(commit_style, commit_template, title_template),
         )
         outcome = Workflow(options, git, forge, report).run()
     except (Refused, GitError, ForgeError) as err:
         fail(str(err))
     except Exception as err:  # anything unexpected: still never print the token
         fail(f"{type(err).__name__}: {err}")
-    if dry_run and outcome.action in ("opened", "updated", "closed", "stale"):
-        report(f"dry run: {outcome.action} nothing")
-    _github_output(outcome)
+    if dry_run:
+        report("dry run: nothing was pushed, opened, edited or closed")
+    _github_output(outcome, dry_run)
 
 
 def _repository(git, remote: str) -> str:
@@ -166,11 +222,19 @@ def _repository(git, remote: str) -> str:
     return f"{match['owner']}/{match['name']}"
 
 
-def _github_output(outcome) -> None:
-    """Hand the pull request number to the next step of a GitHub Actions job."""
+def _github_output(outcome, dry_run: bool) -> None:
+    """Hand the open pull request to the next step of a GitHub Actions job (empty: none)."""
     path = os.environ.get("GITHUB_OUTPUT")
-    if not path or outcome.pull_request is None or not outcome.pull_request.number:
+    if not path:
         return
+    pull = outcome.pull_request
+    is_open = (
+        not dry_run
+        and outcome.action in OPEN_OUTCOMES
+        and pull is not None
+        and pull.number > 0
+        and pull.state == "open"
+    )
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"pull-request-number={outcome.pull_request.number}\n")
-        handle.write(f"pull-request-url={outcome.pull_request.url}\n")
+        handle.write(f"pull-request-number={pull.number if is_open else ''}\n")
+        handle.write(f"pull-request-url={pull.url if is_open else ''}\n")

@@ -34,7 +34,14 @@ class Forge(Protocol):
     def pull_requests(self, branch: str) -> list[PullRequest]:
         """Every pull request from ``branch`` of this repository, newest first."""
 
-    def create_pull_request(self, branch: str, base: str, title: str, body: str) -> PullRequest: ...
+    def create_pull_request(
+        self, branch: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest: ...
+
+    def request_reviewers(self, number: int, users: list[str], teams: list[str]) -> None:
+        """Ask people (logins) and teams (slugs of the repository's organisation) to review."""
+
+    def add_assignees(self, number: int, users: list[str]) -> None: ...
 
     def update_pull_request(
         self,
@@ -53,8 +60,8 @@ class Forge(Protocol):
 
     def comment(self, number: int, body: str) -> None: ...
 
-    def push_header(self) -> str:
-        """The HTTP header git sends to authenticate a push with the same token."""
+    def push_header(self) -> str | None:
+        """The HTTP header git sends to authenticate a push with the same token (None: none)."""
 
     def bot_identity(self) -> Identity:
         """Author of the commit when neither options nor git config name one."""

@@ -9,6 +9,7 @@ and never appears on a command line that ``ps`` could show.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
@@ -16,9 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+DEFAULT_TIMEOUT = 120.0  # seconds any one git command may take before it is stopped
+
 
 class GitError(RuntimeError):
     pass
+
+
+class GitTimeout(GitError):
+    """A git command that did not finish in time (a server that stopped answering)."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +48,12 @@ class Identity:
 class Git:
     """Runs git in one repository; ``redact`` masks secrets in every error it raises."""
 
-    def __init__(self, cwd: Path, redact: Callable[[str], str] = str) -> None:
+    def __init__(
+        self, cwd: Path, redact: Callable[[str], str] = str, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.cwd = cwd
         self.redact = redact
+        self.timeout = timeout
 
     def run(
         self,
@@ -53,17 +63,25 @@ class Git:
         check: bool = True,
         strip: bool = True,
     ) -> str:
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})}
-        completed = subprocess.run(
-            ["git", *args],
-            cwd=self.cwd,
-            input=input,
-            env=full_env,
-            capture_output=True,
-        )
+        full_env = {
+            **os.environ,
+            "GIT_TERMINAL_PROMPT": "0",
+            # git's own guard: give up on a transfer slower than 1 KB/s for the whole timeout.
+            "GIT_HTTP_LOW_SPEED_LIMIT": "1000",
+            "GIT_HTTP_LOW_SPEED_TIME": str(max(1, int(self.timeout))),
+            **(env or {}),
+        }
+        completed = _run_bounded(["git", *args], self.cwd, input, full_env, self.timeout)
+        if completed is None:
+            raise GitTimeout(
+                self.redact(
+                    f"git {args[0]} did not finish within {self.timeout:g} s and was stopped "
+                    "(is the git server answering?); try again, or raise --timeout"
+                )
+            )
         if check and completed.returncode != 0:
             stderr = completed.stderr.decode("utf-8", "replace").strip()
-            raise GitError(self.redact(f"git {args[0]} failed: {stderr}"))
+            raise GitError(self.redact(f"git {args[0]} failed: {stderr}{_hint(args[0], stderr)}"))
         out = completed.stdout.decode("utf-8", "replace")
         return out.strip() if strip else out
 
@@ -147,6 +165,52 @@ class Git:
         ref = f"refs/heads/{branch}"
         lease = f"--force-with-lease={ref}:{expected or ''}"
         self.run("push", "--quiet", "--no-verify", lease, remote, f"{commit}:{ref}", env=auth)
+
+    def delete_branch(
+        self, remote: str, branch: str, expected: str, auth: Mapping[str, str]
+    ) -> None:
+        """Delete ``branch`` on ``remote``, only while it still points at ``expected``."""
+        ref = f"refs/heads/{branch}"
+        lease = f"--force-with-lease={ref}:{expected}"
+        self.run("push", "--quiet", "--no-verify", lease, remote, f":{ref}", env=auth)
+
+
+def _run_bounded(
+    argv: list[str], cwd: Path, input: bytes | None, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess | None:
+    """Run ``argv``; None when it outlived ``timeout``, after killing it and its helpers.
+
+    git hands HTTP to a ``git-remote-http`` child that would keep the pipes open, so the
+    command runs in its own process group and the whole group is killed.
+    """
+    with subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def _hint(command: str, stderr: str) -> str:
+    """What to change when the git server refused the token (HTTP 403)."""
+    if "403" not in stderr and "denied" not in stderr.lower():
+        return ""
+    if command == "push":
+        return (
+            "\nThe token may not push: it needs the `contents: write` permission "
+            "(in a workflow: `permissions: contents: write`)."
+        )
+    return "\nThe token may not read the repository: it needs the `contents: read` permission."
 
 
 def auth_environment(remote_url: str, header: str) -> dict[str, str]:

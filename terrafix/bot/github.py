@@ -23,6 +23,7 @@ from .git import Identity
 API_VERSION = "2022-11-28"
 DEFAULT_API_URL = "https://api.github.com"
 MAX_WAIT_SECONDS = 60.0
+DEFAULT_TIMEOUT = 30.0  # seconds to connect, or between two reads of an answer
 
 
 class GitHub:
@@ -40,6 +41,7 @@ class GitHub:
         attempts: int = 4,
         sleep: Callable[[float], None] | None = None,
         transport: httpx.BaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         owner, _, name = repository.partition("/")
         if not owner or not name or "/" in name:
@@ -51,6 +53,7 @@ class GitHub:
         self.report = report
         self.attempts = attempts
         self.sleep = sleep
+        self.timeout = timeout
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
@@ -59,7 +62,7 @@ class GitHub:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.http = httpx.Client(
-            base_url=api_url.rstrip("/"), headers=headers, timeout=30.0, transport=transport
+            base_url=api_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
         )
         self.writes = 0  # API calls that changed something (or would, in a dry run)
 
@@ -83,8 +86,12 @@ class GitHub:
         data = self._read(f"{self._repo}/pulls", params=params) or []
         return [_pull(item) for item in data]
 
-    def create_pull_request(self, branch: str, base: str, title: str, body: str) -> PullRequest:
+    def create_pull_request(
+        self, branch: str, base: str, title: str, body: str, draft: bool = False
+    ) -> PullRequest:
         payload = {"title": title, "head": branch, "base": base, "body": body}
+        if draft:
+            payload["draft"] = True
         try:
             data = self._write("POST", f"{self._repo}/pulls", payload, idempotent=False)
         except ForgeError as err:
@@ -123,6 +130,15 @@ class GitHub:
         issue = number or "{new pull request}"  # a dry run has no number to show
         self._write("POST", f"{self._repo}/issues/{issue}/labels", {"labels": labels})
 
+    def request_reviewers(self, number: int, users: list[str], teams: list[str]) -> None:
+        pull = number or "{new pull request}"
+        payload = {"reviewers": users, "team_reviewers": teams}
+        self._write("POST", f"{self._repo}/pulls/{pull}/requested_reviewers", payload)
+
+    def add_assignees(self, number: int, users: list[str]) -> None:
+        issue = number or "{new pull request}"
+        self._write("POST", f"{self._repo}/issues/{issue}/assignees", {"assignees": users})
+
     def comments(self, number: int) -> list[str]:
         bodies: list[str] = []
         for page in range(1, 11):
@@ -136,7 +152,9 @@ class GitHub:
     def comment(self, number: int, body: str) -> None:
         self._write("POST", f"{self._repo}/issues/{number}/comments", {"body": body})
 
-    def push_header(self) -> str:
+    def push_header(self) -> str | None:
+        if not self.token:
+            return None
         credentials = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
         return f"Authorization: basic {credentials}"
 
@@ -176,7 +194,7 @@ class GitHub:
                 response = self.http.request(method, path, params=params, json=json)
             except httpx.TransportError as err:
                 if last or not idempotent:
-                    raise ForgeError(self.redact(f"{method} {path}: {err}")) from None
+                    raise ForgeError(self.redact(self._unreachable(method, path, err))) from None
                 self._wait(_backoff(attempt))
                 continue
             if response.is_success:
@@ -188,6 +206,14 @@ class GitHub:
                 )
             self._wait(wait)
         raise AssertionError("unreachable")
+
+    def _unreachable(self, method: str, path: str, err: httpx.TransportError) -> str:
+        if isinstance(err, httpx.TimeoutException):
+            return (
+                f"GitHub did not answer {method} {path} within {self.timeout:g} s "
+                f"({type(err).__name__}); try again, or raise --timeout"
+            )
+        return f"GitHub could not be reached for {method} {path}: {err}"
 
     def _wait(self, seconds: float) -> None:
         (self.sleep or _pause)(seconds)
@@ -255,4 +281,19 @@ def _describe(method: str, path: str, response: httpx.Response) -> str:
     text = message or response.reason_phrase or "error"
     if details:
         text += " (" + "; ".join(d for d in details if d) + ")"
-    return f"GitHub answered {response.status_code} to {method} {path}: {text}"
+    text = f"GitHub answered {response.status_code} to {method} {path}: {text}"
+    if response.status_code == 403:
+        text += _permission_hint(method, path)
+    return text
+
+
+def _permission_hint(method: str, path: str) -> str:
+    """The fine-grained permission a 403 (not a rate limit) most likely lacks."""
+    if method == "GET":
+        return " (the token needs read access: `contents: read` and `pull-requests: read`)"
+    if "/pulls" in path or "/issues/" in path:
+        return (
+            " (the token needs the `pull-requests: write` permission; in a workflow: "
+            "`permissions: pull-requests: write`)"
+        )
+    return ""

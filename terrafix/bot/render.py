@@ -9,35 +9,68 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections import Counter
+import textwrap
 from pathlib import Path
 
 from .. import __version__
 from ..engine.config import Config
+from ..engine.pipeline import FileResult
 from ..engine.rules import find_rule
 from ..output.diff import unified_diff
-from .fixset import AppliedFix, FixSet, fix_diffs
+from .fixset import FixGroup, FixSet, fix_diffs
+from .naming import DEFAULT_NAMING, MAX_LINE, Naming
 
 MARKER = re.compile(r"<!-- terrafix: (\{.*?\}) -->")
 STALE_MARKER = "<!-- terrafix: stale -->"
+HUMAN_MARKER = "<!-- terrafix: human-commit -->"
 TRAILER = "Generated-by: terrafix"  # tells the bot's own commits from anyone else's
-MAX_BODY = 60_000  # GitHub refuses bodies over 65,536 characters
+MAX_BODY = 65_536  # GitHub refuses longer pull request bodies
 MAX_DIFF_LINES = 80
+MAX_FINDINGS_LISTED = 20  # per fix
+MAX_LEFTOVERS_LISTED = 50
 
 
-def title(fixes: FixSet) -> str:
+def _fill(template: str, fixes: FixSet) -> str:
+    """The template filled in, the rule list shortened (then the line cut) to 100 characters."""
     rules = sorted({fix.finding.rule for fix in fixes.fixes})
     count = len(fixes.fixes)
-    noun = "fix" if count == 1 else "fixes"
-    return f"fix(terraform): apply {count} terrafix {noun} ({', '.join(rules)})"
+    values = {"count": count, "noun": _plural(count, "fix", "fixes"), "files": len(fixes.files)}
+    for shown in range(len(rules), 0, -1):
+        more = len(rules) - shown
+        listed = ", ".join(rules[:shown]) + (f" and {more} more" if more else "")
+        line = template.format(**values, rules=listed)
+        if len(line) <= MAX_LINE:
+            return line
+    line = template.format(**values, rules=f"{len(rules)} rules")
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3].rstrip() + "..."
 
 
-def commit_message(fixes: FixSet, command: str) -> str:
-    lines = [title(fixes), ""]
+def title(fixes: FixSet, naming: Naming = DEFAULT_NAMING) -> str:
+    return _fill(naming.title_template or naming.commit, fixes)
+
+
+def commit_message(fixes: FixSet, command: str, naming: Naming = DEFAULT_NAMING) -> str:
+    """Header, blank line, wrapped body, trailer: every line within commitlint's 100."""
+    lines = [_fill(naming.commit, fixes), ""]
     for fix in fixes.fixes:
-        lines.append(f"- {fix.finding.rule} {fix.path}: {fix.finding.message}")
-    lines += ["", f"Reproduce with: {command}", "", f"{TRAILER} {__version__}", ""]
+        item = f"- {fix.finding.rule} {fix.path}: {fix.finding.message}"
+        lines += textwrap.wrap(item, MAX_LINE, subsequent_indent="  ", break_on_hyphens=False)
+    lines += ["", "Reproduce with:", *_wrap_command(command)]
+    lines += ["", f"{TRAILER} {__version__}", ""]
     return "\n".join(lines)
+
+
+def _wrap_command(command: str) -> list[str]:
+    """A shell command over lines of at most 100 characters, joined by backslashes."""
+    lines, line = [], ""
+    for word in shlex.split(command):
+        quoted = shlex.quote(word)
+        if line and len(line) + 1 + len(quoted) + 2 > MAX_LINE:
+            lines.append(line + " \\")
+            line = "  " + quoted
+        else:
+            line = f"{line} {quoted}" if line else quoted
+    return [*lines, line]
 
 
 def command_line(paths: list[str], config: Config) -> str:
@@ -59,6 +92,16 @@ def marker(fixes: FixSet) -> str:
     return f"<!-- terrafix: {json.dumps(data, sort_keys=True, separators=(',', ':'))} -->"
 
 
+def retired(body: str) -> str:
+    """``body`` with its marker saying the bot closed it, so its fixes are not held declined."""
+    data = read_marker(body)
+    if data is None:
+        return body
+    data["retired"] = True
+    text = f"<!-- terrafix: {json.dumps(data, sort_keys=True, separators=(',', ':'))} -->"
+    return MARKER.sub(lambda _: text, body, count=1)
+
+
 def read_marker(body: str) -> dict | None:
     """The marker's data, or None when the body is not one terrafix wrote."""
     match = MARKER.search(body or "")
@@ -72,27 +115,70 @@ def read_marker(body: str) -> dict | None:
 
 
 def body(fixes: FixSet, command: str, toplevel: Path) -> str:
-    text = _body(fixes, command, toplevel, with_diffs=True)
-    if len(text) > MAX_BODY:
-        text = _body(fixes, command, toplevel, with_diffs=False)
-    return text
+    """The longest faithful body that GitHub takes, shedding detail in a fixed order.
+
+    First the folded rule explanations go (``terrafix explain`` prints them), then the per-fix
+    diffs give way to one diff per changed file, and only then are whole files' diffs left
+    out, largest first, each named.
+    """
+    groups = fixes.groups(toplevel)
+    file_diffs = [(f.path, unified_diff(_file_result(f))) for f in fixes.files]
+    for notes, per_fix in ((True, True), (False, True), (False, False)):
+        text = _body(fixes, groups, command, toplevel, notes, per_fix, file_diffs, [])
+        if len(text) <= MAX_BODY:
+            return text
+    left_out: list[str] = []
+    shown = list(file_diffs)
+    for path, _ in sorted(file_diffs, key=lambda item: -len(item[1])):
+        shown = [item for item in shown if item[0] != path]
+        left_out.append(path)
+        text = _body(fixes, groups, command, toplevel, False, False, shown, left_out)
+        if len(text) <= MAX_BODY:
+            return text
+    return _cut(text)
 
 
-def _body(fixes: FixSet, command: str, toplevel: Path, with_diffs: bool) -> str:
+def _file_result(changed) -> FileResult:
+    return FileResult(Path(changed.path), changed.original, changed.final)
+
+
+def _cut(text: str) -> str:
+    """Last resort for a body still too long without any diff: keep its end (the marker)."""
+    tail = text[text.index("## Reproduce") :]
+    room = MAX_BODY - len(tail) - 100
+    return text[:room] + "\n\n_… cut here: the description was too long._\n\n" + tail
+
+
+def _body(
+    fixes: FixSet,
+    groups: list[FixGroup],
+    command: str,
+    toplevel: Path,
+    notes: bool,
+    per_fix: bool,
+    file_diffs: list[tuple[str, str]],
+    left_out: list[str],
+) -> str:
+    findings, changes = len(fixes.fixes), len(groups)
     out = [
         "## terrafix fixes",
         "",
-        f"terrafix {__version__} fixed {len(fixes.fixes)} finding(s) in "
-        f"{len(fixes.files)} file(s). Review the changes below, then merge.",
+        f"terrafix {__version__} makes {changes} {_plural(changes, 'fix', 'fixes')} for "
+        f"{findings} {_plural(findings, 'finding')} in {len(fixes.files)} "
+        f"{_plural(len(fixes.files), 'file')}. Review the changes below, then merge.",
         "",
-        "| Rule | File | Fixes | Safety |",
-        "| --- | --- | ---: | --- |",
+        "| Rule | Fix | Changes | Findings | Safety |",
+        "| --- | --- | --- | ---: | --- |",
     ]
-    counts = Counter((f.finding.rule, f.finding.slug, f.path, f.applicability) for f in fixes.fixes)
-    for (rule, slug, path, safety), count in sorted(counts.items()):
-        shown = "⚠️ **unsafe**" if safety == "unsafe" else safety
-        out.append(f"| {rule} `{slug}` | `{path}` | {count} | {shown} |")
-    if any(f.applicability == "unsafe" for f in fixes.fixes):
+    for group in groups:
+        finding = group.first.finding
+        files = ", ".join(f"`{path}`" for path in group.files)
+        safety = "⚠️ **unsafe**" if group.applicability == "unsafe" else group.applicability
+        out.append(
+            f"| {finding.rule} `{finding.slug}` | {_cell(_fix_description(group))} | {files} | "
+            f"{len(group.fixes)} | {safety} |"
+        )
+    if any(g.applicability == "unsafe" for g in groups):
         out += [
             "",
             "> [!WARNING]",
@@ -100,11 +186,18 @@ def _body(fixes: FixSet, command: str, toplevel: Path, with_diffs: bool) -> str:
             "> replacement). They were applied because unsafe fixes were enabled; check each one.",
         ]
     out += ["", "## The fixes", ""]
-    for fix in fixes.fixes:
-        out += _fix_section(fix, toplevel, with_diffs)
-    if not with_diffs:
-        out += ["_Diffs left out: they would make this description too long; see the commit._", ""]
-    out += _rule_notes(fixes)
+    for group in groups:
+        out += _group_section(group, toplevel, per_fix)
+    if not per_fix:
+        out += _file_section(file_diffs, left_out)
+    out += _leftover_section(fixes)
+    if notes:
+        out += _rule_notes(fixes)
+    else:
+        codes = " ".join(
+            f"`terrafix explain {c}`" for c in sorted({f.finding.rule for f in fixes.fixes})
+        )
+        out += [f"_Rule explanations left out for length: {codes} prints them._", ""]
     out += [
         "## Suppress or configure",
         "",
@@ -112,8 +205,8 @@ def _body(fixes: FixSet, command: str, toplevel: Path, with_diffs: bool) -> str:
         "line above (above a block for the whole block, `# terrafix:ignore-file` for a file).",
         '- Turn a rule off or tune it: `ignore = ["RULE"]` or `[rules.RULE]` options in '
         "`.terrafix.toml` (or `[tool.terrafix]` in `pyproject.toml`).",
-        "- Close this pull request without merging to decline these fixes: it stays closed "
-        "until the set of fixes changes.",
+        "- Close this pull request without merging to decline these fixes: terrafix will not "
+        "propose them again (other, new fixes come in a new pull request).",
         "",
         "## Reproduce",
         "",
@@ -130,26 +223,81 @@ def _body(fixes: FixSet, command: str, toplevel: Path, with_diffs: bool) -> str:
     return "\n".join(out)
 
 
-def _fix_section(fix: AppliedFix, toplevel: Path, with_diffs: bool) -> list[str]:
-    finding = fix.finding
-    safety = " ⚠️ **unsafe**" if fix.applicability == "unsafe" else ""
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return one if count == 1 else (many or one + "s")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fix_description(group: FixGroup) -> str:
+    fix = group.first.finding.fix
+    return _sentence(fix.description) if fix else _sentence(group.first.finding.message)
+
+
+def _group_section(group: FixGroup, toplevel: Path, with_diff: bool) -> list[str]:
+    finding = group.first.finding
+    safety = " ⚠️ **unsafe**" if group.applicability == "unsafe" else ""
+    files = ", ".join(f"`{path}`" for path in group.files)
     lines = [
-        f"### {finding.rule} `{finding.slug}` in `{fix.path}`{safety}",
+        f"### {finding.rule} `{finding.slug}`: {_fix_description(group)}{safety}",
         "",
-        f"{_sentence(finding.message)} Fix: {_sentence(finding.fix.description)}"
-        if finding.fix
-        else _sentence(finding.message),
+        f"Changes {files}. It fixes:",
         "",
     ]
-    if with_diffs:
-        diff = "".join(unified_diff(f) for f in fix_diffs(fix, toplevel))
-        diff_lines = diff.splitlines()
-        if len(diff_lines) > MAX_DIFF_LINES:
-            skipped = len(diff_lines) - MAX_DIFF_LINES
-            diff_lines = [*diff_lines[:MAX_DIFF_LINES], f"... {skipped} more line(s)"]
-        fence = "````" if "```" in diff else "```"
-        lines += [f"{fence}diff", *diff_lines, fence, ""]
+    shown = group.fixes[:MAX_FINDINGS_LISTED]
+    lines += [f"- `{fix.path}`: {_sentence(fix.finding.message)}" for fix in shown]
+    if len(group.fixes) > len(shown):
+        lines.append(f"- … and {len(group.fixes) - len(shown)} more")
+    lines.append("")
+    if with_diff:
+        diff = "".join(unified_diff(f) for f in fix_diffs(group.first, toplevel))
+        lines += _diff_block(diff)
     return lines
+
+
+def _diff_block(diff: str, max_lines: int | None = MAX_DIFF_LINES) -> list[str]:
+    diff_lines = diff.splitlines()
+    if max_lines is not None and len(diff_lines) > max_lines:
+        skipped = len(diff_lines) - max_lines
+        diff_lines = [*diff_lines[:max_lines], f"... {skipped} more line(s)"]
+    fence = "````" if "```" in diff else "```"
+    return [f"{fence}diff", *diff_lines, fence, ""]
+
+
+def _file_section(file_diffs: list[tuple[str, str]], left_out: list[str]) -> list[str]:
+    """The whole change, one diff per file: what is left when per-fix diffs do not fit."""
+    out = ["## The changes, file by file", ""]
+    for path, diff in file_diffs:
+        out += [f"#### `{path}`", "", *_diff_block(diff, max_lines=None)]
+    if left_out:
+        names = ", ".join(f"`{path}`" for path in sorted(left_out))
+        out += [f"_Diffs left out for length (see the commit): {names}._", ""]
+    return out
+
+
+def _leftover_section(fixes: FixSet) -> list[str]:
+    """Findings no fix here resolves: unsafe fixes not applied, suggestions, advice."""
+    if not fixes.leftovers:
+        return []
+    out = [
+        "## Needs a person",
+        "",
+        f"{len(fixes.leftovers)} {_plural(len(fixes.leftovers), 'finding')} this pull request "
+        "does not fix:",
+        "",
+    ]
+    shown = fixes.leftovers[:MAX_LEFTOVERS_LISTED]
+    for left in shown:
+        finding = left.finding
+        out.append(
+            f"- {finding.rule} `{finding.slug}` in `{left.path}`: "
+            f"{_sentence(finding.message)} ({left.reason})"
+        )
+    if len(fixes.leftovers) > len(shown):
+        out.append(f"- … and {len(fixes.leftovers) - len(shown)} more (`terrafix check` lists all)")
+    return [*out, ""]
 
 
 def _rule_notes(fixes: FixSet) -> list[str]:
@@ -185,8 +333,13 @@ def _demote_headings(markdown: str, levels: int = 2) -> str:
 
 
 def _sentence(text: str) -> str:
+    """End with a full stop; capitalise only a plain first word, never an address or a name.
+
+    ``aws_s3_bucket.website is public`` keeps its case: Terraform names are case-sensitive.
+    """
     text = text.strip()
-    text = text[:1].upper() + text[1:]
+    if re.match(r"[a-z]+(\s|$)", text):
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
@@ -199,4 +352,12 @@ def stale_comment(close: bool) -> str:
     return (
         "terrafix finds nothing to fix on the base branch any more, so this pull request is "
         f"no longer needed. {action}\n\n{STALE_MARKER}\n"
+    )
+
+
+def human_commit_comment(branch: str) -> str:
+    return (
+        f"Someone else committed to `{branch}`, so terrafix stops updating this pull request: "
+        "it never overwrites other people's work. Merge or close it as it is, or delete the "
+        f"branch to have terrafix start again.\n\n{HUMAN_MARKER}\n"
     )
