@@ -43,3 +43,11 @@ def test_loader_errors_are_reported_once_each_without_a_fix(tmp_path: Path):
 def test_a_valid_module_has_nothing_to_report(tmp_path: Path):
     module = module_with(tmp_path, 'variable "name" {\n  type = string\n}\n')
     assert run([module], Config(select=["TF024"]), fix=False).findings == []
+
+
+def test_references_are_not_judged_while_a_file_is_damaged(tmp_path: Path):
+    """The local may be declared in the cut-off file: no 'undeclared' error on a guess."""
+    module = module_with(tmp_path, 'output "x" {\n  value = local.name\n}\n')
+    (module / "locals.tf").write_text('locals {\n  name = "app"\n  tags = {\n')
+    result = run([module], Config(select=["TF024"]), fix=False)
+    assert result.findings == [] and result.syntax_errors

@@ -162,7 +162,7 @@ def test_archive_file_and_required_providers_add_archive_once(tmp_path, lambda_f
     )
     (module / "lambda-src" / "worker").mkdir(parents=True)
     (module / "lambda-src" / "worker" / "index.py").write_text("def handler(e, c): pass\n")
-    result = run([module], Config(select=["TF004", "TF011"]), fix=True)
+    result = run([module], Config(profile="ephemeral", select=["TF004", "TF011"]), fix=True)
     assert result.errors == []
     assert {f.rule for f in result.fixed} == {"TF004", "TF011"}
     versions = next(f.final for f in result.changed_files if f.path.name == "versions.tf")

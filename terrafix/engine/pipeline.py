@@ -15,7 +15,7 @@ from ..model.calls import callers_of
 from ..model.discovery import discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.project_callers import find_callers, project_root
-from ..model.validation import Problem, new_problems, validate
+from ..model.validation import Baseline
 from ..syntax import HclSyntaxError
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
@@ -362,7 +362,7 @@ def _fix_module(
 ) -> _Attempt:
     """Fix passes until nothing is left to fix. When some rules' fixes do not converge, those
     rules' fixes are left out and the module is fixed again from the start with the others."""
-    baseline = validate(module)
+    baseline = Baseline.of(module)
     excluded: frozenset[str] = frozenset()
     while True:
         attempt = _passes(module, findings, scope, result, adapt, baseline, excluded)
@@ -378,7 +378,7 @@ def _passes(
     scope: Scope,
     result: RunResult,
     adapt,
-    baseline: list[Problem],
+    baseline: Baseline,
     excluded: frozenset[str],
 ) -> _Attempt:
     """Apply the fixes pass by pass, re-analysing after each, until none is left."""
@@ -439,7 +439,7 @@ def _candidates(
 
 
 def _pass(
-    module: Module, candidates: list[Finding], baseline: list[Problem], refuse: Refusal
+    module: Module, candidates: list[Finding], baseline: Baseline, refuse: Refusal
 ) -> tuple[Module | None, list[Finding]]:
     """One pass: the module with the pass's fixes applied (None when they break a file), and
     the fixes applied.
@@ -458,7 +458,7 @@ def _pass(
         return module, []
     if _unparsable(following, accepted, module):
         return None, []
-    if new_problems(baseline, validate(following)):
+    if baseline.added_by(following):
         following, chosen = _valid_fixes(module, texts, chosen, baseline, refuse)
     return following, chosen
 
@@ -467,7 +467,7 @@ def _valid_fixes(
     module: Module,
     texts: dict[Path, str],
     chosen: list[Finding],
-    baseline: list[Problem],
+    baseline: Baseline,
     refuse: Refusal,
 ) -> tuple[Module, list[Finding]]:
     """The pass's fixes added one at a time, each kept only when the module stays as valid as
@@ -480,11 +480,11 @@ def _valid_fixes(
         trial_edits = {p: list(e) for p, e in edits.items()}
         _merge(trial_edits, finding.fix.edits)
         trial = _applied(module, texts, trial_edits)
-        if not new_problems(baseline, validate(trial)):
+        if not baseline.added_by(trial):
             kept.append(finding)
             edits, current = trial_edits, trial
             continue
-        alone = new_problems(baseline, validate(_applied(module, texts, finding.fix.edits)))
+        alone = baseline.added_by(_applied(module, texts, finding.fix.edits))
         if alone:
             refuse(finding, f"would make Terraform refuse the configuration: {alone[0]}")
     return current, kept

@@ -75,6 +75,34 @@ class Problem:
         return f"{self.summary} at {self.location}"
 
 
+def judges_references(module: Module) -> bool:
+    """False when some declarations may be hidden from us: damaged or JSON files. References
+    are then not judged, since what they name may be declared where we cannot read."""
+    if any(s.tree is None or s.error is not None for s in module.files.values()):
+        return False
+    return not _has_json_files(str(module.directory))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a module's validation said before a run's fixes, to hold each pass against."""
+
+    problems: tuple[Problem, ...]
+    judged_references: bool
+
+    @classmethod
+    def of(cls, module: Module) -> Baseline:
+        return cls(tuple(validate(module)), judges_references(module))
+
+    def added_by(self, module: Module) -> list[Problem]:
+        """Problems ``module`` has that the baseline did not. When the baseline could not judge
+        references (a damaged file), a repair that lets them be judged adds none of its own."""
+        new = new_problems(self.problems, validate(module))
+        if not self.judged_references:
+            new = [p for p in new if not p.summary.startswith("Reference to undeclared")]
+        return new
+
+
 def validate(module: Module) -> list[Problem]:
     """Every problem Terraform's loader would report for ``module`` (of those checked here)."""
     return _validated(module)
@@ -295,10 +323,7 @@ class _Checker:
     # ------------------------------------------------------------ references
 
     def sees_whole_module(self) -> bool:
-        """False when some declarations may be hidden from us: unparsable or JSON files."""
-        if any(s.tree is None for s in self.module.files.values()):
-            return False
-        return not _has_json_files(str(self.module.directory))
+        return judges_references(self.module)
 
     def references(self) -> None:
         """References to what the module does not declare."""
