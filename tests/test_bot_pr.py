@@ -586,7 +586,7 @@ def test_a_fix_shared_by_several_findings_is_one_section_naming_the_file_it_chan
     world: World,
 ):
     world.commit_on_main("site/main.tf", SITE, "A site")
-    result = world.pr("--select", "TF011", "--select", "TF002", "site")
+    result = world.pr("--profile", "ephemeral", "--select", "TF011", "site")
     assert result.exit_code == 0, result.output
     body = world.api.pulls[0]["body"]
     changed = git(world.bare, "diff", "--name-only", "main", world.branch()).split()
@@ -602,8 +602,11 @@ def test_a_fix_shared_by_several_findings_is_one_section_naming_the_file_it_chan
 
 
 def test_findings_left_for_a_person_are_listed_with_their_addresses_case_kept(world: World):
-    world.commit_on_main("site/main.tf", SITE, "A site")
-    result = world.pr("--select", "TF011", "--select", "TF002", "site")
+    # A rename is unsafe outside the ephemeral profile: TF002 waits for a person, while the
+    # undeclared region variable (TF001, safe) makes the pull request.
+    site = SITE + '\noutput "region" {\n  value = var.aws_region\n}\n'
+    world.commit_on_main("site/main.tf", site, "A site")
+    result = world.pr("--select", "TF001", "--select", "TF002", "site")
     assert result.exit_code == 0, result.output
     body = world.api.pulls[0]["body"]
     needs = body.split("## Needs a person")[1].split("\n## ")[0]
