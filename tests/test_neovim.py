@@ -367,3 +367,46 @@ def test_neovim_fix_on_save_edits_an_existing_file_in_a_buffer(tmp_path: Path):
     assert report.read_text() == "variables.tf changed: 1\n"
     for name in ("main.tf", "variables.tf"):
         assert (module / name).read_text() == (expected / name).read_text()
+
+
+TYPING_DRIVER = """
+local target = os.getenv("TERRAFIX_TARGET")
+vim.cmd("edit " .. vim.fn.fnameescape(target))
+local main = vim.api.nvim_get_current_buf()
+local other_path = vim.fn.fnamemodify(target, ":h") .. "/outputs.tf"
+local other = vim.uri_to_bufnr(vim.uri_from_fname(other_path))
+local function codes(buf)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do table.insert(out, tostring(d.code)) end
+  table.sort(out)
+  return table.concat(out, ",")
+end
+assert(vim.wait(20000, function()
+  return codes(main) == "TF001" and codes(other) == "TF001"
+end, 50), "before typing: " .. codes(main) .. " / " .. codes(other))
+-- an unclosed brace typed at the end of the buffer, not saved
+vim.api.nvim_buf_set_lines(main, -1, -1, false, { 'resource "aws_s3_bucket" "typing" {' })
+assert(vim.wait(20000, function() return codes(main):find("syntax") ~= nil end, 50),
+  "no syntax diagnostic: " .. codes(main))
+vim.wait(1000)
+local handle = io.open(os.getenv("TERRAFIX_REPORT"), "w")
+handle:write("main " .. codes(main) .. "\\nother " .. codes(other) .. "\\n")
+handle:close()
+vim.cmd("qall!")
+"""
+
+
+def test_neovim_typing_an_unclosed_brace_keeps_the_other_findings(tmp_path: Path):
+    """A half-typed block costs only itself: the buffer's finding above it and the finding of
+    a file that is not open stay, beside the syntax error."""
+    shutil.copytree(FIXTURES, tmp_path / "ws")
+    target = tmp_path / "ws" / "region" / "main.tf"
+    (target.parent / "outputs.tf").write_text('output "size" {\n  value = var.size + 1\n}\n')
+    [start_07] = _docs_lua_blocks("### Neovim 0.7\n")
+    script = tmp_path / "typing.lua"
+    script.write_text(start_07 + TYPING_DRIVER)
+    report = tmp_path / "report.txt"
+    path = f"{TERRAFIX.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = run_nvim(script, target, tmp_path, PATH=path, TERRAFIX_REPORT=str(report))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert report.read_text() == "main TF001,syntax\nother TF001\n"
