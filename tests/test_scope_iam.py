@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from rulekit import (
     copy_fixture,
     copy_task,
     fix_and_write,
+    flagged_tasks,
     state_report,
 )
 from terrafix.transforms._iam_policies import json_text, statements
@@ -435,15 +435,7 @@ def _scopable_on_wildcard(modules: list[Module]) -> int:
 
 def _iam_wildcard_tasks() -> list[str]:
     """Tasks index.csv flags with any IAM wildcard in model/ (the column counts them)."""
-    if not (GENERATED / "index.csv").is_file():
-        return []
-    rows = csv.DictReader((GENERATED / "index.csv").open())
-    return [
-        r["task_id"]
-        for r in rows
-        if r["model_iam_wildcard"] not in ("", "0")
-        and (GENERATED / r["task_id"] / "model").is_dir()
-    ]
+    return flagged_tasks("model_iam_wildcard")
 
 
 # Who writes into what, read here from the HCL on its own (not from the rule's tables): a

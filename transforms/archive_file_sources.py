@@ -206,25 +206,11 @@ file to a real package); a zip command is only reported.
             if fix is not None
             else "data.archive_file"
         )
-        tree = module.files[consumer.path].tree
-        start, end = span_of(tree, consumer.filename.value)
-        return Finding(
-            self.code,
-            self.slug,
-            message,
-            consumer.path,
-            start,
-            end,
-            key=f"{self.code}:{module.directory}:{consumer.address}",
-            severity="error",
-            fix=fix,
-        )
+        return self._consumer_finding(module, consumer, message, "error", fix)
 
     def _finding(
         self, module: Module, package: Package, plan: Plan | None, consumer: Consumer, fix: Fix
     ) -> Finding:
-        tree = module.files[consumer.path].tree
-        start, end = span_of(tree, consumer.filename.value)
         where = f" (default of var.{consumer.via_variable})" if consumer.via_variable else ""
         if plan is None:
             message = (
@@ -242,6 +228,14 @@ file to a real package); a zip command is only reported.
             if not plan.source_exists:
                 message += f" (provide the {consumer.kind}'s code in {plan.source}/)"
             severity = "error"
+        return self._consumer_finding(module, consumer, message, severity, fix)
+
+    def _consumer_finding(
+        self, module: Module, consumer: Consumer, message: str, severity: str, fix: Fix | None
+    ) -> Finding:
+        """A finding at the function's or layer's `filename`."""
+        tree = module.files[consumer.path].tree
+        start, end = span_of(tree, consumer.filename.value)
         return Finding(
             self.code,
             self.slug,
