@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..engine.config import Config, ConfigError, find_config, load_config
+from ..engine.config import Config, ConfigError
 from ..engine.findings import Finding
 from ..engine.pipeline import Scope, analyse, read_text
 from ..engine.rules import Rule, select_rules
+from ..engine.settings import resolve_config
 from ..model import Module
 from ..model.module import SourceFile
 from ..model.project_callers import find_callers, forget_projects
@@ -60,7 +61,7 @@ class ModuleContext:
         """The configuration in force for ``directory`` (read once per directory)."""
         if directory not in self._configs:
             try:
-                self._configs[directory] = load_config(find_config(directory))
+                self._configs[directory] = resolve_config(directory)
             except ConfigError as err:
                 self.problems.append(f"{err}; using the default configuration")
                 self._configs[directory] = Config()
