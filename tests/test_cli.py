@@ -81,12 +81,36 @@ def test_unclear_type_is_display_only(module):
 def test_json_report_schema(module):
     path = module("undeclared_many")
     data = json.loads(invoke("check", "--format", "json", str(path)).output)
-    assert data["version"] == 1
+    assert data["version"] == 2
     first = data["findings"][0]
     assert set(first) == {"rule", "slug", "severity", "message", "path", "start", "end", "fix"}
     assert set(first["start"]) == {"line", "column", "offset", "byte"}
     fixable = [f for f in data["findings"] if f["fix"] and f["fix"]["applicability"] == "safe"]
-    assert fixable and all(f["fix"]["edits"] for f in fixable)
+    fixes = {fix["id"]: fix for fix in data["fixes"]}
+    assert fixable and all(fixes[f["fix"]["id"]]["edits"] for f in fixable)
+    assert len(fixes) == len(data["fixes"])  # each fix once, however many findings share it
+    shared = [f["fix"]["id"] for f in data["findings"] if f["fix"]]
+    assert len(set(shared)) == len(fixes)
+
+
+def test_a_fix_shared_by_many_findings_is_reported_once(tmp_path, monkeypatch):
+    """Three static names, one fix that builds all three from the prefix: its edits once."""
+    monkeypatch.chdir(tmp_path)
+    module = tmp_path / "m"
+    module.mkdir()
+    buckets = "".join(
+        f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "bucket-{i}"\n}}\n\n' for i in range(3)
+    )
+    (module / "main.tf").write_text(buckets)
+    options = ("--profile", "ephemeral", "--select", "TF002")
+    data = json.loads(invoke("check", *options, "--format", "json", "m").output)
+    assert len(data["findings"]) == 3 and len(data["fixes"]) == 1
+    assert {f["fix"]["id"] for f in data["findings"]} == {0}
+    assert data["fixes"][0]["edits"]
+    sarif = json.loads(invoke("check", *options, "--format", "sarif", "m").output)
+    results = sarif["runs"][0]["results"]
+    assert sum("fixes" in r for r in results) == 1
+    assert all(r["properties"]["fixedWithResult"] == 0 for r in results[1:])
 
 
 def test_sarif_has_rules_results_and_fixes(module):

@@ -12,7 +12,7 @@ from ..engine.rules import all_rules
 from .diff import display_path
 from .locations import column, point
 
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -58,7 +58,8 @@ def _edits_json(finding: Finding) -> list[dict]:
     return out
 
 
-def finding_json(finding: Finding, text: str) -> dict:
+def finding_json(finding: Finding, text: str, fix_id: int | None = None) -> dict:
+    """A finding; its fix names the entry of the report's ``fixes`` that holds the edits."""
     data = {
         "rule": finding.rule,
         "slug": finding.slug,
@@ -71,19 +72,47 @@ def finding_json(finding: Finding, text: str) -> dict:
     }
     if finding.fix is not None:
         data["fix"] = {
+            "id": fix_id,
             "description": finding.fix.description,
             "applicability": finding.fix.applicability.value,
-            "edits": _edits_json(finding),
         }
     return data
 
 
+def _fix_ids(findings: list[Finding]) -> tuple[dict[int, int], list[Finding]]:
+    """Each distinct fix's id (by identity: findings of one defect share their fix object), and
+    the first finding carrying each, in report order."""
+    ids: dict[int, int] = {}
+    carriers: list[Finding] = []
+    for finding in findings:
+        if finding.fix is not None and id(finding.fix) not in ids:
+            ids[id(finding.fix)] = len(carriers)
+            carriers.append(finding)
+    return ids, carriers
+
+
 def json_report(result: RunResult) -> str:
-    """The JSON report (schema documented in docs/json-report.md; ``version`` bumps on change)."""
+    """The JSON report (schema in the README; ``version`` bumps when a field changes meaning).
+
+    A fix shared by many findings (one declaration for twenty references) is listed once in
+    ``fixes`` with its edits; each finding names it by ``id``.
+    """
+    ids, carriers = _fix_ids(result.findings)
     document = {
         "version": JSON_SCHEMA_VERSION,
         "terrafix": __version__,
-        "findings": [finding_json(f, _text_of(result, f.path)) for f in result.findings],
+        "findings": [
+            finding_json(f, _text_of(result, f.path), ids.get(id(f.fix))) for f in result.findings
+        ],
+        "fixes": [
+            {
+                "id": number,
+                "description": f.fix.description,
+                "applicability": f.fix.applicability.value,
+                "edits": _edits_json(f),
+            }
+            for number, f in enumerate(carriers)
+        ],
         "fixed": [
             {"rule": f.rule, "message": f.message, "path": display_path(f.path)}
             for f in result.fixed
@@ -119,6 +148,7 @@ def sarif_report(result: RunResult) -> str:
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []
+    first_of_fix: dict[int, int] = {}  # a shared fix's edits go with its first result only
     for finding in result.findings:
         text = _text_of(result, finding.path)
         entry = {
@@ -136,7 +166,11 @@ def sarif_report(result: RunResult) -> str:
             ],
         }
         if finding.fix is not None and finding.fix.applicability.value != "display-only":
-            entry["fixes"] = [_sarif_fix(finding)]
+            if id(finding.fix) in first_of_fix:
+                entry["properties"] = {"fixedWithResult": first_of_fix[id(finding.fix)]}
+            else:
+                first_of_fix[id(finding.fix)] = len(results)
+                entry["fixes"] = [_sarif_fix(finding)]
         results.append(entry)
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
