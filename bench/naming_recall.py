@@ -23,9 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
-from terrafix.transforms._naming_callers import caller_arguments
-from terrafix.transforms._naming_length import LengthEstimate
+from terrafix.transforms.naming._analysis import Origin, OriginAnalysis, name_sites
+from terrafix.transforms.naming._callers import caller_arguments
+from terrafix.transforms.naming._length import LengthEstimate
 
 from terrafix.model import Module, discover_modules
 

@@ -17,7 +17,7 @@ from rulekit import (
     flagged_tasks,
     state_report,
 )
-from terrafix.transforms.hardcoded_account_id import HardcodedAccountId
+from terrafix.transforms.iam.hardcoded_account_id import HardcodedAccountId
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run

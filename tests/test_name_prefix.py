@@ -22,8 +22,8 @@ from rulekit import (
     read_module,
     write,
 )
-from terrafix.transforms._naming import Origin, OriginAnalysis, name_sites
-from terrafix.transforms._naming_length import LengthEstimate
+from terrafix.transforms.naming._analysis import Origin, OriginAnalysis, name_sites
+from terrafix.transforms.naming._length import LengthEstimate
 
 from terrafix.data.resource_names import LEFT_OUT, NOT_PHYSICAL, PHYSICAL_NAMES
 from terrafix.engine.config import Config

@@ -14,10 +14,12 @@ from terrafix.engine.rules import Rule, all_rules, find_rule, select_rules
 
 
 def _discovered() -> list[type[Rule]]:
-    """Every rule class defined in any module of terrafix.transforms, found by importing all."""
+    """Every rule class defined in any module of terrafix.transforms and its family packages,
+    found by importing all."""
     rules = []
-    for info in pkgutil.iter_modules(terrafix.transforms.__path__):
-        module = importlib.import_module(f"{terrafix.transforms.__name__}.{info.name}")
+    prefix = f"{terrafix.transforms.__name__}."
+    for info in pkgutil.walk_packages(terrafix.transforms.__path__, prefix):
+        module = importlib.import_module(info.name)
         rules.extend(
             obj
             for obj in vars(module).values()
@@ -31,7 +33,7 @@ def _discovered() -> list[type[Rule]]:
 
 def test_index_matches_the_rule_classes() -> None:
     expected = [
-        (rule.code, rule.slug, rule.__module__.rpartition(".")[2], rule.opt_in)
+        (rule.code, rule.slug, rule.__module__.removeprefix("terrafix.transforms."), rule.opt_in)
         for rule in _discovered()
     ]
     assert [tuple(entry) for entry in RULES] == expected, (

@@ -17,8 +17,8 @@ from rulekit import (
     flagged_tasks,
     state_report,
 )
-from terrafix.transforms._iam_policies import json_text, statements
-from terrafix.transforms.scope_iam_arns import ScopeIamArns
+from terrafix.transforms.iam._policies import json_text, statements
+from terrafix.transforms.iam.scope_iam_arns import ScopeIamArns
 
 from terrafix.data.iam_resources import action_scope
 from terrafix.engine.config import Config

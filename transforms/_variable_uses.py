@@ -25,7 +25,7 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer.tree import path_to
 
-from ._naming_callers import read_module
+from .naming._callers import read_module
 
 PRIMITIVES = ("string", "number", "bool")
 STRING_ATTRIBUTES = frozenset(

@@ -125,9 +125,9 @@ finding is display-only.
             return spec, Applicability.SAFE, f" with default {default!r} ({source})"
         # Imported here: most runs of this rule declare only aws_region, and choosing a rule
         # imports only its own module (editor start-up).
-        from ._naming import SUFFIX_VARIABLES
-        from ._naming_plan import DEFAULT_SUFFIX, suffix_variable_spec
         from ._variable_uses import infer
+        from .naming._analysis import SUFFIX_VARIABLES
+        from .naming._plan import DEFAULT_SUFFIX, suffix_variable_spec
 
         if name in SUFFIX_VARIABLES:  # declared as TF002 declares it, so names stay distinct
             spec = suffix_variable_spec(name, DEFAULT_SUFFIX)

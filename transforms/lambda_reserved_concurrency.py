@@ -13,7 +13,7 @@ from terrafix.model import Module
 from terrafix.model.module import Symbol
 from terrafix.syntax import nodes as n
 
-from ._destroyability import UNKNOWN, literal_value, variable_name
+from .destroyability._guards import UNKNOWN, literal_value, variable_name
 
 
 def value_of(module: Module, expression: n.Expression) -> object:

@@ -37,7 +37,7 @@ from terrafix.writer.build import build_attribute
 from terrafix.writer.objects import object_key
 from terrafix.writer.tree import replace_first_leaf
 
-from ._destroyability import literal_value, variable_name
+from .destroyability._guards import literal_value, variable_name
 
 # Where secrets are stored: resource type → the arguments holding the secret value.
 SECRET_ARGUMENTS: dict[str, tuple[str, ...]] = {

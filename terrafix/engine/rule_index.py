@@ -20,15 +20,17 @@ class RuleEntry(NamedTuple):
 # Ordered by code, the order in which rules run and are listed.
 RULES: tuple[RuleEntry, ...] = (
     RuleEntry("TF001", "aws-region-variable", "aws_region_variable", opt_in=False),
-    RuleEntry("TF002", "name-prefix-locals", "name_prefix_locals", opt_in=False),
-    RuleEntry("TF003", "scope-iam-arns", "scope_iam_arns", opt_in=False),
+    RuleEntry("TF002", "name-prefix-locals", "naming.name_prefix_locals", opt_in=False),
+    RuleEntry("TF003", "scope-iam-arns", "iam.scope_iam_arns", opt_in=False),
     RuleEntry("TF004", "archive-file-sources", "archive_file_sources", opt_in=False),
-    RuleEntry("TF005", "skip-final-snapshot", "skip_final_snapshot", opt_in=False),
-    RuleEntry("TF006", "deletion-protection", "deletion_protection", opt_in=False),
-    RuleEntry("TF007", "secret-recovery-window", "secret_recovery_window", opt_in=False),
-    RuleEntry("TF008", "bucket-force-destroy", "bucket_force_destroy", opt_in=False),
-    RuleEntry("TF009", "ecr-force-delete", "ecr_force_delete", opt_in=False),
-    RuleEntry("TF010", "hardcoded-account-id", "hardcoded_account_id", opt_in=False),
+    RuleEntry("TF005", "skip-final-snapshot", "destroyability.skip_final_snapshot", opt_in=False),
+    RuleEntry("TF006", "deletion-protection", "destroyability.deletion_protection", opt_in=False),
+    RuleEntry(
+        "TF007", "secret-recovery-window", "destroyability.secret_recovery_window", opt_in=False
+    ),
+    RuleEntry("TF008", "bucket-force-destroy", "destroyability.bucket_force_destroy", opt_in=False),
+    RuleEntry("TF009", "ecr-force-delete", "destroyability.ecr_force_delete", opt_in=False),
+    RuleEntry("TF010", "hardcoded-account-id", "iam.hardcoded_account_id", opt_in=False),
     RuleEntry("TF011", "required-providers", "required_providers", opt_in=False),
     RuleEntry("TF012", "s3-lifecycle-filter", "s3_lifecycle_filter", opt_in=False),
     RuleEntry("TF013", "sqs-encryption", "sqs_encryption", opt_in=True),
@@ -40,7 +42,7 @@ RULES: tuple[RuleEntry, ...] = (
     RuleEntry("TF019", "wildcard-vpc-lookup", "wildcard_vpc_lookup", opt_in=False),
     RuleEntry("TF020", "empty-s3-backend", "empty_s3_backend", opt_in=True),
     RuleEntry("TF021", "method-settings-block", "method_settings_block", opt_in=False),
-    RuleEntry("TF022", "prevent-destroy", "prevent_destroy", opt_in=False),
+    RuleEntry("TF022", "prevent-destroy", "destroyability.prevent_destroy", opt_in=False),
     RuleEntry("TF023", "extraction-damage", "extraction_damage", opt_in=False),
     RuleEntry("TF024", "invalid-configuration", "invalid_configuration", opt_in=False),
 )

@@ -15,7 +15,7 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer import BlockSpec, expr, parse_expression
 
-from ._naming import (
+from ._analysis import (
     SHORT_PREFIX_LIMIT,
     SUFFIX_VARIABLES,
     NameSite,
@@ -27,9 +27,9 @@ from ._naming import (
     prefix_sites,
     variable_default,
 )
-from ._naming_callers import caller_arguments, local_callers, local_source, read_module
-from ._naming_length import LengthEstimate
-from ._naming_rewrite import as_inner, literal_word, prefixed, source_of, template_inner
+from ._callers import caller_arguments, local_callers, local_source, read_module
+from ._length import LengthEstimate
+from ._rewrite import as_inner, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
     "project_name",

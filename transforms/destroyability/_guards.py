@@ -26,7 +26,7 @@ from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, set_attribute, value_source
 
-from ._destroyability_calls import caller_findings
+from ._calls import caller_findings
 
 UNKNOWN = object()  # a value that is not a literal
 

@@ -28,10 +28,10 @@ from terrafix.model import Module
 from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
 
-from ._iam_names import block_words, name_key, words_of
-from ._iam_paths import addresses_in, attribute_values, attributes, ends_with
-from ._iam_targets import block_address, dependency_graph
-from ._iam_trust import DOCUMENT, trust_services
+from ._names import block_words, name_key, words_of
+from ._paths import addresses_in, attribute_values, attributes, ends_with
+from ._targets import block_address, dependency_graph
+from ._trust import DOCUMENT, trust_services
 
 NAMEABLE_TYPES = frozenset(s.terraform_type for sources in RESOURCE_ARNS.values() for s in sources)
 USE = "use"

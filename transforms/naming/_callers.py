@@ -14,7 +14,7 @@ from terrafix.model import Module
 from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
 
-from ._naming import Origin, OriginAnalysis
+from ._analysis import Origin, OriginAnalysis
 
 LEVELS = 3  # how far up a caller of a child module may sit
 

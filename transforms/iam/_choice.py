@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from terrafix.data.iam_wiring import REPLICA_ACTION_PREFIXES
 
-from ._iam_names import block_words, log_group_writers
-from ._iam_principal import Principal
-from ._iam_wiring import REPLICA, USE, Wiring
+from ._names import block_words, log_group_writers
+from ._principal import Principal
+from ._wiring import REPLICA, USE, Wiring
 
 ROLE = "aws_iam_role."
 

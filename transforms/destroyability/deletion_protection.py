@@ -5,7 +5,7 @@ from __future__ import annotations
 from terrafix.data.destroyability import DELETION_PROTECTION
 from terrafix.engine.findings import Applicability
 
-from ._destroyability import PROFILE_NOTE, DestroyabilityRule
+from ._guards import PROFILE_NOTE, DestroyabilityRule
 
 
 class DeletionProtection(DestroyabilityRule):

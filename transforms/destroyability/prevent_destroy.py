@@ -12,7 +12,7 @@ from terrafix.syntax import nodes as n
 from terrafix.writer import remove_attribute, remove_element
 from terrafix.writer.tree import replace_node
 
-from ._destroyability import PROFILE_NOTE, literal_value
+from ._guards import PROFILE_NOTE, literal_value
 
 ARGUMENT = "prevent_destroy"
 

@@ -15,8 +15,8 @@ from terrafix.syntax import nodes as n
 from terrafix.writer import BlockSpec
 from terrafix.writer.build import parse_expression
 
-from ._iam_accounts import AccountSite, account_sites, rewritten
-from .aws_region_variable import REGION
+from ..aws_region_variable import REGION
+from ._accounts import AccountSite, account_sites, rewritten
 
 # Example ids that stand for "your account" in AWS's documentation and generated code. Ids like
 # 111111111111 or 444455556666 usually stand for *another* account: those stay unsafe.

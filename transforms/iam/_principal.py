@@ -13,12 +13,12 @@ from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 
-from ._iam_names import block_words
-from ._iam_paths import addresses_in
-from ._iam_policies import Statement
-from ._iam_targets import block_address
-from ._iam_trust import DOCUMENT
-from ._iam_wiring import Wiring, wiring_of
+from ._names import block_words
+from ._paths import addresses_in
+from ._policies import Statement
+from ._targets import block_address
+from ._trust import DOCUMENT
+from ._wiring import Wiring, wiring_of
 
 ROLE = "aws_iam_role."
 ATTACHMENTS = {"aws_iam_role_policy_attachment": "role", "aws_iam_policy_attachment": "roles"}

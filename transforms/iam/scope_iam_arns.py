@@ -21,18 +21,18 @@ from terrafix.writer.build import convert_newlines, parse_expression
 from terrafix.writer.objects import object_key, set_object_item
 from terrafix.writer.tuples import insert_tuple_item
 
-from ._iam_choice import Choice, choose, is_replica_action
-from ._iam_heredoc import heredoc_with_resource, json_value
-from ._iam_policies import Statement, statements
-from ._iam_principal import Principal, principal_of
-from ._iam_targets import (
+from ._choice import Choice, choose, is_replica_action
+from ._heredoc import heredoc_with_resource, json_value
+from ._policies import Statement, statements
+from ._principal import Principal, principal_of
+from ._targets import (
     ArnExpression,
     arn_expressions,
     candidates,
     cyclic_candidates,
     dependents,
 )
-from ._iam_wiring import wiring_of
+from ._wiring import wiring_of
 
 LINE_WIDTH = 100
 

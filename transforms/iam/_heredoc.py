@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from terrafix.syntax import nodes as n
 
-from ._iam_accounts import MARK, flatten
-from ._iam_policies import json_text
+from ._accounts import MARK, flatten
+from ._policies import json_text
 
 RESOURCE_KEY = re.compile(r'"Resource"\s*:\s*', re.IGNORECASE)
 WILDCARD = re.compile(r'\[\s*"\*"\s*\]|"\*"')

@@ -15,7 +15,7 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 
-from ._naming import SUFFIX_VARIABLES, variable_default
+from ._analysis import SUFFIX_VARIABLES, variable_default
 
 UNKNOWN = 8
 KNOWN_WIDTHS = {

@@ -11,8 +11,8 @@ from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.engine.suppress import is_suppressed
 
-from ._naming_edits import apply_plan
-from ._naming_plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
+from ._edits import apply_plan
+from ._plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
 
 RANDOM_VERSION = "~> 3.6"
 

@@ -9,7 +9,7 @@ from terrafix.model.references import traversals
 from terrafix.syntax import nodes as n
 from terrafix.writer.objects import object_key
 
-from ._iam_targets import address_of
+from ._targets import address_of
 
 Path = tuple[str, ...]
 

@@ -18,15 +18,15 @@ from terrafix.model.calls import source_path
 from terrafix.model.module import Symbol
 from terrafix.writer import set_attribute, value_source
 
-from ._naming_callers import read_module
+from ..naming._callers import read_module
 
 if TYPE_CHECKING:
-    from ._destroyability import DestroyabilityRule
+    from ._guards import DestroyabilityRule
 
 
 def caller_findings(rule: DestroyabilityRule, module: Module) -> Iterator[Finding]:
     """Findings on the arguments ``module`` passes to its local child modules' guards."""
-    from ._destroyability import (
+    from ._guards import (
         UNKNOWN,
         hcl,
         literal_value,

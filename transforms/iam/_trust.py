@@ -9,11 +9,11 @@ from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 from terrafix.writer.objects import object_key
 
-from ._iam_paths import addresses_in
-from ._iam_policies import json_text
+from ._paths import addresses_in
+from ._policies import json_text
 
 if TYPE_CHECKING:
-    from ._iam_wiring import Wiring
+    from ._wiring import Wiring
 
 DOCUMENT = "data.aws_iam_policy_document."
 

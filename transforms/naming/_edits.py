@@ -12,9 +12,9 @@ from terrafix.syntax.errors import HclSyntaxError
 from terrafix.writer import expr, parse_expression, path_to, set_attribute
 from terrafix.writer.align import realign_body
 
-from ._naming_callers import local_source
-from ._naming_plan import NamingPlan, SiteChange, Wiring
-from ._naming_rewrite import replace_names, source_of, template_inner
+from ._callers import local_source
+from ._plan import NamingPlan, SiteChange, Wiring
+from ._rewrite import replace_names, source_of, template_inner
 
 SKIPPED_ATTRIBUTES = frozenset({"description"})
 # Shell commands and scripts spell paths and words, not AWS names: a path segment that happens to

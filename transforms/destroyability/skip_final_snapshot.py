@@ -9,7 +9,7 @@ from terrafix.writer import Style, remove_attribute, remove_element, set_attribu
 from terrafix.writer.tree import replace_node
 from terrafix.writer.tuples import remove_tuple_item
 
-from ._destroyability import PROFILE_NOTE, DestroyabilityRule, literal_value, unwrap
+from ._guards import PROFILE_NOTE, DestroyabilityRule, literal_value, unwrap
 
 
 class SkipFinalSnapshot(DestroyabilityRule):

@@ -1,0 +1,1 @@
+"""Rules that give physical names a per-deployment suffix (TF002), and what they share."""
