@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from terrafix.model.references import traversals
 from terrafix.syntax import nodes as n
 from terrafix.writer.objects import object_key
-
-from ._targets import address_of
 
 Path = tuple[str, ...]
 
@@ -38,15 +35,6 @@ def _values(path: Path, value: n.Expression) -> Iterator[tuple[Path, n.Expressio
     elif kind is n.FunctionCall:
         for argument in value.arguments:
             yield from _values(path, argument.value)
-
-
-def addresses_in(node: n.Node) -> set[str]:
-    out = set()
-    for traversal in traversals(node):
-        address = address_of(traversal.parts)
-        if address:
-            out.add(address)
-    return out
 
 
 def ends_with(path: Path, pattern: str) -> bool:

@@ -14,9 +14,8 @@ from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 
 from ._names import block_words
-from ._paths import addresses_in
 from ._policies import Statement
-from ._targets import block_address
+from ._targets import addresses_in, block_address
 from ._trust import DOCUMENT
 from ._wiring import Wiring, wiring_of
 

@@ -65,7 +65,7 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     for _, block in module.top_level_blocks():
         if block.block_type == "locals":
             for attribute in block.body.attributes():
-                graph.setdefault(f"local.{attribute.key}", set()).update(_targets(attribute))
+                graph.setdefault(f"local.{attribute.key}", set()).update(addresses_in(attribute))
         else:
             graph.setdefault(block_address(block), set()).update(by_block.get(id(block), ()))
     return graph
@@ -75,7 +75,8 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
 dependency_graph = IdentityCache(_build_dependency_graph, size=4)
 
 
-def _targets(node: n.Node) -> set[str]:
+def addresses_in(node: n.Node) -> set[str]:
+    """The addresses of what ``node`` refers to (`aws_s3_bucket.logs`, `local.x`)."""
     out = set()
     for traversal in traversals(node):
         address = address_of(traversal.parts)

@@ -9,8 +9,8 @@ from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 from terrafix.writer.objects import object_key
 
-from ._paths import addresses_in
 from ._policies import json_text
+from ._targets import addresses_in
 
 if TYPE_CHECKING:
     from ._wiring import Wiring

@@ -29,8 +29,8 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
 
 from ._names import block_words, name_key, words_of
-from ._paths import addresses_in, attribute_values, attributes, ends_with
-from ._targets import block_address, dependency_graph
+from ._paths import attribute_values, attributes, ends_with
+from ._targets import addresses_in, block_address, dependency_graph
 from ._trust import DOCUMENT, trust_services
 
 NAMEABLE_TYPES = frozenset(s.terraform_type for sources in RESOURCE_ARNS.values() for s in sources)
