@@ -223,6 +223,56 @@ def _report_buffer_errors(result, column_unit: str = "character") -> None:
         click.echo(message, err=True)
 
 
+def _speed(function):
+    """Options for how a run spends time: worker processes and the result cache."""
+    options = [
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for the modules [default: the machine's cores]. The output "
+            "is the same with any number.",
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            help="Neither read nor write the result cache (see `terrafix clean`).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where results are cached [default: the config's cache-dir, else "
+            "$XDG_CACHE_HOME/terrafix or ~/.cache/terrafix].",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _run_options(config, jobs, no_cache, cache_dir, stdin_filename) -> dict:
+    """``jobs`` and ``cache`` for the engine. An editor's buffer runs one module in this
+    process, uncached: it changes at every keystroke and must start at once."""
+    if stdin_filename is not None:
+        return {}
+    from .engine.workers import default_jobs
+
+    options = {"jobs": jobs or default_jobs()}
+    directory = _cache_location(config, cache_dir)
+    if not no_cache and directory is not None:
+        from .engine.result_cache import ResultCache
+
+        options["cache"] = ResultCache(directory, config)
+    return options
+
+
+def _cache_location(config, cache_dir: Path | None) -> Path | None:
+    from .user_cache import user_cache_dir
+
+    return cache_dir or config.cache_dir or user_cache_dir()
+
+
 SEVERITIES = ("info", "warning", "error")  # advice, then defects, then what stops a plan
 
 
@@ -258,6 +308,7 @@ def _failing(findings, fail_on: str) -> bool:
     "nvim-lint, ALE); UTF-16 code units (efm-langserver).",
 )
 @_fail_on
+@_speed
 def check_command(
     paths,
     select,
@@ -270,6 +321,9 @@ def check_command(
     output_format,
     column_unit,
     fail_on,
+    jobs,
+    no_cache,
+    cache_dir,
 ):
     """Report findings without changing anything.
 
@@ -287,7 +341,14 @@ def check_command(
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
-    result = run(paths, config, fix=False, overrides=overrides, progress=_progress(stdin_filename))
+    result = run(
+        paths,
+        config,
+        fix=False,
+        overrides=overrides,
+        progress=_progress(stdin_filename),
+        **_run_options(config, jobs, no_cache, cache_dir, stdin_filename),
+    )
     _emit(result, output_format, column_unit)
     if stdin_filename is not None and output_format == "text":
         _report_buffer_errors(result, column_unit)
@@ -309,6 +370,7 @@ def check_command(
     show_default=True,
     help="Colour the --dry-run diff (auto: only on a terminal, and not when NO_COLOR is set).",
 )
+@_speed
 def fix_command(
     paths,
     select,
@@ -322,6 +384,9 @@ def fix_command(
     dry_run,
     color,
     fail_on,
+    jobs,
+    no_cache,
+    cache_dir,
 ):
     """Apply fixes in place (safe ones; unsafe ones with --unsafe-fixes).
 
@@ -357,6 +422,7 @@ def fix_command(
         overrides=overrides,
         adapt=adapt,
         progress=_progress(stdin_filename),
+        **_run_options(config, jobs, no_cache, cache_dir, stdin_filename),
     )
     failed = bool(result.syntax_errors or result.errors)
     if stdin_filename is not None:
@@ -446,6 +512,35 @@ def _write(result) -> None:
             if os.path.exists(temp):
                 os.unlink(temp)
             raise
+
+
+@main.command("clean")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The cache to empty [default: the config's cache-dir, else the user cache directory].",
+)
+def clean_command(cache_dir: Path | None) -> None:
+    """Remove cached results and grammar tables (terrafix rebuilds them when needed).
+
+    Only terrafix's own entries are removed, never other files in the folder.
+    """
+    from .engine.config import ConfigError, find_config, load_config
+    from .engine.result_cache import clean
+
+    try:
+        config = load_config(find_config(Path.cwd()))
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    directory = _cache_location(config, cache_dir)
+    if directory is None:
+        click.echo("no cache directory: nothing to remove")
+        return
+    removed = clean(directory)
+    click.echo(
+        f"removed {len(removed)} cache entr{'y' if len(removed) == 1 else 'ies'} from {directory}"
+    )
 
 
 @main.command("rules")

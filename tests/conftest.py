@@ -24,3 +24,19 @@ class TextSnapshot(SingleFileSnapshotExtension):
 @pytest.fixture
 def snapshot(snapshot):
     return snapshot.use_extension(TextSnapshot)
+
+
+def _private_cache_home() -> None:
+    """Runs of the suite keep their caches (results, grammar tables) to themselves: a
+    developer's cache neither answers for the tests nor gets their entries."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix="terrafix-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = home
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+
+
+_private_cache_home()

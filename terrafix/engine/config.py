@@ -36,6 +36,9 @@ class Config:
     # (the current directory without one), `--exclude` relative to the current directory.
     exclude: list[str] = field(default_factory=list)
     command_line_exclude: list[str] = field(default_factory=list)
+    # Where earlier runs' results are kept (`cache-dir`, relative to the config file's folder);
+    # None: the user cache directory.
+    cache_dir: Path | None = None
 
     def options_for(self, code: str, slug: str) -> dict:
         return {**self.rules.get(slug, {}), **self.rules.get(code, {})}
@@ -79,7 +82,7 @@ def load_config(path: Path | None) -> Config:
         return Config()
     data = _read(path)
     table = data.get("tool", {}).get("terrafix", {}) if path.name == "pyproject.toml" else data
-    known = {"select", "ignore", "unsafe-fixes", "profile", "rules", "exclude"}
+    known = {"select", "ignore", "unsafe-fixes", "profile", "rules", "exclude", "cache-dir"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
@@ -89,6 +92,9 @@ def load_config(path: Path | None) -> Config:
     exclude = table.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
         raise ConfigError(f"{path}: exclude must be a list of glob strings")
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and not isinstance(cache_dir, str):
+        raise ConfigError(f"{path}: cache-dir must be a path string")
     return Config(
         select=table.get("select"),
         ignore=list(table.get("ignore", [])),
@@ -97,4 +103,5 @@ def load_config(path: Path | None) -> Config:
         rules=dict(table.get("rules", {})),
         source=path,
         exclude=list(exclude),
+        cache_dir=path.parent / cache_dir if cache_dir is not None else None,
     )

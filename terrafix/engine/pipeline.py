@@ -6,6 +6,7 @@ caller writes (atomically) only when the whole run succeeded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,64 +17,21 @@ from ..model.discovery import discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.project_callers import find_callers, project_root
 from ..model.validation import Baseline
-from ..syntax import HclSyntaxError
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
 from .config import Config
 from .damage import clear_of_damage, keeps_damage, text_keeps_damage
 from .findings import Applicability, Finding
+from .result_cache import ResultCache, recording
+from .results import FileResult, Note, RunResult
 from .rules import RuleContext, select_rules
 from .suppress import is_suppressed
+from .workers import run_jobs
 
 # Fixes that insert at the same place (several declarations appended to one file) go one per
 # pass, so a module with many missing declarations needs many passes. A fix that comes back after
 # it was applied is caught at once as non-convergence; this bound only stops runaway rules.
 MAX_PASSES = 100
-
-
-@dataclass
-class FileResult:
-    path: Path
-    original: str | None  # None for a file the run creates
-    final: str
-    error: HclSyntaxError | None = None
-    errors: list[HclSyntaxError] = field(default_factory=list)  # all of them; error is the first
-
-    @property
-    def changed(self) -> bool:
-        return self.original != self.final
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the run did on purpose that a person should hear of once, such as a folder it
-    left alone: not a finding and not an error."""
-
-    path: Path
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: note: {self.message}"
-
-
-@dataclass
-class RunResult:
-    files: dict[Path, FileResult] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)  # what remains, against final texts
-    fixed: list[Finding] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-
-    @property
-    def changed_files(self) -> list[FileResult]:
-        return [f for p, f in sorted(self.files.items()) if f.changed]
-
-    @property
-    def syntax_errors(self) -> list[HclSyntaxError]:
-        out = []
-        for file in self.files.values():
-            out.extend(file.errors or ([file.error] if file.error is not None else []))
-        return out
 
 
 def read_text(path: Path) -> str:
@@ -89,40 +47,113 @@ def run(
     overrides: dict[Path, str] | None = None,
     adapt: Callable[[Finding], Finding | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
 ) -> RunResult:
     """Analyse (and with ``fix``, repair) every module under ``paths``.
 
     ``adapt`` lets a front end that can write only some files (an editor buffer) move a fix's
     edits or drop the fix (by returning None) before it is applied. ``progress`` is told
-    (files done, files in all) after each module.
+    (files done, files in all) after each module. ``jobs`` > 1 lets worker processes share
+    the modules, and ``cache`` answers modules whose inputs have not changed since it saw them:
+    neither changes the result.
     """
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
-    rules = [rule() for rule in select_rules(config.select, config.ignore)]
     exclusions = config.exclusions()
     excluded = None
     if exclusions:
         excluded = _excluded_reporter(exclusions, paths, result)
     discovered = discover_modules(paths, excluded)
-    total = sum(len(files) for files in discovered.values())
-    modules = {
-        directory: Module.from_texts(directory, _read(files, overrides, result))
-        for directory, files in discovered.items()
-    }
+    texts = {directory: _read(files, overrides, result) for directory, files in discovered.items()}
     _check_tfvars(discover_tfvars(paths, excluded), overrides, result)
-    callers = callers_of(modules.values())
+    callers = callers_of(_call_sites(texts))
+    module_jobs = [
+        ModuleJob(
+            directory,
+            module_texts,
+            callers.get(directory.resolve()) or _callers_outside(directory, paths),
+            _top(directory, paths),
+        )
+        for directory, module_texts in texts.items()
+    ]
+    total = sum(len(files) for files in discovered.values())
     done = 0
-    for directory, module in modules.items():
-        called_by = callers.get(directory.resolve()) or _callers_outside(directory, paths)
-        reason = fragment_reason(module, _top(directory, paths), called=bool(called_by))
-        if reason is not None:
-            _leave_alone(module, reason, result)
-        else:
-            _run_module_safely(module, Scope(rules, config, called_by), fix, result, adapt)
-        done += len(discovered[directory])
+    runner = JobRunner(config, fix, adapt, cache)
+    for job, part in zip(module_jobs, run_jobs(runner, module_jobs, jobs), strict=True):
+        result.merge(part)
+        done += len(discovered[job.directory])
         if progress is not None:
             progress(done, total)
     return result
+
+
+@dataclass(frozen=True)
+class ModuleJob:
+    """One module's share of a run: its files' texts and what the run knows around it."""
+
+    directory: Path
+    texts: dict[Path, str]
+    callers: tuple[Path, ...]  # the directories of the modules that call it
+    top: Path | None  # how far up folder names tell what a folder is (see ``_top``)
+
+    @property
+    def size(self) -> int:
+        return sum(len(text) for text in self.texts.values())
+
+
+class JobRunner:
+    """Runs module jobs with one run's rules and config, in this process or a worker's."""
+
+    def __init__(self, config: Config, fix: bool, adapt=None, cache: ResultCache | None = None):
+        self.config, self.fix, self.adapt, self.cache = config, fix, adapt, cache
+        self._rules: list | None = None
+
+    def __getstate__(self) -> dict:
+        # A worker builds its own rules; a front end's ``adapt`` never leaves its process.
+        return {**self.__dict__, "_rules": None, "adapt": None}
+
+    @property
+    def rules(self) -> list:
+        if self._rules is None:
+            self._rules = [rule() for rule in select_rules(self.config.select, self.config.ignore)]
+        return self._rules
+
+    def __call__(self, job: ModuleJob) -> RunResult:
+        if self.cache is None or self.adapt is not None:
+            return self.run(job)
+        key = self.cache.key(job, self.fix)
+        cached = self.cache.load(key)
+        if cached is not None:
+            return cached
+        with recording() as probes:
+            part = self.run(job)
+        self.cache.store(key, part, probes)
+        return part
+
+    def run(self, job: ModuleJob) -> RunResult:
+        part = RunResult()
+        module = Module.from_texts(job.directory, job.texts)
+        reason = fragment_reason(module, job.top, called=bool(job.callers))
+        if reason is not None:
+            _leave_alone(module, reason, part)
+        else:
+            scope = Scope(self.rules, self.config, job.callers)
+            _run_module_safely(module, scope, self.fix, part, self.adapt)
+        return part
+
+
+def _call_sites(texts: dict[Path, dict[Path, str]]) -> list[Module]:
+    """The modules of the run reduced to the files that may hold `module` blocks: enough to
+    tell which module calls which, without parsing every file twice."""
+    return [
+        Module.from_texts(directory, {p: t for p, t in files.items() if MODULE_BLOCK.search(t)})
+        for directory, files in texts.items()
+    ]
+
+
+# A line that may open a `module` block: the keyword first on its line (comments aside).
+MODULE_BLOCK = re.compile(r"(?m)^[^\S\n]*(?:/\*.*?\*/[^\S\n]*)*module\b")
 
 
 def _check_tfvars(files: list[Path], overrides: dict[Path, str], result: RunResult) -> None:

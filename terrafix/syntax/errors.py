@@ -43,12 +43,12 @@ class HclSyntaxError(ValueError):
 
     def __reduce__(self):  # keep the exception picklable for parallel runs
         return (
-            _rebuild,
+            rebuild_error,
             (self.message, self.path, self.offset, self.line, self.column, self.excerpt),
         )
 
 
-def _rebuild(message, path, offset, line, column, excerpt) -> HclSyntaxError:
+def rebuild_error(message, path, offset, line, column, excerpt) -> HclSyntaxError:
     err = HclSyntaxError.__new__(HclSyntaxError)
     err.message, err.path, err.offset = message, path, offset
     err.line, err.column, err.excerpt = line, column, excerpt

@@ -32,6 +32,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from ..user_cache import user_cache_dir
+
 # Bump when the JSON layout or the meaning of its fields changes.
 TABLE_FORMAT = 2
 
@@ -323,7 +325,7 @@ def load_table(grammar: Path, start: str = "start") -> dict[str, Any]:
     digest = hashlib.sha256(
         b"%s\0%s\0%d\0%s" % (source, _lark_version().encode(), TABLE_FORMAT, start.encode())
     ).hexdigest()[:20]
-    cache_dir = _cache_dir()
+    cache_dir = user_cache_dir()
     path = cache_dir / f"lalr-{digest}.json" if cache_dir else None
     if path is not None:
         try:
@@ -418,17 +420,6 @@ def _lark_version() -> str:
     import lark
 
     return lark.__version__
-
-
-def _cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/terrafix`` or ``~/.cache/terrafix``; None when there is no home."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = Path.home() / ".cache"
-        except RuntimeError:
-            return None
-    return Path(base) / "terrafix"
 
 
 def _store(path: Path, table: dict[str, Any]) -> None:

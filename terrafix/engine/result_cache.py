@@ -1,0 +1,144 @@
+"""Earlier runs' results, per module, so an unchanged repository is checked again in about the
+time it takes to read it.
+
+A module's result is stored under a key made of everything the run gave it: its files' texts,
+its callers, the folder it sits in, the config, whether it was a fix, and terrafix's own code.
+What its rules looked at on the disk beyond those files (a caller's files, the zip a Lambda
+names, a README) is stored with it as probes; the result is used again only while every probe
+still holds. The files are JSON, never pickle: a damaged or planted cache file can at worst be
+ignored, never run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model.disk import probes_still_hold, recording
+from .config import Config
+from .outcome_codec import decode_result, encode_result
+
+if TYPE_CHECKING:
+    from .pipeline import ModuleJob
+    from .results import RunResult
+
+__all__ = ["ResultCache", "clean", "recording"]
+
+# Bumped when the stored layout changes; old entries are then simply never found.
+CACHE_FORMAT = 1
+RESULTS = f"results-v{CACHE_FORMAT}"
+
+
+class ResultCache:
+    """Module results under ``directory``; any problem reading or writing it costs a
+    recomputation, never a wrong or failed run."""
+
+    def __init__(self, directory: Path, config: Config) -> None:
+        self.directory = directory / RESULTS
+        self._salt = _digest(
+            str(CACHE_FORMAT), code_fingerprint(), config_fingerprint(config), os.getcwd()
+        )
+
+    def key(self, job: ModuleJob, fix: bool) -> str:
+        parts = [self._salt, "fix" if fix else "check", str(job.directory), str(job.top)]
+        parts += [str(caller) for caller in job.callers]
+        for path, text in sorted(job.texts.items()):
+            parts += [str(path), text]
+        return _digest(*parts)
+
+    def load(self, key: str) -> RunResult | None:
+        try:
+            with open(self._path(key), encoding="utf-8") as handle:
+                stored = json.load(handle)
+            if stored.get("key") != key or not probes_still_hold(_probes(stored["probes"])):
+                return None
+            return decode_result(stored["result"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None
+
+    def store(self, key: str, result: RunResult, probes) -> None:
+        import tempfile  # only when something is written
+
+        path = self._path(key)
+        data = {"key": key, "probes": [list(p) for p in probes], "result": encode_result(result)}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, separators=(",", ":"))
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except (OSError, TypeError, ValueError):
+            pass
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+
+def clean(directory: Path) -> list[Path]:
+    """Remove what terrafix keeps under ``directory`` (results, grammar tables) and nothing
+    else: the folder may be one a person named. Returns what was removed."""
+    removed = []
+    if not directory.is_dir():
+        return removed
+    for entry in sorted(directory.iterdir()):
+        if entry.is_dir() and entry.name.startswith("results-v"):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_file() and entry.name.startswith("lalr-") and entry.suffix == ".json":
+            entry.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(entry)
+    return removed
+
+
+def code_fingerprint() -> str:
+    """terrafix's own code as installed: its version alone would miss an edited checkout."""
+    import terrafix
+    from terrafix import transforms
+
+    parts = [terrafix.__version__]
+    for package in (terrafix, transforms):
+        root = Path(package.__file__).parent
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".lark", ".json")):
+                    stat = os.stat(os.path.join(folder, name))
+                    parts.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return _digest(*parts)
+
+
+def config_fingerprint(config: Config) -> str:
+    """What in the config can change a module's result (not where the config came from)."""
+    return json.dumps(
+        {
+            "select": config.select,
+            "ignore": config.ignore,
+            "unsafe_fixes": config.unsafe_fixes,
+            "profile": config.profile,
+            "rules": config.rules,
+        },
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _probes(stored: list) -> list[tuple]:
+    return [tuple(tuple(x) if isinstance(x, list) else x for x in probe) for probe in stored]
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d\0" % len(encoded))
+        digest.update(encoded)
+    return digest.hexdigest()

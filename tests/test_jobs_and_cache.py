@@ -1,0 +1,164 @@
+"""Worker processes and the result cache change how long a run takes, never what it says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from terrafix.cli import main
+from terrafix.engine.workers import MIN_BYTES_FOR_WORKERS, run_jobs
+
+GENERATED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "generated"
+
+
+def _tree(tmp_path: Path, min_bytes: int) -> Path:
+    """Generated tasks' models, biggest first, until there is enough to start workers."""
+    models = sorted(
+        (p for p in GENERATED.glob("*/model") if p.is_dir()),
+        key=lambda p: (-sum(f.stat().st_size for f in p.rglob("*.tf")), p.name),
+    )
+    tree, size = tmp_path / "tree", 0
+    for model in models:
+        shutil.copytree(model, tree / model.parent.name)
+        size += sum(f.stat().st_size for f in model.rglob("*.tf"))
+        if size >= min_bytes and len(list(tree.iterdir())) >= 4:
+            return tree
+    pytest.skip("the generated corpus is too small to start workers")
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    return _tree(tmp_path_factory.mktemp("jobs"), MIN_BYTES_FOR_WORKERS * 2)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "--format", "json"],
+        ["check"],
+        ["fix", "--dry-run", "--profile", "ephemeral", "--unsafe-fixes"],
+    ],
+    ids=["check-json", "check-text", "fix-dry-run"],
+)
+def test_jobs_and_cache_give_byte_identical_results(tree: Path, tmp_path: Path, command):
+    cache = str(tmp_path / "cache")
+    one = _run(*command, "--jobs", "1", "--no-cache", str(tree))
+    two = _run(*command, "--jobs", "2", "--no-cache", str(tree))
+    cold = _run(*command, "--jobs", "2", "--cache-dir", cache, str(tree))
+    warm = _run(*command, "--jobs", "1", "--cache-dir", cache, str(tree))
+    assert one[1], "the run reports something to compare"
+    assert one == two == cold == warm
+    assert list((tmp_path / "cache").rglob("*.json")), "the cold run filled the cache"
+
+
+def _pid_after_a_while(job) -> int:
+    time.sleep(0.05)
+    return os.getpid()
+
+
+def _size(job) -> int:
+    time.sleep(0.01 * (job.size % 7))
+    return job.size
+
+
+class _Job:
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def test_workers_share_big_runs_and_keep_the_order():
+    jobs = [_Job(MIN_BYTES_FOR_WORKERS) for _ in range(6)]
+    pids = list(run_jobs(_pid_after_a_while, jobs, 2))
+    assert len(pids) == 6
+    assert os.getpid() not in pids and len(set(pids)) == 2
+    sizes = [MIN_BYTES_FOR_WORKERS * n for n in (1, 3, 2, 5, 4)]
+    assert list(run_jobs(_size, [_Job(size) for size in sizes], 2)) == sizes
+
+
+def test_small_runs_stay_in_this_process():
+    jobs = [_Job(10) for _ in range(3)]
+    assert set(run_jobs(_pid_after_a_while, jobs, 2)) == {os.getpid()}
+
+
+MODULE = """\
+variable "environment" {
+  type = string
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs-${var.environment}-${var.aws_region}"
+}
+"""
+
+
+def _module(tmp_path: Path) -> Path:
+    module = tmp_path / "module"
+    module.mkdir()
+    (module / "main.tf").write_text(MODULE)
+    return module
+
+
+def test_a_changed_file_is_analysed_again(tmp_path: Path):
+    module, cache = _module(tmp_path), str(tmp_path / "cache")
+    first = _run("check", "--cache-dir", cache, str(module))
+    assert "aws_region" in first[1]
+    (module / "variables.tf").write_text('variable "aws_region" {\n  type = string\n}\n')
+    second = _run("check", "--cache-dir", cache, str(module))
+    assert "aws_region" not in second[1]
+    assert second == _run("check", "--no-cache", str(module))
+
+
+def test_the_config_is_part_of_the_key(tmp_path: Path):
+    module, cache = _module(tmp_path), str(tmp_path / "cache")
+    everything = _run("check", "--cache-dir", cache, str(module))
+    assert "TF001" in everything[1]
+    only_tf002 = _run("check", "--select", "TF002", "--cache-dir", cache, str(module))
+    assert "TF001" not in only_tf002[1]
+    assert only_tf002 == _run("check", "--select", "TF002", "--no-cache", str(module))
+
+
+def test_no_cache_writes_nothing(tmp_path: Path):
+    module, cache = _module(tmp_path), tmp_path / "cache"
+    _run("check", "--no-cache", "--cache-dir", str(cache), str(module))
+    assert not cache.exists()
+
+
+def test_a_damaged_cache_entry_is_ignored(tmp_path: Path):
+    module, cache = _module(tmp_path), tmp_path / "cache"
+    expected = _run("check", "--format", "json", "--cache-dir", str(cache), str(module))
+    entries = list(cache.rglob("*.json"))
+    assert len(entries) == 1
+    entries[0].write_text('{"key": "truncated')
+    assert _run("check", "--format", "json", "--cache-dir", str(cache), str(module)) == expected
+    stored = json.loads(entries[0].read_text())
+    stored["result"]["findings"] = []
+    stored["key"] = "another module's key"
+    entries[0].write_text(json.dumps(stored))
+    assert _run("check", "--format", "json", "--cache-dir", str(cache), str(module)) == expected
+
+
+def test_clean_removes_only_terrafix_entries(tmp_path: Path):
+    module, cache = _module(tmp_path), tmp_path / "cache"
+    _run("check", "--cache-dir", str(cache), str(module))
+    (cache / "notes.txt").write_text("a person's file\n")
+    code, out, _ = _run("clean", "--cache-dir", str(cache))
+    assert code == 0 and "removed 1 cache entry" in out
+    assert [p.name for p in cache.iterdir()] == ["notes.txt"]
+
+
+def test_cache_dir_setting_is_relative_to_the_config_file(tmp_path: Path):
+    module = _module(tmp_path)
+    (tmp_path / ".terrafix.toml").write_text('cache-dir = ".terrafix-cache"\n')
+    _run("check", str(module))
+    assert list((tmp_path / ".terrafix-cache").rglob("*.json"))
