@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
@@ -22,11 +23,13 @@ from ..writer import TextEdit, apply_edits
 from .config import Config
 from .damage import clear_of_damage, keeps_damage, text_keeps_damage
 from .findings import Applicability, Finding
-from .result_cache import ResultCache, recording
 from .results import FileResult, Note, RunResult
 from .rules import RuleContext, select_rules
 from .suppress import is_suppressed
 from .workers import run_jobs
+
+if TYPE_CHECKING:
+    from .result_cache import ResultCache
 
 # Fixes that insert at the same place (several declarations appended to one file) go one per
 # pass, so a module with many missing declarations needs many passes. A fix that comes back after
@@ -126,6 +129,8 @@ class JobRunner:
         cached = self.cache.load(key)
         if cached is not None:
             return cached
+        from ..model.disk import recording  # here: runs without a cache record nothing
+
         with recording() as probes:
             part = self.run(job)
         self.cache.store(key, part, probes)

@@ -6,10 +6,8 @@ with workers prints exactly what a run without them prints.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
 # Below this much Terraform a worker's start-up (~30 ms) costs more than it saves.
@@ -40,6 +38,8 @@ def run_jobs(function: Callable[[J], R], jobs: Sequence[J], workers: int) -> Ite
     if workers < 2 or sum(job.size for job in jobs) < MIN_BYTES_FOR_WORKERS:
         yield from map(function, jobs)
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: most runs need no workers
+
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         # The biggest modules start first so one of them does not finish alone at the end.
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
@@ -50,5 +50,7 @@ def run_jobs(function: Callable[[J], R], jobs: Sequence[J], workers: int) -> Ite
 
 def _context():
     """Fork where the platform has it: a worker starts with terrafix already imported."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
