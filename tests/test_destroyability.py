@@ -255,8 +255,9 @@ def test_auto_loaded_tfvars_win_over_the_default(tmp_path: Path):
     result = run([module], Config(profile="ephemeral", select=RULES), fix=True)
     assert result.changed_files == []
     (finding,) = result.findings
-    assert finding.rule == "TF006" and finding.fix is None
+    assert finding.rule == "TF006" and finding.fix.applicability == "unsafe"
     assert "which ci.auto.tfvars sets to true" in finding.message
+    assert [p.name for p in finding.fix.changes] == ["ci.auto.tfvars"]
 
 
 CHILD_DB = """\

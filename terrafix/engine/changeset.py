@@ -40,9 +40,10 @@ class Changeset:
         return Style()
 
     def document(self, path: Path) -> Document:
-        """The document for ``path``: an existing file of the module or a new one."""
+        """The document for ``path``: an existing file of the module (a variable file too) or a
+        new one."""
         if path not in self.documents:
-            source = self.module.files.get(path)
+            source = self.module.source(path)
             if source is not None and source.tree is not None:
                 self.documents[path] = Document(
                     str(path), source.text, source.tree, _style_of(source.text)
@@ -58,7 +59,7 @@ class Changeset:
         return {p: d.text() for p, d in self.documents.items() if d.changed}
 
     def base(self) -> dict[Path, str]:
-        return {p: s.text for p, s in self.module.files.items()}
+        return self.module.texts
 
     def replace(self, path: Path, old, new) -> None:
         self.document(path).replace(old, new)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..model import Module, discover_modules
 from ..model.calls import callers_of
-from ..model.discovery import discover_tfvars
+from ..model.discovery import auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
+from ..model.module import is_variable_file
 from ..model.project_callers import find_callers, project_root
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
@@ -68,8 +69,13 @@ def run(
     if exclusions:
         excluded = _excluded_reporter(exclusions, paths, result)
     discovered = discover_modules(paths, excluded)
-    texts = {directory: _read(files, overrides, result) for directory, files in discovered.items()}
-    _check_tfvars(discover_tfvars(paths, excluded), overrides, result)
+    texts = {
+        directory: _read([*files, *_variable_files(directory, excluded)], overrides, result)
+        for directory, files in discovered.items()
+    }
+    held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
+    tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
+    _check_tfvars(tfvars, overrides, result)
     callers = callers_of(_call_sites(texts))
     module_jobs = [
         ModuleJob(
@@ -161,9 +167,18 @@ def _call_sites(texts: dict[Path, dict[Path, str]]) -> list[Module]:
 MODULE_BLOCK = re.compile(r"(?m)^[^\S\n]*(?:/\*.*?\*/[^\S\n]*)*module\b")
 
 
+def _variable_files(directory: Path, excluded) -> list[Path]:
+    """The module's automatically loaded variable files, which its rules may read and fix."""
+    return [
+        path
+        for path in auto_loaded_files(directory)
+        if is_variable_file(path) and not (excluded and excluded(path, False))
+    ]
+
+
 def _check_tfvars(files: list[Path], overrides: dict[Path, str], result: RunResult) -> None:
-    """Variable definitions files are no module's files: only whether they parse is checked
-    (Terraform stops at one that does not), and nothing in them is fixed."""
+    """Variable definitions files no module holds (see ``_variable_files``): only whether they
+    parse is checked (Terraform stops at one that does not), and nothing in them is fixed."""
     for path, text in _read(files, overrides, result).items():
         _, errors = parse_recovering(text, str(path))
         result.files[path] = FileResult(path, text, text, errors[0] if errors else None, errors)
@@ -202,7 +217,7 @@ def _leave_alone(module: Module, reason: str, result: RunResult) -> None:
     """A fragment (see ``model.fragments``): no rule runs, its files stay as they are, and the
     run says once why."""
     result.notes.append(Note(module.directory, f"not a whole module, left alone: {reason}"))
-    for path, source in module.files.items():
+    for path, source in module.sources.items():
         result.files[path] = FileResult(path, source.text, source.text, source.error)
 
 
@@ -338,11 +353,11 @@ def _applied(module: Module, texts: dict[Path, str], edits: dict[Path, list[Text
 
 def _unparsable(module: Module, paths, before: Module) -> bool:
     """A changed file parses worse than before the pass (damaged text is kept, never added)."""
-    return not all(keeps_damage(before.files.get(p), module.files[p]) for p in paths)
+    return not all(keeps_damage(before.source(p), module.source(p)) for p in paths)
 
 
 def _texts(module: Module) -> dict[Path, str]:
-    return {path: source.text for path, source in module.files.items()}
+    return module.texts
 
 
 # A refused fix: it is reported with why, and not offered again in this module's run.
@@ -384,8 +399,8 @@ def _run_module(module: Module, scope: Scope, fix: bool, result: RunResult, adap
 
 
 def _record(original: Module, attempt: _Attempt, result: RunResult) -> None:
-    for path, source in attempt.module.files.items():
-        before = original.files.get(path)
+    for path, source in attempt.module.sources.items():
+        before = original.source(path)
         result.files[path] = FileResult(
             path, before.text if before else None, source.text, source.error, list(source.errors)
         )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 SKIPPED_DIRS = {".terraform", ".git"}
 TFVARS = ".tfvars"
+AUTO_LOADED = "terraform.tfvars"
+AUTO_SUFFIX = ".auto.tfvars"
 
 
 def skipped_dir(name: str) -> bool:
@@ -76,6 +78,29 @@ def discover_tfvars(paths: list[Path], excluded: Excluded | None = None) -> list
                 if f.endswith(TFVARS) and not out(Path(root) / f, False)
             )
     return sorted(found)
+
+
+def auto_load_rank(path: Path) -> tuple[int, str] | None:
+    """Where ``path`` comes in the order Terraform loads a root module's variable definitions
+    files by itself (`terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
+    `*.auto.tfvars.json` by name; a later value wins), or None for a file it does not load."""
+    name = path.name
+    if name == AUTO_LOADED:
+        return (0, name)
+    if name == AUTO_LOADED + ".json":
+        return (1, name)
+    if name.endswith((AUTO_SUFFIX, AUTO_SUFFIX + ".json")):
+        return (2, name)
+    return None
+
+
+def auto_loaded_files(directory: Path) -> list[Path]:
+    """The variable definitions files Terraform loads by itself from ``directory``, in order."""
+    try:
+        found = [p for p in directory.iterdir() if auto_load_rank(p) is not None and p.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=auto_load_rank)
 
 
 def _tf_files(directory: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from ..syntax import HclSyntaxError, parse_recovering
 from ..syntax import nodes as n
 from ..syntax.positions import remember_parsed
+from .discovery import auto_load_rank
 from .references import Traversal, traversals
 
 
@@ -52,16 +53,46 @@ class Reference(NamedTuple):
     block: n.Block  # the top-level block the reference sits in
 
 
+def is_variable_file(path: Path) -> bool:
+    """An HCL variable definitions file Terraform loads by itself (`terraform.tfvars`,
+    `*.auto.tfvars`); the JSON ones are read by no parser here."""
+    return auto_load_rank(path) is not None and not path.name.endswith(".json")
+
+
 @dataclass
 class Module:
-    """The files of one directory, parsed; symbols and references are computed on first use."""
+    """The files of one directory, parsed; symbols and references are computed on first use.
+
+    ``variable_files`` are the folder's automatically loaded variable definitions files: values
+    for the module's variables, not configuration, so they are kept apart from ``files`` (which
+    every rule reads as declarations) and only rules that look for them see them.
+    """
 
     directory: Path
     files: dict[Path, SourceFile] = field(default_factory=dict)
+    variable_files: dict[Path, SourceFile] = field(default_factory=dict)
 
     @classmethod
     def from_texts(cls, directory: Path, texts: dict[Path, str]) -> Module:
-        return cls(directory, {p: SourceFile.load(p, t) for p, t in sorted(texts.items())})
+        """The module of ``texts``; automatically loaded variable files go to ``variable_files``."""
+        loaded = {p: SourceFile.load(p, t) for p, t in sorted(texts.items())}
+        return cls(
+            directory,
+            {p: s for p, s in loaded.items() if not is_variable_file(p)},
+            {p: s for p, s in loaded.items() if is_variable_file(p)},
+        )
+
+    @property
+    def sources(self) -> dict[Path, SourceFile]:
+        """Every file the module holds: its configuration files and its variable files."""
+        return {**self.files, **self.variable_files}
+
+    @property
+    def texts(self) -> dict[Path, str]:
+        return {path: source.text for path, source in self.sources.items()}
+
+    def source(self, path: Path) -> SourceFile | None:
+        return self.files.get(path) or self.variable_files.get(path)
 
     @cached_property
     def damage(self) -> list[tuple[Path, n.Damaged]]:

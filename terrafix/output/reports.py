@@ -14,6 +14,8 @@ from .locations import column, point
 
 JSON_SCHEMA_VERSION = 2
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# What a text line says of a finding's fix: whether `terrafix fix` applies it, and when.
+FIXABLE = {"safe": " (fixable)", "unsafe": " (fixable with --unsafe-fixes)"}
 
 
 def _text_of(result: RunResult, path: Path) -> str:
@@ -32,7 +34,7 @@ def text_report(result: RunResult, column_unit: str = "character") -> str:
         text = _text_of(result, finding.path)
         start = point(text, finding.start)
         col = column(text, finding.start, column_unit)
-        fixable = " (fixable)" if finding.fix and finding.fix.applicability.value == "safe" else ""
+        fixable = FIXABLE.get(finding.fix.applicability.value, "") if finding.fix else ""
         lines.append(
             f"{display_path(finding.path)}:{start.line}:{col}: {finding.severity}: "
             f"{finding.message} [{finding.rule}]{fixable}"

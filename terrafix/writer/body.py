@@ -92,6 +92,24 @@ def set_body_attribute(
     return realign_body(body.with_changes(elements=tuple(elements)), {position})
 
 
+def replace_value(body: n.Body, index: int, value: object, style: Style) -> n.Body:
+    """``body`` with the value of its attribute at ``index`` replaced by a one-line ``value``.
+
+    The attribute's alignment run is re-aligned only when it was aligned as `terraform fmt`
+    writes it: a formatted file stays formatted, and an unformatted one changes in that value
+    alone (no neighbour's spacing changes for an edit that is not about it).
+    """
+    attribute = body.elements[index]
+    new_value = build_value(value, "", style.unit)
+    new_value = _with_first_pre(new_value, attribute.value.first_leaf().pre or " ")
+    elements = list(body.elements)
+    elements[index] = attribute.with_changes(value=new_value)
+    replaced = body.with_changes(elements=tuple(elements))
+    if realign_body(body, {index}).render() != body.render():
+        return replaced
+    return realign_body(replaced, {index})
+
+
 def _attribute_insert_position(elements: list[n.BodyElement]) -> int:
     """Where a new attribute goes: after the last single-line attribute before any nested
     block (joining that run), else after the last attribute, else at the start."""

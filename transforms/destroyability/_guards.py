@@ -3,7 +3,9 @@
 A guard (``terrafix.data.destroyability``) is an argument that can stop `terraform destroy`.
 Its value is one of: absent (the provider's default applies), a literal, a bare `var.x`, or any
 other expression. Literals and absent arguments are fixed in the resource; `var.x` is fixed in
-the variable's default when every use of the variable wants the same value; anything else
+the variable's default when every use of the variable wants the same value, or where an
+automatically loaded variable file (`terraform.tfvars`, `*.auto.tfvars`) sets it, since that
+value wins over the default (an unsafe fix: a person wrote that value down); anything else
 (conditionals, locals, `each.value`…) is reported, because its value depends on the
 environment and rewriting it would change what the author chose per environment. A literal a
 module passes to a local child module's guard variable is fixed in the caller's argument.
@@ -11,9 +13,10 @@ module passes to a local child module's guard variable is fixed in the caller's 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from terrafix.data.destroyability import ALL_TABLES, Guard
 from terrafix.engine.changeset import Changeset
@@ -21,14 +24,29 @@ from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
+from terrafix.model.discovery import auto_load_rank, auto_loaded_files
 from terrafix.model.module import Symbol, literal_string
 from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
 from terrafix.writer import Style, set_attribute, value_source
+from terrafix.writer.body import replace_value
 
 from ._calls import caller_findings
 
 UNKNOWN = object()  # a value that is not a literal
+
+VARIABLE_FILE_SAFETY = """\
+When the value is `var.NAME` and `terraform.tfvars` or a `*.auto.tfvars` file in the module's
+folder sets the variable (Terraform loads those files by itself, and their value wins over the
+default), the value is changed in that file instead: in the last one that sets it, in the order
+Terraform reads them. That fix is unsafe, applied only with `--unsafe-fixes`: a value in a
+variables file is one a person chose for a deployment, not a default. A value set in a JSON
+file (`terraform.tfvars.json`, `*.auto.tfvars.json`), in a file that does not parse or that
+sets the name twice, a `null`, or a variable used for something else is reported and left as
+written. Other `.tfvars` files (for `-var-file`) are left alone: which deployment reads them is
+not known.
+
+"""
 
 PROFILE_NOTE = """\
 ## Profiles
@@ -198,16 +216,12 @@ class DestroyabilityRule(Rule):
         variable = module.variables.get(name)
         if variable is None:
             return  # an undeclared variable is another rule's finding
-        assigned = auto_tfvars_value(module.directory, name)
+        assigned = auto_loaded_value(module, name)
         if assigned is not None:
-            where, value = assigned
-            if not same_value(literal_value(value), guard.destroyable):
-                message = (
-                    f"{address} sets {guard.argument} = var.{name}, which {where.name} sets to "
-                    f"{short_source(value)}: {self.consequence}; change it there to "
-                    f"{hcl(guard.destroyable)}"
+            if not same_value(assigned.value, guard.destroyable):
+                yield self.assigned_finding(
+                    module, symbol, attribute, address, guard, name, assigned, copy=copy
                 )
-                yield self.finding(module, symbol, attribute, address, message, None, copy=copy)
             return
         default = variable.node.body.attribute("default")
         if default is not None and same_value(literal_value(default.value), guard.destroyable):
@@ -238,6 +252,57 @@ class DestroyabilityRule(Rule):
             return f"set the default of variable {name!r} to {wanted}"
 
         yield self.finding(module, symbol, attribute, address, message, fix, copy=copy)
+
+    def assigned_finding(
+        self,
+        module: Module,
+        symbol: Symbol,
+        attribute: n.Attribute,
+        address: str,
+        guard: Guard,
+        name: str,
+        assigned: Assignment,
+        *,
+        copy: int = 0,
+    ) -> Finding:
+        """The finding for var.NAME set by a variable file: fixed there when the module holds
+        the file intact and nothing else uses the variable."""
+        where = assigned.path.name
+        wanted = hcl(guard.destroyable)
+        said = (
+            f"{address} sets {guard.argument} = var.{name}, which {where} sets to "
+            f"{assigned.shown}: {self.consequence}"
+        )
+        # `null` and values that are not literals are the author's to change.
+        fixable = assigned.line is not None and assigned.value not in (UNKNOWN, None)
+        conflict = other_use(module, name, guard) if fixable else None
+        if conflict is not None:
+            message = f"{said}; {where} is not changed because var.{name} {conflict}"
+            return self.finding(
+                module, symbol, attribute, address, message, None, severity="info", copy=copy
+            )
+        make_fix = None
+        if fixable:
+
+            def make_fix(changes: Changeset) -> str:
+                document = changes.document(assigned.path)
+                tree = document.tree
+                index = next(i for i, e in enumerate(tree.body.elements) if e is assigned.line)
+                body = replace_value(tree.body, index, guard.destroyable, document.style)
+                document.tree = tree.with_changes(body=body)
+                return f"set {name} = {wanted} in {where}"
+
+        message = f"{said}; change it there to {wanted}"
+        return self.finding(
+            module,
+            symbol,
+            attribute,
+            address,
+            message,
+            make_fix,
+            copy=copy,
+            applicability=Applicability.UNSAFE,
+        )
 
     # ---------------------------------------------------------------- fixing
 
@@ -270,6 +335,7 @@ class DestroyabilityRule(Rule):
         *,
         severity: str = "warning",
         copy: int = 0,
+        applicability: Applicability = Applicability.SAFE,
     ) -> Finding:
         tree = module.files[symbol.path].tree
         if type(anchor) is n.Block:
@@ -281,7 +347,7 @@ class DestroyabilityRule(Rule):
         if make_fix is not None:
             changes = Changeset(module)
             description = make_fix(changes)
-            fix = Fix(description, Applicability.SAFE, changes.base(), changes.changes())
+            fix = Fix(description, applicability, changes.base(), changes.changes())
         return Finding(
             self.code,
             self.slug,
@@ -295,22 +361,65 @@ class DestroyabilityRule(Rule):
         )
 
 
-def auto_tfvars_value(directory: Path, name: str) -> tuple[Path, n.Expression] | None:
-    """Where Terraform's automatically loaded variable files set ``name``, and to what.
+class Assignment(NamedTuple):
+    """A value an automatically loaded variable file gives a variable."""
 
-    `terraform.tfvars` loads first, then `*.auto.tfvars` in name order; the last one wins, and
-    any of them overrides the variable's default.
+    path: Path
+    value: object  # the literal, or UNKNOWN
+    shown: str  # as written in the file
+    # The line, when the module holds the file, parsed whole, with one line for the name: a fix
+    # may edit it there.
+    line: n.Attribute | None
+
+
+def auto_loaded_value(module: Module, name: str) -> Assignment | None:
+    """What Terraform's automatically loaded variable files set ``name`` to, or None.
+
+    Files load in ``auto_load_rank`` order and the last one that sets the name wins over the
+    variable's default. Files the module does not hold (JSON, excluded) are read from disk and
+    only reported.
     """
     found = None
-    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
-        try:
-            tree = parse(path.read_text(encoding="utf-8"), str(path))
-        except (OSError, UnicodeDecodeError, HclSyntaxError):
-            continue
-        attribute = tree.body.attribute(name)
-        if attribute is not None:
-            found = (path, attribute.value)
+    paths = {*auto_loaded_files(module.directory), *module.variable_files}
+    for path in sorted(paths, key=auto_load_rank):
+        assignment = _assignment_in(module, path, name)
+        if assignment is not None:
+            found = assignment
     return found
+
+
+def _assignment_in(module: Module, path: Path, name: str) -> Assignment | None:
+    source = module.variable_files.get(path)
+    if source is not None:
+        tree, editable = source.tree, not source.errors
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+            if path.name.endswith(".json"):
+                return _json_assignment(path, text, name)
+            tree, editable = parse(text, str(path)), False
+        except (OSError, UnicodeDecodeError, HclSyntaxError):
+            return None
+    if tree is None:
+        return None
+    lines = [a for a in tree.body.attributes() if a.name.text == name]
+    if not lines:
+        return None
+    value = lines[-1].value
+    line = lines[0] if editable and len(lines) == 1 else None
+    return Assignment(path, literal_value(value), short_source(value), line)
+
+
+def _json_assignment(path: Path, text: str, name: str) -> Assignment | None:
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(values, dict) or name not in values:
+        return None
+    value = values[name]
+    literal = value if isinstance(value, bool | int | float | str) else UNKNOWN
+    return Assignment(path, literal, json.dumps(value), None)
 
 
 def other_use(module: Module, name: str, guard: Guard) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from terrafix.data.destroyability import BUCKET_FORCE_DESTROY
 from terrafix.engine.findings import Applicability
 
-from ._guards import PROFILE_NOTE, DestroyabilityRule
+from ._guards import PROFILE_NOTE, VARIABLE_FILE_SAFETY, DestroyabilityRule
 
 
 class BucketForceDestroy(DestroyabilityRule):
@@ -47,5 +47,6 @@ Safe for stacks meant to be destroyed: destroy then deletes every object, which 
 undone. The flag only takes effect once an apply has stored it in the state.
 
 """
+        + VARIABLE_FILE_SAFETY
         + PROFILE_NOTE
     )

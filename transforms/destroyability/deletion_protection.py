@@ -5,7 +5,7 @@ from __future__ import annotations
 from terrafix.data.destroyability import DELETION_PROTECTION
 from terrafix.engine.findings import Applicability
 
-from ._guards import PROFILE_NOTE, DestroyabilityRule
+from ._guards import PROFILE_NOTE, VARIABLE_FILE_SAFETY, DestroyabilityRule
 
 
 class DeletionProtection(DestroyabilityRule):
@@ -53,5 +53,6 @@ resource "aws_lb" "app" {
 Safe for stacks meant to be destroyed: the setting changes in place, nothing is replaced.
 
 """
+        + VARIABLE_FILE_SAFETY
         + PROFILE_NOTE
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from terrafix.data.destroyability import ECR_FORCE_DELETE
 from terrafix.engine.findings import Applicability
 
-from ._guards import PROFILE_NOTE, DestroyabilityRule
+from ._guards import PROFILE_NOTE, VARIABLE_FILE_SAFETY, DestroyabilityRule
 
 
 class EcrForceDelete(DestroyabilityRule):
@@ -47,5 +47,6 @@ resource "aws_ecr_repository" "app" {
 Safe for stacks meant to be destroyed: destroy then deletes the images, which cannot be undone.
 
 """
+        + VARIABLE_FILE_SAFETY
         + PROFILE_NOTE
     )

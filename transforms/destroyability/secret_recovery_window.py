@@ -5,7 +5,7 @@ from __future__ import annotations
 from terrafix.data.destroyability import SECRET_RECOVERY_WINDOW
 from terrafix.engine.findings import Applicability
 
-from ._guards import PROFILE_NOTE, DestroyabilityRule
+from ._guards import PROFILE_NOTE, VARIABLE_FILE_SAFETY, DestroyabilityRule
 
 
 class SecretRecoveryWindow(DestroyabilityRule):
@@ -53,5 +53,6 @@ Safe for stacks meant to be destroyed: the setting only matters on deletion. A s
 with a window of 0 cannot be restored.
 
 """
+        + VARIABLE_FILE_SAFETY
         + PROFILE_NOTE
     )

@@ -9,7 +9,7 @@ from terrafix.writer import Style, remove_attribute, remove_element, set_attribu
 from terrafix.writer.tree import replace_node
 from terrafix.writer.tuples import remove_tuple_item
 
-from ._guards import PROFILE_NOTE, DestroyabilityRule, literal_value, unwrap
+from ._guards import PROFILE_NOTE, VARIABLE_FILE_SAFETY, DestroyabilityRule, literal_value, unwrap
 
 
 class SkipFinalSnapshot(DestroyabilityRule):
@@ -67,6 +67,7 @@ Safe for stacks meant to be destroyed: only what happens on deletion changes, no
 replaced. The data in a deleted database is gone without a snapshot, which is the point.
 
 """
+        + VARIABLE_FILE_SAFETY
         + PROFILE_NOTE
     )
 
