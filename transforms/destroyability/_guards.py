@@ -20,7 +20,7 @@ from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
-from terrafix.model import Module
+from terrafix.model import Module, disk
 from terrafix.model.module import Symbol, literal_string
 from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
@@ -302,9 +302,9 @@ def auto_tfvars_value(directory: Path, name: str) -> tuple[Path, n.Expression] |
     any of them overrides the variable's default.
     """
     found = None
-    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
+    for path in [directory / "terraform.tfvars", *disk.glob(directory, "*.auto.tfvars")]:
         try:
-            tree = parse(path.read_text(encoding="utf-8"), str(path))
+            tree = parse(disk.read_text(path), str(path))
         except (OSError, UnicodeDecodeError, HclSyntaxError):
             continue
         attribute = tree.body.attribute(name)
