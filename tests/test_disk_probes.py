@@ -187,3 +187,23 @@ def test_an_analysis_depends_on_the_package_a_lambda_points_at(tmp_path):
     (folder / "shipped.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     assert not probes_still_hold(probes)
     assert _tf004(module) == []
+
+
+def test_a_walk_notes_each_folder_its_links_and_the_folders_it_could_not_list(tmp_path):
+    write(tmp_path / "real" / "main.tf", "locals {}\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    with recording() as probes:
+        walked = [(Path(folder).name, sorted(dirs)) for folder, dirs, _ in disk.walk(tmp_path)]
+        assert list(disk.walk(tmp_path / "gone")) == []
+    assert walked == [(tmp_path.name, ["linked", "real"]), ("real", [])]  # links not descended
+    assert Probe("walk", str(tmp_path), (("linked", "real"), (), ("linked",))) in probes
+    assert Probe("walk", str(tmp_path / "gone"), "FileNotFoundError") in probes
+    assert probes_still_hold(probes)
+    (tmp_path / "linked").unlink()
+    (tmp_path / "linked").mkdir()  # a folder of the same name, which a walk enters
+    assert not probes_still_hold(probes)
+    (tmp_path / "linked").rmdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    assert probes_still_hold(probes)
+    (tmp_path / "gone").mkdir()
+    assert not probes_still_hold(probes)

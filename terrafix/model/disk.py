@@ -72,47 +72,52 @@ def read_text(path: Path, *, errors: str | None = None, newline: str | None = No
 
 def exists(path: Path) -> bool:
     """``path.exists()``, noted."""
-    if _RECORDER.get() is None:
+    probes = _RECORDER.get()
+    if probes is None:
         return path.exists()
-    return _noted("exists", path, path.exists)
+    return _noted(probes, "exists", path, path.exists)
 
 
 def is_file(path: Path) -> bool:
     """``path.is_file()``, noted."""
-    if _RECORDER.get() is None:
+    probes = _RECORDER.get()
+    if probes is None:
         return path.is_file()
-    return _noted("is_file", path, path.is_file)
+    return _noted(probes, "is_file", path, path.is_file)
 
 
 def is_dir(path: Path) -> bool:
     """``path.is_dir()``, noted."""
-    if _RECORDER.get() is None:
+    probes = _RECORDER.get()
+    if probes is None:
         return path.is_dir()
-    return _noted("is_dir", path, path.is_dir)
+    return _noted(probes, "is_dir", path, path.is_dir)
 
 
 def stamp(path: Path) -> tuple[int, int]:
     """(modification time in nanoseconds, size) of ``path``: enough to tell it changed."""
-    if _RECORDER.get() is None:
-        status = path.stat()
-        return status.st_mtime_ns, status.st_size
-    return _noted("stamp", path, lambda: _stamp(path))
+    probes = _RECORDER.get()
+    if probes is None:
+        return _stamp(path)
+    return _noted(probes, "stamp", path, lambda: _stamp(path))
 
 
 def listdir(directory: Path | str) -> list[str]:
     """The names in ``directory``, sorted; raises what ``os.listdir`` raises."""
-    if _RECORDER.get() is None:
+    probes = _RECORDER.get()
+    if probes is None:
         return sorted(os.listdir(directory))
-    return list(_noted("listdir", directory, lambda: _listdir(directory)))
+    return list(_noted(probes, "listdir", directory, lambda: _listdir(directory)))
 
 
 def glob(directory: Path, pattern: str) -> list[Path]:
     """``directory.glob(pattern)``, sorted, for a pattern of names in that one folder."""
-    if "/" in pattern or os.sep in pattern:
+    if "/" in pattern:
         raise ValueError(f"a pattern of names in one folder, not {pattern!r}")
-    if _RECORDER.get() is None:
+    probes = _RECORDER.get()
+    if probes is None:
         return sorted(directory.glob(pattern))
-    names = _noted("glob", directory / pattern, lambda: _glob(directory / pattern))
+    names = _noted(probes, "glob", directory / pattern, lambda: _glob(directory / pattern))
     return [directory / name for name in names]
 
 
@@ -126,7 +131,8 @@ def walk(root: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
         return
 
     def unlisted(err: OSError) -> None:
-        probes.add(Probe("walk", str(err.filename), type(err).__name__))
+        if err.filename is not None:  # os.walk names the folder it could not list
+            probes.add(Probe("walk", os.fsdecode(err.filename), type(err).__name__))
 
     for folder, dirs, files in os.walk(root, onerror=unlisted):
         linked = tuple(sorted(d for d in dirs if os.path.islink(os.path.join(folder, d))))
@@ -164,10 +170,8 @@ def remembered(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return decorate
 
 
-def _noted(kind: str, path: Path | str, look: Callable[[], T]) -> T:
-    """``look()``, noted as a probe of ``kind`` on ``path`` in the active recording."""
-    probes = _RECORDER.get()
-    assert probes is not None
+def _noted(probes: set[Probe], kind: str, path: Path | str, look: Callable[[], T]) -> T:
+    """``look()``, noted in ``probes`` as a probe of ``kind`` on ``path``."""
     try:
         seen = look()
     except OSError as err:
