@@ -13,7 +13,7 @@ from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
-from terrafix.model import Module
+from terrafix.model import Module, disk
 from terrafix.model.module import literal_string
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
@@ -331,7 +331,7 @@ def _to_fix(module: Module) -> list[Package]:
     consumers name by path instead of by reference."""
     out = []
     for package in _packages(module):
-        if (module.directory / package.location).exists():
+        if disk.exists(module.directory / package.location):
             continue
         builder = _archive_builder(module, package.location)
         if builder == UNNAMEABLE:
@@ -443,7 +443,7 @@ def _existing_source(
     for folder in roots:
         for name in names:
             candidate = _normalise(f"{folder}/{name}")
-            if (directory / candidate).is_dir():
+            if disk.is_dir(directory / candidate):
                 return "source_dir", candidate
     consumer = package.consumers[0]
     extensions = _extensions(consumer.block)
@@ -454,7 +454,7 @@ def _existing_source(
                 candidate = _normalise(
                     f"{folder}/{name}{extension}" if folder else name + extension
                 )
-                if (directory / candidate).is_file():
+                if disk.is_file(directory / candidate):
                     return "source_file", candidate
     return None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from terrafix.engine.findings import Applicability, Finding
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model import disk
 from terrafix.syntax import nodes as n
 
 # Files that hold a partial backend configuration for `terraform init -backend-config=FILE`.
@@ -96,4 +97,4 @@ def is_empty(block: n.Block) -> bool:
 
 
 def has_backend_config(directory: Path) -> bool:
-    return any(next(directory.glob(pattern), None) for pattern in BACKEND_CONFIG_FILES)
+    return any(disk.glob(directory, pattern) for pattern in BACKEND_CONFIG_FILES)

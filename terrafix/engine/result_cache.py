@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model.disk import probes_still_hold, recording
+from ..model.disk import Probe, observe, recording
 from .config import Config
 from .outcome_codec import decode_result, encode_result
 
@@ -39,6 +39,9 @@ class ResultCache:
 
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory / RESULTS
+        # The disk's answers during this run: modules of one repository ask the same questions
+        # (its walk for callers), and each is asked once.
+        self._answers: dict[tuple[str, str], object] = {}
         self._salt = _digest(
             str(CACHE_FORMAT), code_fingerprint(), config_fingerprint(config), os.getcwd()
         )
@@ -54,7 +57,7 @@ class ResultCache:
         try:
             with open(self._path(key), encoding="utf-8") as handle:
                 stored = json.load(handle)
-            if stored.get("key") != key or not probes_still_hold(_probes(stored["probes"])):
+            if stored.get("key") != key or not self._still_hold(_probes(stored["probes"])):
                 return None
             return decode_result(stored["result"])
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
@@ -64,7 +67,11 @@ class ResultCache:
         import tempfile  # only when something is written
 
         path = self._path(key)
-        data = {"key": key, "probes": [list(p) for p in probes], "result": encode_result(result)}
+        data = {
+            "key": key,
+            "probes": sorted(probes, key=lambda p: (p.kind, p.path)),
+            "result": encode_result(result),
+        }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
@@ -77,6 +84,15 @@ class ResultCache:
                 raise
         except (OSError, TypeError, ValueError):
             pass
+
+    def _still_hold(self, probes: list[Probe]) -> bool:
+        for probe in probes:
+            asked = (probe.kind, probe.path)
+            if asked not in self._answers:
+                self._answers[asked] = observe(*asked)
+            if self._answers[asked] != probe.seen:
+                return False
+        return True
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -131,8 +147,13 @@ def config_fingerprint(config: Config) -> str:
     )
 
 
-def _probes(stored: list) -> list[tuple]:
-    return [tuple(tuple(x) if isinstance(x, list) else x for x in probe) for probe in stored]
+def _probes(stored: list) -> list[Probe]:
+    return [Probe(kind, path, _tuples(seen)) for kind, path, seen in stored]
+
+
+def _tuples(value):
+    """JSON's lists back into the tuples a probe saw."""
+    return tuple(_tuples(x) for x in value) if isinstance(value, list) else value
 
 
 def _digest(*parts: str) -> str:

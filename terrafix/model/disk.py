@@ -1,15 +1,246 @@
-"""Looks at the disk beyond a module's own files (placeholder until probes are recorded)."""
+"""Every look at the disk a module's analysis makes beyond the module's own files.
+
+Rules read callers and called modules, a README, auto-loaded `.tfvars`, the files a Lambda
+points at. A result kept for a module stays true only while all of these stay as they were, so
+each look goes through this module: inside ``recording()`` every look is noted as a `Probe` (what
+was asked, of which path, and what the disk answered), and ``probes_still_hold`` asks again.
+Outside a recording each function is the plain call it wraps.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import io
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+
+class Probe(NamedTuple):
+    """One look at the disk: its kind, the path looked at (for a glob, the pattern joined to its
+    folder) and what was seen (a digest, a flag, names, or the name of the error raised)."""
+
+    kind: str
+    path: str
+    seen: Hashable
+
+
+_RECORDER: ContextVar[set[Probe] | None] = ContextVar("terrafix_disk_recorder", default=None)
 
 
 @contextmanager
-def recording() -> Iterator[list[tuple]]:
-    yield []
+def recording() -> Iterator[set[Probe]]:
+    """Collect the probes made in this context (this thread) until the block ends; an enclosing
+    recording gets them too, as what the inner block depended on the outer one did."""
+    probes: set[Probe] = set()
+    outer = _RECORDER.get()
+    token = _RECORDER.set(probes)
+    try:
+        yield probes
+    finally:
+        _RECORDER.reset(token)
+        if outer is not None:
+            outer |= probes
 
 
-def probes_still_hold(probes: list[tuple]) -> bool:
-    return not probes
+def probes_still_hold(probes: Iterable[Probe]) -> bool:
+    """True when the disk answers every probe as it did when it was recorded."""
+    return all(observe(probe.kind, probe.path) == probe.seen for probe in probes)
+
+
+def observe(kind: str, path: str) -> Hashable:
+    """What the disk answers now to a probe of ``kind`` at ``path`` (KeyError: no such kind)."""
+    return _OBSERVERS[kind](path)
+
+
+def read_text(path: Path, *, errors: str | None = None, newline: str | None = None) -> str:
+    """``path``'s text as UTF-8, as ``open(path, encoding="utf-8", errors=…, newline=…)`` reads
+    it, raising what it raises."""
+    probes = _RECORDER.get()
+    if probes is None:
+        with open(path, encoding="utf-8", errors=errors, newline=newline) as handle:
+            return handle.read()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        probes.add(Probe("read", str(path), type(err).__name__))
+        raise
+    probes.add(Probe("read", str(path), hashlib.sha256(data).hexdigest()))
+    decoded = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors, newline=newline)
+    return decoded.read()
+
+
+def exists(path: Path) -> bool:
+    """``path.exists()``, noted."""
+    probes = _RECORDER.get()
+    if probes is None:
+        return path.exists()
+    return _noted(probes, "exists", path, path.exists)
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, noted."""
+    probes = _RECORDER.get()
+    if probes is None:
+        return path.is_file()
+    return _noted(probes, "is_file", path, path.is_file)
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, noted."""
+    probes = _RECORDER.get()
+    if probes is None:
+        return path.is_dir()
+    return _noted(probes, "is_dir", path, path.is_dir)
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """(modification time in nanoseconds, size) of ``path``: enough to tell it changed."""
+    probes = _RECORDER.get()
+    if probes is None:
+        return _stamp(path)
+    return _noted(probes, "stamp", path, lambda: _stamp(path))
+
+
+def listdir(directory: Path | str) -> list[str]:
+    """The names in ``directory``, sorted; raises what ``os.listdir`` raises."""
+    probes = _RECORDER.get()
+    if probes is None:
+        return sorted(os.listdir(directory))
+    return list(_noted(probes, "listdir", directory, lambda: _listdir(directory)))
+
+
+def glob(directory: Path, pattern: str) -> list[Path]:
+    """``directory.glob(pattern)``, sorted, for a pattern of names in that one folder."""
+    if "/" in pattern:
+        raise ValueError(f"a pattern of names in one folder, not {pattern!r}")
+    probes = _RECORDER.get()
+    if probes is None:
+        return sorted(directory.glob(pattern))
+    names = _noted(probes, "glob", directory / pattern, lambda: _glob(directory / pattern))
+    return [directory / name for name in names]
+
+
+def walk(root: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(root)``: prune the yielded folder list in place to skip folders. Each folder
+    walked is noted with its folders, its other entries and which folders are links (links are
+    not descended into), and each folder that could not be listed with its error."""
+    probes = _RECORDER.get()
+    if probes is None:
+        yield from os.walk(root)
+        return
+
+    def unlisted(err: OSError) -> None:
+        if err.filename is not None:  # os.walk names the folder it could not list
+            probes.add(Probe("walk", os.fsdecode(err.filename), type(err).__name__))
+
+    for folder, dirs, files in os.walk(root, onerror=unlisted):
+        linked = tuple(sorted(d for d in dirs if os.path.islink(os.path.join(folder, d))))
+        probes.add(Probe("walk", str(folder), (tuple(sorted(dirs)), tuple(sorted(files)), linked)))
+        yield folder, dirs, files
+
+
+T = TypeVar("T")
+
+
+def remembered(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``functools.lru_cache`` for a function that looks at the disk: a call answered from the
+    cache notes the probes the call that filled it made, as if it had looked again."""
+
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        @lru_cache(maxsize=maxsize)
+        def cached(noting: bool, *args: Hashable) -> tuple[T, frozenset[Probe]]:
+            if not noting:
+                return function(*args), frozenset()
+            with recording() as probes:
+                value = function(*args)
+            return value, frozenset(probes)
+
+        @wraps(function)
+        def call(*args: Hashable) -> T:
+            recorder = _RECORDER.get()
+            value, probes = cached(recorder is not None, *args)
+            if recorder is not None:
+                recorder |= probes
+            return value
+
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return decorate
+
+
+def _noted(probes: set[Probe], kind: str, path: Path | str, look: Callable[[], T]) -> T:
+    """``look()``, noted in ``probes`` as a probe of ``kind`` on ``path``."""
+    try:
+        seen = look()
+    except OSError as err:
+        probes.add(Probe(kind, str(path), type(err).__name__))
+        raise
+    probes.add(Probe(kind, str(path), seen))
+    return seen
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def _listdir(directory: Path | str) -> tuple[str, ...]:
+    return tuple(sorted(os.listdir(directory)))
+
+
+def _glob(pattern_path: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in pattern_path.parent.glob(pattern_path.name)))
+
+
+def _walked(folder: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """One folder as ``os.walk`` sees it: entries that are folders (following links), the
+    others, and the folders that are links."""
+    dirs, files = [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (dirs if is_folder else files).append(entry.name)
+    linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+    return tuple(sorted(dirs)), tuple(sorted(files)), tuple(sorted(linked))
+
+
+def _digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def _answering_errors(look: Callable[[str], Hashable]) -> Callable[[str], Hashable]:
+    """``look`` with an error answered by its name, as a probe notes it."""
+
+    def observe(path: str) -> Hashable:
+        try:
+            return look(path)
+        except OSError as err:
+            return type(err).__name__
+
+    return observe
+
+
+_OBSERVERS: dict[str, Callable[[str], Hashable]] = {
+    kind: _answering_errors(look)
+    for kind, look in {
+        "read": _digest,
+        "exists": lambda path: Path(path).exists(),
+        "is_file": lambda path: Path(path).is_file(),
+        "is_dir": lambda path: Path(path).is_dir(),
+        "stamp": lambda path: _stamp(Path(path)),
+        "listdir": _listdir,
+        "glob": lambda path: _glob(Path(path)),
+        "walk": _walked,
+    }.items()
+}

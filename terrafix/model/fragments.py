@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..data.providers import PROVIDERS, provider_of_type
 from ..syntax import nodes as n
+from . import disk
 from .module import Module
 
 MIN_UNRESOLVED = 3
@@ -62,7 +63,7 @@ def fragment_reason(module: Module, top: Path | None = None, *, called: bool = F
     says a module calls this folder through a local `source`, which makes it a module."""
     if any(source.error is not None for source in module.files.values()):
         return None
-    if any((module.directory / name).exists() for name in INITIALISED):
+    if any(disk.exists(module.directory / name) for name in INITIALISED):
         return None
     unresolved, referenced = _unresolved(module)
     if not unresolved:
@@ -112,7 +113,7 @@ def _says_so(module: Module) -> str | None:
     for name in READMES:
         readme = module.directory / name
         try:
-            text = readme.read_text(encoding="utf-8", errors="replace")
+            text = disk.read_text(readme, errors="replace")
         except OSError:
             continue
         match = SAYS_SO.search(text)

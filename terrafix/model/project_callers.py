@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from . import disk
 from .calls import callers_of
 from .discovery import skipped_dir
 from .module import Module, SourceFile
@@ -29,7 +30,7 @@ MAX_FOLDERS = 5_000
 def project_root(directory: Path) -> Path | None:
     """The nearest directory at or above ``directory`` holding `.git`, else None."""
     for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
+        if disk.exists(candidate / ".git"):
             return candidate
     return None
 
@@ -75,14 +76,14 @@ def _files_leading_to(root: Path, target: str) -> dict[Path, dict[Path, str]]:
     return out
 
 
-@lru_cache(maxsize=8)
+@disk.remembered(maxsize=8)
 def _local_sources(root: Path) -> tuple[tuple[Path, str, frozenset[str]], ...]:
     """The `.tf` files under ``root`` (hidden and `.terraform` folders skipped) that hold a
     local `source` string: their text and the directories those strings resolve to. None when
     the project has over `MAX_FILES` files or `MAX_FOLDERS` folders."""
     found = []
     seen = 0
-    for folders, (folder, dirs, files) in enumerate(os.walk(root), 1):
+    for folders, (folder, dirs, files) in enumerate(disk.walk(root), 1):
         if folders > MAX_FOLDERS:
             return ()
         dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and d != "node_modules")
@@ -95,7 +96,7 @@ def _local_sources(root: Path) -> tuple[tuple[Path, str, frozenset[str]], ...]:
                 return ()
             path = Path(folder) / name
             try:
-                text = path.read_text(encoding="utf-8")
+                text = disk.read_text(path)
             except (OSError, UnicodeDecodeError):
                 continue
             targets = frozenset(

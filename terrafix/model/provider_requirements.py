@@ -7,12 +7,12 @@ the module in hand or from disk (parsed once per file text).
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from ..syntax import nodes as n
+from . import disk
 from .discovery import skipped_dir
 from .module import Module, SourceFile, literal_string
 
@@ -108,11 +108,11 @@ def forget_repositories() -> None:
     _requirements_of.cache_clear()
 
 
-@lru_cache(maxsize=8)
+@disk.remembered(maxsize=8)
 def _repository(root: Path) -> tuple[tuple[Path, list[Requirement]], ...]:
     found: dict[Path, list[Requirement]] = {}
     seen = 0
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in disk.walk(root):
         dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and d != "node_modules")
         for name in sorted(files):
             if not name.endswith(".tf"):
@@ -135,13 +135,14 @@ def _requirements_of(path: Path, text: str) -> tuple[Requirement, ...]:
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return disk.read_text(path)
     except (OSError, UnicodeDecodeError):
         return None
 
 
 def _tf_files(directory: Path) -> list[Path]:
     try:
-        return [p for p in directory.iterdir() if p.suffix == ".tf" and p.is_file()]
+        paths = [directory / name for name in disk.listdir(directory)]
+        return [p for p in paths if p.suffix == ".tf" and disk.is_file(p)]
     except OSError:
         return []

@@ -13,7 +13,6 @@ Precision comes first: a check that cannot see the whole module (a file that doe
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ..syntax import nodes as n
 from ..syntax.identity_cache import IdentityCache
 from ..syntax.positions import offset_to_line_col, to_byte_offset
 from ..syntax.tokens import Leaf
+from . import disk
 from .declarations import BUILTIN_ROOTS, Declarations, duplicate_message
 from .module import Module, Reference
 from .references import traversals
@@ -144,7 +144,7 @@ def is_override_file(path: Path) -> bool:
 def _has_json_files(directory: str) -> bool:
     """True when the directory holds `.tf.json` files, whose declarations we do not read."""
     try:
-        return any(name.endswith(".tf.json") for name in os.listdir(directory))
+        return any(name.endswith(".tf.json") for name in disk.listdir(directory))
     except OSError:
         return False
 

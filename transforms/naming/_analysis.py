@@ -16,7 +16,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from terrafix.data.resource_names import PhysicalName, physical_name
-from terrafix.model import Module
+from terrafix.model import Module, disk
 from terrafix.model.module import literal_string
 from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
@@ -154,7 +154,7 @@ class OriginAnalysis:
         self.root = (
             bool(module.providers)
             or module.backend is not None
-            or any(module.directory.glob("*.tfvars"))
+            or any(disk.glob(module.directory, "*.tfvars"))
         )
         self._locals: dict[str, Origin] = {}
         self._busy: set[object] = set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from terrafix.model import Module
+from terrafix.model import Module, disk
 from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
 
@@ -26,10 +26,7 @@ def read_module(directory: Path) -> Module | None:
     as long as none of its files changes on disk (a long-running language server sees edits).
     """
     try:
-        stamp = tuple(
-            (path, path.stat().st_mtime_ns, path.stat().st_size)
-            for path in sorted(directory.glob("*.tf"))
-        )
+        stamp = tuple((path, *disk.stamp(path)) for path in disk.glob(directory, "*.tf"))
     except OSError:
         return None
     cached = _READ.get(directory)
@@ -38,7 +35,7 @@ def read_module(directory: Path) -> Module | None:
     texts = {}
     for path, _, _ in stamp:
         try:
-            texts[path] = path.read_text(encoding="utf-8")
+            texts[path] = disk.read_text(path)
         except (OSError, UnicodeDecodeError):
             return None
     module = Module.from_texts(directory, texts)
@@ -65,7 +62,7 @@ def local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
         return []
     out: list[tuple[Module, n.Block]] = []
     for parent in list(target.parents)[:LEVELS]:
-        texts = list(parent.glob("*.tf"))
+        texts = disk.glob(parent, "*.tf")
         if not any(target.name in _text(p) for p in texts):
             continue
         caller = read_module(parent)
@@ -98,6 +95,6 @@ def caller_arguments(module: Module) -> dict[str, Origin] | None:
 
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return disk.read_text(path)
     except (OSError, UnicodeDecodeError):
         return ""
