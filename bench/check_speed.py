@@ -40,7 +40,7 @@ a quiet machine. One untimed check of a small module first fills the bytecode ca
 
 Nothing is written into the repository or the corpus: the tree and the modules are copies in a
 temporary folder, which is also the working directory, ``XDG_CACHE_HOME`` and (for terrafix)
-``PYTHONPYCACHEPREFIX`` of every run.
+``PYTHONPYCACHEPREFIX`` of every run; the script itself writes no bytecode.
 """
 
 from __future__ import annotations
@@ -57,8 +57,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from module_copies import write_copies
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "generated"
@@ -298,6 +296,8 @@ def section_jobs(bench: Bench) -> None:
 
 def grown_modules(bench: Bench) -> dict[int, tuple[Path, float]]:
     """The scaling module at each size of COPIES: its folder and its size in MB."""
+    from module_copies import write_copies  # after main() kept bytecode out of the repository
+
     out = {}
     for copies in COPIES:
         folder = bench.root / "scaling" / f"x{copies}"
@@ -368,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown section {', '.join(sorted(unknown))}; choose from {' '.join(SECTIONS)}")
     sections = args.sections or list(SECTIONS)
+    sys.dont_write_bytecode = True  # this process imports terrafix and module_copies from here
 
     with tempfile.TemporaryDirectory(prefix="check-speed-") as tmp:
         bench = Bench(Path(tmp), args)
