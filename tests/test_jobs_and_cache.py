@@ -162,3 +162,27 @@ def test_cache_dir_setting_is_relative_to_the_config_file(tmp_path: Path):
     (tmp_path / ".terrafix.toml").write_text('cache-dir = ".terrafix-cache"\n')
     _run("check", str(module))
     assert list((tmp_path / ".terrafix-cache").rglob("*.json"))
+
+
+LAMBDA = """\
+resource "aws_lambda_function" "shipped" {
+  filename         = "shipped.zip"
+  source_code_hash = filebase64sha256("shipped.zip")
+  function_name    = "shipped"
+  role             = "arn:aws:iam::123456789012:role/lambda"
+  handler          = "index.handler"
+  runtime          = "python3.12"
+}
+"""
+
+
+def test_a_cached_result_goes_stale_with_what_its_rules_saw_on_disk(tmp_path: Path):
+    module, cache = tmp_path / "module", str(tmp_path / "cache")
+    module.mkdir()
+    (module / "main.tf").write_text(LAMBDA)
+    missing = _run("check", "--select", "TF004", "--cache-dir", cache, str(module))
+    assert "TF004" in missing[1]
+    (module / "shipped.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # the file now exists
+    present = _run("check", "--select", "TF004", "--cache-dir", cache, str(module))
+    assert "TF004" not in present[1]
+    assert present == _run("check", "--select", "TF004", "--no-cache", str(module))
