@@ -48,6 +48,19 @@ def test_a_block_with_damage_is_left_and_the_intact_one_fixed(tmp_path: Path):
     assert [f.message.split(" ")[0] for f in result.findings] == ["aws_db_instance.a"]
 
 
+def test_a_finding_in_damaged_text_is_reported_without_a_fix(tmp_path: Path):
+    path = module(tmp_path, {"main.tf": DAMAGED_DB + "\n" + INTACT_DB})
+    outcome = CliRunner().invoke(
+        main, ["check", "--select", "TF005", "--profile", "ephemeral", str(path)]
+    )
+    lines = [line for line in outcome.stdout.splitlines() if "[TF005]" in line]
+    assert len(lines) == 2
+    damaged, intact = sorted(lines, key=lambda line: "aws_db_instance.b" in line)
+    assert "aws_db_instance.a" in damaged and "(fixable)" not in damaged
+    assert "aws_db_instance.b" in intact and intact.endswith("(fixable)")
+    assert [f.fix is None for f in run([path], TF005, fix=False).findings] == [True, False]
+
+
 def test_other_files_of_the_module_are_fixed_and_the_exit_code_says_parse_error(tmp_path: Path):
     damaged = "```hcl\n" + DAMAGED_DB + "```\n"
     path = module(tmp_path, {"broken.tf": damaged, "db.tf": INTACT_DB})

@@ -5,13 +5,14 @@ error node with the code it was before Markdown got into it, and is checked like
 
 A file with a syntax error still has a tree (``Damaged`` nodes hold the text that failed), so
 rules see its intact blocks and fix them. This module is the one guard the pipeline applies to
-every fix, whatever the rule: a fix whose edits reach into an error node is dropped before the
-pass, and a pass is accepted only if each changed file's damaged text comes back verbatim and
+every fix, whatever the rule: a fix whose edits reach into an error node is taken off its
+finding as soon as the rules have run (the finding is still reported), and a pass is accepted only if each changed file's damaged text comes back verbatim and
 no new error appears (an edit next to a file cut off inside a block would be swallowed by it).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..model import Module
@@ -62,12 +63,18 @@ def touches_damage(finding: Finding, spans: dict[Path, list[Span]]) -> bool:
     return False
 
 
-def clear_of_damage(candidates: list[Finding], module: Module) -> list[Finding]:
-    """The candidate fixes that leave every error node of the module alone."""
+def without_fixes_into_damage(findings: list[Finding], module: Module) -> list[Finding]:
+    """The findings, each whose fix would edit an error node without the fix: offering it (a
+    "(fixable)" mark, a quick fix, a fix in the JSON report) would promise what no run does."""
     if module.complete:
-        return candidates
+        return findings
     spans = {path: damage_spans(source) for path, source in module.files.items()}
-    return [f for f in candidates if f.fix.repairs_damage or not touches_damage(f, spans)]
+    return [
+        replace(f, fix=None)
+        if f.fix is not None and not f.fix.repairs_damage and touches_damage(f, spans)
+        else f
+        for f in findings
+    ]
 
 
 def damage_of(source: SourceFile | None) -> tuple[list[str], int]:

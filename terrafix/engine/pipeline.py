@@ -22,7 +22,7 @@ from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
 from .config import Config
-from .damage import clear_of_damage, keeps_damage, text_keeps_damage
+from .damage import keeps_damage, text_keeps_damage, without_fixes_into_damage
 from .findings import Applicability, Finding
 from .results import FileResult, Note, RunResult
 from .rules import RuleContext, select_rules
@@ -274,6 +274,7 @@ def analyse(module: Module, scope: Scope, errors: list[str] | None = None) -> li
             _add_error(errors, _rule_failed(rule, module, err))
             continue
         findings.extend(f for f in found if not is_suppressed(f, module))
+    findings = without_fixes_into_damage(findings, module)
     return sorted(findings, key=lambda f: (str(f.path), f.start, f.rule))
 
 
@@ -483,7 +484,6 @@ def _candidates(
         for f in findings
         if _allowed(f, config) and f.rule not in excluded and f.key not in refused
     ]
-    candidates = clear_of_damage(candidates, module)
     if adapt is not None:
         candidates = [a for a in map(adapt, candidates) if a is not None]
     return candidates

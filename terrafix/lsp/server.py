@@ -11,7 +11,6 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from ..engine.damage import clear_of_damage
 from ..engine.findings import Applicability
 from ..engine.pipeline import run
 from ..model.tfvars import is_tfvars
@@ -254,10 +253,7 @@ class TerrafixServer(LanguageServer):
         start = positions.offset(params.range.start.line, params.range.start.character)
         end = positions.offset(params.range.end.line, params.range.end.character)
         request = self._request(path, module, start, end, params.context.only)
-        findings = self.context.findings(module)
-        findings = [f for f in findings if f.fix is None] + clear_of_damage(
-            [f for f in findings if f.fix is not None], module
-        )
+        findings = self.context.findings(module)  # fixes into damaged text already dropped
         result: list[lsp.CodeAction] = []
         if request.wants(lsp.CodeActionKind.QuickFix):
             for finding in findings:
