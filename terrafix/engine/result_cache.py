@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model.disk import Probe, observe, recording
+from ..user_cache import write_atomically
 from .config import Config
 from .outcome_codec import decode_result, encode_result
 
@@ -64,26 +65,13 @@ class ResultCache:
             return None
 
     def store(self, key: str, result: RunResult, probes) -> None:
-        import tempfile  # only when something is written
-
-        path = self._path(key)
-        data = {
-            "key": key,
-            "probes": sorted(probes, key=lambda p: (p.kind, p.path)),
-            "result": encode_result(result),
-        }
+        probes = sorted(probes, key=lambda p: (p.kind, p.path))
+        data = {"key": key, "probes": probes, "result": encode_result(result)}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except (OSError, TypeError, ValueError):
-            pass
+            text = json.dumps(data, separators=(",", ":"))
+        except (TypeError, ValueError):  # a probe JSON cannot hold: the result is not kept
+            return
+        write_atomically(self._path(key), text)
 
     def _still_hold(self, probes: list[Probe]) -> bool:
         for probe in probes:

@@ -25,14 +25,13 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ..user_cache import user_cache_dir
+from ..user_cache import user_cache_dir, write_atomically
 
 # Bump when the JSON layout or the meaning of its fields changes.
 TABLE_FORMAT = 2
@@ -423,18 +422,4 @@ def _lark_version() -> str:
 
 
 def _store(path: Path, table: dict[str, Any]) -> None:
-    """Write the table atomically (temp file, then rename); silently skip if the dir won't take it."""
-    import tempfile  # only when the cache is written: most processes just read it
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(table, f, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass
+    write_atomically(path, json.dumps(table, separators=(",", ":")))
