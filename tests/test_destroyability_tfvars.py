@@ -245,3 +245,16 @@ def test_terraform_reads_the_fixed_values(tmp_path: Path):
         check=True,
     )
     assert values.stdout.strip() == '"false true 0 true INACTIVE"'
+
+
+def test_the_editor_offers_the_same_fix_in_the_variable_file(tmp_path: Path):
+    from terrafix.lsp.context import ModuleContext
+
+    module = stack(tmp_path)
+    (module / ".terrafix.toml").write_text(f'profile = "ephemeral"\nselect = {json.dumps(RULES)}\n')
+    context = ModuleContext()
+    found = context.findings(context.module(module, {}))
+    cli = run([module], EPHEMERAL, fix=False).findings
+    assert [(f.rule, f.message) for f in found] == [(f.rule, f.message) for f in cli]
+    assert {p.name for f in found for p in f.fix.changes} == {"terraform.tfvars"}
+    assert {f.fix.applicability for f in found} == {Applicability.UNSAFE}

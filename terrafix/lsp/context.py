@@ -15,7 +15,7 @@ from ..engine.pipeline import Scope, analyse, read_text
 from ..engine.rules import Rule, select_rules
 from ..engine.settings import resolve_config
 from ..model import Module
-from ..model.module import SourceFile
+from ..model.module import SourceFile, is_variable_file
 from ..model.project_callers import find_callers, forget_projects
 
 
@@ -31,10 +31,11 @@ class ModuleContext:
         self.problems: list[str] = []  # for the editor's log, e.g. a broken .terrafix.toml
 
     def texts(self, directory: Path, buffers: Mapping[Path, str]) -> dict[Path, str]:
-        """Every ``.tf`` file of ``directory``: the open buffer's text, else the file's."""
+        """Every ``.tf`` file of ``directory`` and its automatically loaded variable files: the
+        open buffer's text, else the file's."""
         texts: dict[Path, str] = {}
         try:
-            on_disk = sorted(p for p in directory.iterdir() if p.suffix == ".tf" and p.is_file())
+            on_disk = sorted(p for p in directory.iterdir() if _module_file(p) and p.is_file())
         except OSError:
             on_disk = []
         for path in on_disk:
@@ -44,18 +45,18 @@ class ModuleContext:
                 except (OSError, UnicodeDecodeError):
                     continue
         for path, text in buffers.items():
-            if path.parent == directory and path.suffix == ".tf":
+            if path.parent == directory and _module_file(path):
                 texts[path] = text
         return dict(sorted(texts.items()))
 
     def module(self, directory: Path, buffers: Mapping[Path, str]) -> Module:
-        files = {}
+        files, variable_files = {}, {}
         for path, text in self.texts(directory, buffers).items():
             cached = self._sources.get(path)
             if cached is None or cached.text != text:
                 cached = self._sources[path] = SourceFile.load(path, text)
-            files[path] = cached
-        return Module(directory, files)
+            (variable_files if is_variable_file(path) else files)[path] = cached
+        return Module(directory, files, variable_files)
 
     def config(self, directory: Path) -> Config:
         """The configuration in force for ``directory`` (read once per directory)."""
@@ -87,7 +88,7 @@ class ModuleContext:
 
     def findings(self, module: Module) -> list[Finding]:
         """The module's findings; the last answer per directory is reused while texts stay."""
-        texts = {p: s.text for p, s in module.files.items()}
+        texts = module.texts
         cached = self._findings.get(module.directory)
         if cached is not None and cached[0] == texts:
             return cached[1]
@@ -96,3 +97,7 @@ class ModuleContext:
         findings = analyse(module, scope, self.problems)  # a failing rule goes to the log
         self._findings[module.directory] = (texts, findings)
         return findings
+
+
+def _module_file(path: Path) -> bool:
+    return path.suffix == ".tf" or is_variable_file(path)
