@@ -16,7 +16,7 @@ from ..model import Module, discover_modules
 from ..model.calls import callers_of
 from ..model.discovery import auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
-from ..model.module import is_variable_file
+from ..model.module import SourceFile, is_variable_file
 from ..model.project_callers import find_callers, project_root
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
@@ -76,7 +76,8 @@ def run(
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
     tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
-    callers = callers_of(_call_sites(texts))
+    call_sites = _call_sites(texts)
+    callers = callers_of(call_sites)
     module_jobs = [
         ModuleJob(
             directory,
@@ -89,6 +90,7 @@ def run(
     total = sum(len(files) for files in discovered.values())
     done = 0
     runner = JobRunner(config, fix, adapt, cache)
+    runner.parsed = {path: source for site in call_sites for path, source in site.sources.items()}
     for job, part in zip(module_jobs, run_jobs(runner, module_jobs, jobs), strict=True):
         result.merge(part)
         done += len(discovered[job.directory])
@@ -117,10 +119,13 @@ class JobRunner:
     def __init__(self, config: Config, fix: bool, adapt=None, cache: ResultCache | None = None):
         self.config, self.fix, self.adapt, self.cache = config, fix, adapt, cache
         self._rules: list | None = None
+        # Files parsed already in this process (to find callers): reused, not parsed again.
+        self.parsed: dict[Path, SourceFile] = {}
 
     def __getstate__(self) -> dict:
-        # A worker builds its own rules; a front end's ``adapt`` never leaves its process.
-        return {**self.__dict__, "_rules": None, "adapt": None}
+        # A worker builds its own rules and parses its own files; a front end's ``adapt``
+        # never leaves its process.
+        return {**self.__dict__, "_rules": None, "adapt": None, "parsed": {}}
 
     @property
     def rules(self) -> list:
@@ -144,7 +149,7 @@ class JobRunner:
 
     def run(self, job: ModuleJob) -> RunResult:
         part = RunResult()
-        module = Module.from_texts(job.directory, job.texts)
+        module = Module.from_texts(job.directory, job.texts, self.parsed)
         reason = fragment_reason(module, job.top, called=bool(job.callers))
         if reason is not None:
             _leave_alone(module, reason, part)
