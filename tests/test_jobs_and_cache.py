@@ -186,3 +186,17 @@ def test_a_cached_result_goes_stale_with_what_its_rules_saw_on_disk(tmp_path: Pa
     present = _run("check", "--select", "TF004", "--cache-dir", cache, str(module))
     assert "TF004" not in present[1]
     assert present == _run("check", "--select", "TF004", "--no-cache", str(module))
+
+
+def _die_in_a_worker(job) -> int:
+    if job.size == MIN_BYTES_FOR_WORKERS * 2 and os.getpid() != PARENT:
+        os._exit(1)  # as a worker killed by the system would
+    return job.size
+
+
+PARENT = os.getpid()
+
+
+def test_a_worker_that_dies_costs_time_not_results():
+    sizes = [MIN_BYTES_FOR_WORKERS * n for n in (1, 2, 3, 4)]
+    assert list(run_jobs(_die_in_a_worker, [_Job(size) for size in sizes], 2)) == sizes

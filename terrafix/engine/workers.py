@@ -39,13 +39,18 @@ def run_jobs(function: Callable[[J], R], jobs: Sequence[J], workers: int) -> Ite
         yield from map(function, jobs)
         return
     from concurrent.futures import ProcessPoolExecutor  # here: most runs need no workers
+    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         # The biggest modules start first so one of them does not finish alone at the end.
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
         futures = {i: pool.submit(function, jobs[i]) for i in order}
         for i in range(len(jobs)):
-            yield futures[i].result()
+            try:
+                yield futures[i].result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): go on here
+                yield from map(function, jobs[i:])
+                return
 
 
 def _context():
