@@ -63,6 +63,13 @@ class Module:
     def from_texts(cls, directory: Path, texts: dict[Path, str]) -> Module:
         return cls(directory, {p: SourceFile.load(p, t) for p, t in sorted(texts.items())})
 
+    def remember_texts(self) -> None:
+        """Note again which text each file's tree was parsed from, so nodes are located and
+        edited by their tokens' positions. The note is bounded and a run parses every module
+        before it analyses the first, so by then the earliest notes are gone."""
+        for source in self.parsed:
+            remember_parsed(source.tree, source.text)
+
     @cached_property
     def damage(self) -> list[tuple[Path, n.Damaged]]:
         """Every error node of the module's files: text whose declarations and references are
