@@ -12,6 +12,7 @@ from terrafix.engine.rules import Rule, RuleContext
 from terrafix.engine.suppress import is_suppressed
 
 from ._edits import apply_plan
+from ._memo import one_check
 from ._plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
 
 RANDOM_VERSION = "~> 3.6"
@@ -118,12 +119,13 @@ what the fix is for, so it is safe. In the `default` profile it is unsafe: appli
         module = context.module
         if any(source.tree is None for source in module.files.values()):
             return
-        findings = self._findings(context, frozenset())
-        suppressed = frozenset(
-            f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
-        )
-        if suppressed:  # a suppressed name keeps its name: plan again without it
-            findings = self._findings(context, suppressed)
+        with one_check():
+            findings = self._findings(context, frozenset())
+            suppressed = frozenset(
+                f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
+            )
+            if suppressed:  # a suppressed name keeps its name: plan again without it
+                findings = self._findings(context, suppressed)
         yield from findings
 
     def _findings(self, context: RuleContext, skip: frozenset[str]) -> list[Finding]:
