@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from terrafix.transforms.naming._callers import local_callers
+from terrafix.transforms.naming._memo import one_check
+
 from terrafix.model import Module
-from transforms.naming._callers import local_callers
-from transforms.naming._memo import one_check
 
 CALLER = 'module "app" {\n  source = "./app"\n}\n'
 CHILD = 'variable "project_name" {\n  type = string\n}\n'
