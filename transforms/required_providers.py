@@ -230,21 +230,27 @@ def _message(problem: Problem, floor: Floor | None) -> str:
 def provider_uses(module: Module) -> dict[str, Use]:
     """Provider local name → the first block using it, in file order."""
     uses: dict[str, Use] = {}
-    for path, block in module.top_level_blocks():
-        for name in _providers_of(block):
-            if name not in BUILTIN:
-                label = block.labels[0] if block.labels else block.type
-                uses.setdefault(name, Use(path, block, label))
+    for source in module.parsed:
+        # Provider functions are spelled `provider::name::function`: a file without `::`
+        # calls none, and its expressions need no walk.
+        calls = "::" in source.text
+        for block in source.tree.body.blocks():
+            for name in _providers_of(block, calls):
+                if name not in BUILTIN:
+                    label = block.labels[0] if block.labels else block.type
+                    uses.setdefault(name, Use(source.path, block, label))
     return uses
 
 
-def _providers_of(block: n.Block) -> Iterator[str]:
+def _providers_of(block: n.Block, calls: bool) -> Iterator[str]:
     if block.block_type == "provider" and len(block.labels) == 1:
         yield block.label_values[0]
     if TYPED_BLOCKS.get(block.block_type) == len(block.labels):
         meta = block.body.attribute("provider")
         parts = traversal_parts(meta.value) if meta is not None else None
         yield parts[0] if parts else provider_of_type(block.label_values[0])
+    if not calls:
+        return
     for node in block.walk():
         if type(node) is n.FunctionCall and len(node.name) > 1:
             segments = node.function_name.split("::")
