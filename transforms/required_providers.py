@@ -6,6 +6,7 @@ made up (see ``terrafix.model.provider_floors``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,13 +228,17 @@ def _message(problem: Problem, floor: Floor | None) -> str:
 # ---------------------------------------------------------------- detection
 
 
+# `provider::name::function`, with any spacing or comments between the tokens: a file that
+# does not spell it calls no provider function, and its expressions need no walk.
+# Possessive: trivia is skipped once, never re-split (a `# ####...` banner would be exponential).
+_PROVIDER_FUNCTION = re.compile(r"provider(?:\s++|/\*.*?\*/|#[^\n]*+|//[^\n]*+)*+::", re.S)
+
+
 def provider_uses(module: Module) -> dict[str, Use]:
     """Provider local name → the first block using it, in file order."""
     uses: dict[str, Use] = {}
     for source in module.parsed:
-        # Provider functions are spelled `provider::name::function`: a file without `::`
-        # calls none, and its expressions need no walk.
-        calls = "::" in source.text
+        calls = _PROVIDER_FUNCTION.search(source.text) is not None
         for block in source.tree.body.blocks():
             for name in _providers_of(block, calls):
                 if name not in BUILTIN:
