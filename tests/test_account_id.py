@@ -323,3 +323,32 @@ def test_load_balancer_log_account_becomes_the_provider_answer(
     )
     assert_parse_and_fmt_clean([f.path for f in result.changed_files])
     assert run([module], config, fix=True).changed_files == []
+
+
+ESCAPED_CONDITION = """\
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["%s"]
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "spelled", ["123456789012", "".join(f"\\u{ord(c):04x}" for c in "123456789012")]
+)
+def test_an_id_spelled_with_escapes_is_found_as_one_in_digits(tmp_path: Path, spelled: str):
+    """Files without twelve digits in a row are passed over, unless escapes may spell them."""
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(ESCAPED_CONDITION % spelled)
+    result = run([module], Config(select=["TF010"]), fix=False)
+    assert [f.message for f in result.findings] == [
+        "data.aws_iam_policy_document.p: hard-coded AWS account id 123456789012 (a placeholder)"
+    ]

@@ -8,8 +8,9 @@ import pytest
 from corpus import REAL
 
 from terrafix.engine.locate import span_of
+from terrafix.model import Module
 from terrafix.syntax import parse
-from terrafix.syntax.positions import remember_parsed, spans
+from terrafix.syntax.positions import parsed_text, remember_parsed, spans
 
 
 def _sample() -> list[Path]:
@@ -43,3 +44,13 @@ def test_an_edited_tree_is_located_by_walking():
     edited = tree.with_changes(body=tree.body.with_changes(elements=(*inserted, original)))
     assert edited.render() == 'c = 1\na = "x"\n'
     assert span_of(edited, original) == spans(edited)[id(original)] == (6, 14)
+
+
+def test_a_module_parsed_long_before_its_analysis_is_located_by_positions_again():
+    first = Module.from_texts(Path("first"), {Path("first/main.tf"): 'a = "x"\n'})
+    for index in range(100):  # a run parses every module before it analyses the first
+        Module.from_texts(Path(f"m{index}"), {Path(f"m{index}/main.tf"): f"b = {index}\n"})
+    source = first.files[Path("first/main.tf")]
+    assert parsed_text(source.tree) is None
+    first.remember_texts()
+    assert parsed_text(source.tree) == 'a = "x"\n'

@@ -407,3 +407,14 @@ def test_renamed_names_are_not_followed_where_no_reference_may_go(tmp_path: Path
     assert 'dynamodb_table = "prod-state-lock"' in main
     assert 'description = "The lock table prod-state-lock"' in main
     assert 'value       = "${local.name_prefix}-prod-state-lock"' in main
+
+
+def test_a_reported_fix_builds_the_texts_a_fix_run_writes(tmp_path: Path):
+    """A check builds a fix's texts only when they are read, here after the run is over."""
+    module = _copy(tmp_path, "seed001_lambda")
+    config = Config(profile="ephemeral", select=["TF002"])
+    reported = run([module], config, fix=False).findings
+    fixed = run([module], config, fix=True)
+    assert {id(f.fix) for f in reported} == {id(reported[0].fix)}  # one module-wide fix
+    assert dict(reported[0].fix.changes) == {f.path: f.final for f in fixed.changed_files}
+    assert reported[0].fix.edits == fixed.fixed[0].fix.edits

@@ -140,6 +140,32 @@ def test_uses_include_aliases_ephemeral_resources_and_provider_functions():
     assert sorted(provider_uses(module)) == ["aws", "google-beta", "random", "time"]
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        "provider::time::rfc3339_parse(x)",
+        "provider :: time :: rfc3339_parse(x)",
+        "provider /* the time provider */ :: time :: rfc3339_parse(x)",
+        "provider # the time provider\n    :: time :: rfc3339_parse(x)",
+    ],
+)
+def test_a_provider_function_is_found_however_it_is_spaced(call: str):
+    """Only files that spell `provider` then `::` are searched for calls: spacing and comments
+    between the tokens still count."""
+    text = f'output "t" {{\n  value = (\n    {call}\n  )\n}}\n'
+    module = Module.from_texts(Path("/m"), {Path("/m/main.tf"): text})
+    assert module.complete
+    assert sorted(provider_uses(module)) == ["time"]
+
+
+def test_a_comment_banner_after_the_word_provider_is_read_in_linear_time():
+    """The search for `provider ::` skips comments whole: a banner of `#` is not split into
+    ever more comments, which would take time exponential in its length."""
+    text = "# provider " + "#" * 200 + '\nprovider "aws" {\n  region = "us-east-1"\n}\n'
+    module = Module.from_texts(Path("/m"), {Path("/m/main.tf"): text})
+    assert sorted(provider_uses(module)) == ["aws"]
+
+
 def test_clean_module_has_no_findings(copy):
     assert run([copy("clean")], TF011, fix=False).findings == []
 

@@ -31,6 +31,7 @@ def test_holder_and_render_agree_with_the_tree(path, remember):
     original = OriginalFile(tree)
     assert original.render(tree) == text
     for element in tree.body.elements:
+        assert original.text_of(element) == element.render()
         for node in element.walk():
             if node.first_leaf() is not None:
                 assert original.holder(node) is element

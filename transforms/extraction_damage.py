@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import terrafix
 from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.rules import Rule, RuleContext
+from terrafix.model.module import SourceFile
 from terrafix.syntax import HclSyntaxError, parse_recovering
 from terrafix.syntax import nodes as n
 from terrafix.syntax.lalr import CLOSERS, OPENERS
@@ -74,7 +75,7 @@ around it may still need a person. It never changes text that parses.
                 fixed = source.text
                 for start, end, new_region, _ in sorted(repairs, reverse=True):
                     fixed = fixed[:start] + new_region + fixed[end:]
-                if not _only_this_damage_goes(source.text, fixed, damaged_text, len(nodes)):
+                if not _only_this_damage_goes(source, fixed, damaged_text, len(nodes)):
                     continue
                 what = repairs[0][3]
                 fix = Fix(
@@ -232,11 +233,10 @@ def _top_level_split(tokens: list[Leaf]) -> list[list[Leaf]]:
     return [p for p in pieces if p]
 
 
-def _only_this_damage_goes(before_text: str, after_text: str, damaged: str, count: int) -> bool:
-    """After the repair the file parses as before except that this damage (``count`` copies
-    of it) is gone: the other damaged texts are unchanged, and there are fewer errors."""
-    before_tree, before_errors = parse_recovering(before_text)
+def _only_this_damage_goes(source: SourceFile, after_text: str, damaged: str, count: int) -> bool:
+    """After the repair the file parses as ``source`` did except that this damage (``count``
+    copies of it) is gone: the other damaged texts are unchanged, and there are fewer errors."""
     after_tree, after_errors = parse_recovering(after_text)
-    before = [d.render() for d in before_tree.walk() if type(d) is n.Damaged]
+    before = [d.render() for d in source.damaged]
     after = [d.render() for d in after_tree.walk() if type(d) is n.Damaged]
-    return after == [d for d in before if d != damaged] and len(after_errors) < len(before_errors)
+    return after == [d for d in before if d != damaged] and len(after_errors) < len(source.errors)

@@ -6,6 +6,7 @@ made up (see ``terrafix.model.provider_floors``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,24 +228,34 @@ def _message(problem: Problem, floor: Floor | None) -> str:
 # ---------------------------------------------------------------- detection
 
 
+# `provider::name::function`, with any spacing or comments between the tokens: a file that
+# does not spell it calls no provider function, and its expressions need no walk.
+# Possessive: trivia is skipped once, never re-split (a `# ####...` banner would be exponential).
+_PROVIDER_FUNCTION = re.compile(r"provider(?:\s++|/\*.*?\*/|#[^\n]*+|//[^\n]*+)*+::", re.S)
+
+
 def provider_uses(module: Module) -> dict[str, Use]:
     """Provider local name → the first block using it, in file order."""
     uses: dict[str, Use] = {}
-    for path, block in module.top_level_blocks():
-        for name in _providers_of(block):
-            if name not in BUILTIN:
-                label = block.labels[0] if block.labels else block.type
-                uses.setdefault(name, Use(path, block, label))
+    for source in module.parsed:
+        calls = _PROVIDER_FUNCTION.search(source.text) is not None
+        for block in source.tree.body.blocks():
+            for name in _providers_of(block, calls):
+                if name not in BUILTIN:
+                    label = block.labels[0] if block.labels else block.type
+                    uses.setdefault(name, Use(source.path, block, label))
     return uses
 
 
-def _providers_of(block: n.Block) -> Iterator[str]:
+def _providers_of(block: n.Block, calls: bool) -> Iterator[str]:
     if block.block_type == "provider" and len(block.labels) == 1:
         yield block.label_values[0]
     if TYPED_BLOCKS.get(block.block_type) == len(block.labels):
         meta = block.body.attribute("provider")
         parts = traversal_parts(meta.value) if meta is not None else None
         yield parts[0] if parts else provider_of_type(block.label_values[0])
+    if not calls:
+        return
     for node in block.walk():
         if type(node) is n.FunctionCall and len(node.name) > 1:
             segments = node.function_name.split("::")

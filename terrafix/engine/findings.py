@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -18,6 +19,36 @@ class Applicability(StrEnum):
     DISPLAY_ONLY = "display-only"
 
 
+class DeferredTexts(Mapping[Path, str]):
+    """New texts computed when first read.
+
+    A report without edits (`check`'s text output) reads no fix's texts, and a module-wide
+    fix costs about as much to build as to plan: the rule hands over how to build it instead.
+    """
+
+    def __init__(self, build: Callable[[], dict[Path, str]]) -> None:
+        self._build: Callable[[], dict[Path, str]] | None = build
+        self._texts: dict[Path, str] = {}
+
+    def _built(self) -> dict[Path, str]:
+        if self._build is not None:
+            self._texts = self._build()
+            self._build = None
+        return self._texts
+
+    def __getitem__(self, path: Path) -> str:
+        return self._built()[path]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __repr__(self) -> str:
+        return "DeferredTexts(not built yet)" if self._build is not None else repr(self._texts)
+
+
 @dataclass(frozen=True)
 class Fix:
     """New texts for the files a fix touches (a path absent from ``base`` is a new file)."""
@@ -25,7 +56,7 @@ class Fix:
     description: str
     applicability: Applicability
     base: dict[Path, str]  # the texts the fix was computed against
-    changes: dict[Path, str]  # path → new text
+    changes: Mapping[Path, str]  # path → new text (a dict, or DeferredTexts)
     # Only a fix that repairs damaged text may edit an error node (see engine.damage).
     repairs_damage: bool = False
 

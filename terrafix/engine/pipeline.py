@@ -268,6 +268,7 @@ def analyse(module: Module, scope: Scope, errors: list[str] | None = None) -> li
     given) and the others still run: one bad rule must not hide every other finding."""
     findings = []
     config = scope.config
+    module.remember_texts()
     for rule in scope.rules:
         options = config.options_for(rule.code, rule.slug)
         context = RuleContext(module, options, config.profile, scope.callers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,9 +29,16 @@ class SourceFile:
 
     @classmethod
     def load(cls, path: Path, text: str) -> SourceFile:
+        """The file parsed, or the same file parsed a moment ago: rules read the modules around
+        the one they check, and a fix pass parses every file of its module again."""
+        known = _LOADED.get((path, text))
+        if known is not None:
+            _LOADED.move_to_end((path, text))
+            remember_parsed(known.tree, text)
+            return known
         tree, errors = parse_recovering(text, str(path))
         remember_parsed(tree, text)
-        return cls(path, text, tree, errors[0] if errors else None, errors)
+        return _loaded(cls(path, text, tree, errors[0] if errors else None, errors))
 
     @cached_property
     def damaged(self) -> list[n.Damaged]:
@@ -38,6 +46,21 @@ class SourceFile:
         if self.tree is None or not self.errors:
             return []
         return [node for node in self.tree.walk() if type(node) is n.Damaged]
+
+
+# The files parsed most recently, by path and text (trees never change, so one parse serves
+# every module that holds the same file).
+_LOADED: OrderedDict[tuple[Path, str], SourceFile] = OrderedDict()
+_LOADED_SIZE = 256
+
+
+def _loaded(source: SourceFile) -> SourceFile:
+    """Note ``source`` as parsed most recently, forgetting the oldest beyond the bound."""
+    _LOADED[(source.path, source.text)] = source
+    _LOADED.move_to_end((source.path, source.text))
+    if len(_LOADED) > _LOADED_SIZE:
+        _LOADED.popitem(last=False)
+    return source
 
 
 class Symbol(NamedTuple):
@@ -108,6 +131,15 @@ class Module:
 
     def source(self, path: Path) -> SourceFile | None:
         return self.files.get(path) or self.variable_files.get(path)
+
+    def remember_texts(self) -> None:
+        """Note again which text each file's tree was parsed from, so nodes are located and
+        edited by their tokens' positions, and that the files were parsed just now, so the rules
+        reading this module's neighbours from disk find them parsed. The notes are bounded and a
+        run parses every module before it analyses the first, so by then the earliest are gone."""
+        for source in self.parsed:
+            remember_parsed(source.tree, source.text)
+            _loaded(source)
 
     @cached_property
     def damage(self) -> list[tuple[Path, n.Damaged]]:

@@ -11,6 +11,7 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import ClassVar, Union
 
+from .strings import unescape
 from .tokens import Leaf
 
 Child = Union["Node", Leaf]
@@ -474,7 +475,7 @@ class Block(Node):
 
     @property
     def label_values(self) -> tuple[str, ...]:
-        return tuple(label_text(label) for label in self.labels)
+        return tuple(map(label_text, self.labels))
 
 
 @node
@@ -547,8 +548,6 @@ def _block_header(tokens: tuple[Leaf, ...], i: int) -> tuple[str, tuple[str, ...
             and tokens[i + 1].type == "TLIT"
             and tokens[i + 2].type == "QUOTE_END"
         ):
-            from .strings import unescape
-
             labels.append(unescape(tokens[i + 1].text))
             i += 3
         else:
@@ -571,6 +570,7 @@ def label_text(label: Leaf | TemplateString) -> str:
     """The value of a block label: an identifier, or a quoted literal string."""
     if type(label) is Leaf:
         return label.text
-    from .strings import unescape
-
-    return "".join(unescape(part.text) for part in label.parts if type(part) is Leaf)
+    parts = label.parts
+    if len(parts) == 1 and type(parts[0]) is Leaf:  # nearly every label: read on every lookup
+        return unescape(parts[0].text)
+    return "".join(unescape(part.text) for part in parts if type(part) is Leaf)

@@ -47,6 +47,11 @@ class OriginalFile:
         parts.append(eof.text)
         return "".join(parts)
 
+    def text_of(self, element: n.Node) -> str:
+        """The text of one of the tree's top-level elements, with the trivia in front of it."""
+        text = self._texts.get(id(element))
+        return element.render() if text is None else text
+
     def holder(self, node: n.Node | Leaf) -> n.Node | None:
         """The original top-level element that ``node`` is (or sits in), if any.
 

@@ -59,7 +59,13 @@ class AccountSite:
 
 
 def account_sites(module: Module) -> Iterator[AccountSite]:
-    for path, block in module.top_level_blocks():
+    for source in module.parsed:
+        if _may_spell_an_id(source.text):
+            yield from _file_sites(source.path, source.tree)
+
+
+def _file_sites(path: Path, tree: n.ConfigFile) -> Iterator[AccountSite]:
+    for block in tree.body.blocks():
         if block.block_type == "variable":
             yield from _default_sites(path, block)
             continue
@@ -73,6 +79,12 @@ def account_sites(module: Module) -> Iterator[AccountSite]:
             # evaluating (a module's source, a variable's default) cannot take a reference.
             if site is not None and allows_new_references(block, node):
                 yield site
+
+
+def _may_spell_an_id(text: str) -> bool:
+    """Whether ``text`` may hold an account id: twelve digits, or escapes that could spell
+    them. Most files hold none, and their strings need no closer look."""
+    return ACCOUNT.search(text) is not None or "\\u" in text or "\\U" in text
 
 
 def _default_sites(path: Path, block: n.Block) -> Iterator[AccountSite]:

@@ -74,11 +74,17 @@ class Statement:
 
 
 def statements(module: Module) -> Iterator[Statement]:
-    for path, block in module.top_level_blocks():
-        if block.block_type == "data" and block.label_values[:1] == ("aws_iam_policy_document",):
-            yield from _document_statements(path, block)
-        for attribute, _ in _attributes(block):
-            yield from _expression_statements(path, block, attribute)
+    for source in module.parsed:
+        # Only a file that calls jsonencode can hold a policy object: the others' expressions
+        # need no walk.
+        encodes = "jsonencode" in source.text
+        for block in source.tree.body.blocks():
+            if block.block_type == "data" and block.label_values[:1] == (
+                "aws_iam_policy_document",
+            ):
+                yield from _document_statements(source.path, block)
+            for attribute, _ in _attributes(block):
+                yield from _expression_statements(source.path, block, attribute, encodes)
 
 
 def _attributes(block: n.Block) -> Iterator[tuple[n.Attribute, n.Block]]:
@@ -96,10 +102,14 @@ def _attributes(block: n.Block) -> Iterator[tuple[n.Attribute, n.Block]]:
 # ---------------------------------------------------------------- jsonencode({...})
 
 
-def _expression_statements(path: Path, block: n.Block, attribute: n.Attribute) -> Iterator:
+def _expression_statements(
+    path: Path, block: n.Block, attribute: n.Attribute, encodes: bool
+) -> Iterator:
     value = attribute.value
     if type(value) in (n.Heredoc, n.TemplateString):
         yield from _heredoc_statements(path, block, attribute)
+        return
+    if not encodes:
         return
     for node in value.walk():
         if type(node) is n.FunctionCall and node.function_name == "jsonencode" and node.arguments:

@@ -15,6 +15,7 @@ from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
 
 from ._analysis import Origin, OriginAnalysis
+from ._memo import remembered
 
 LEVELS = 3  # how far up a caller of a child module may sit
 
@@ -56,6 +57,10 @@ def local_source(call: n.Block) -> str | None:
 def local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
     """Module blocks in parent directories that call ``module`` by a `./` path; None when a
     caller's directory does not parse (its calls cannot be wired)."""
+    return remembered("local callers", module, None, lambda: _local_callers(module))
+
+
+def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
     try:
         target = module.directory.resolve()
     except OSError:

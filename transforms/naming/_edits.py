@@ -11,10 +11,11 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.errors import HclSyntaxError
 from terrafix.writer import expr, parse_expression, path_to, set_attribute
 from terrafix.writer.align import realign_body
+from terrafix.writer.original import original_file
 
 from ._callers import local_source
 from ._plan import NamingPlan, SiteChange, Wiring
-from ._rewrite import replace_names, source_of, template_inner
+from ._rewrite import MIN_FOLLOWED_LENGTH, replace_names, source_of, template_inner
 
 SKIPPED_ATTRIBUTES = frozenset({"description"})
 # Shell commands and scripts spell paths and words, not AWS names: a path segment that happens to
@@ -96,8 +97,21 @@ def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
             if block.block_type == "module" and local_source(block) is None:
                 continue  # a registry module's arguments name things of its own (Helm releases)
             renames = own.get(id(block), []) + others
-            if renames:
+            if renames and _spells_any(source.text, source.tree, block, renames):
                 _follow_in_block(changes, path, block, renames, name_values)
+
+
+def _spells_any(
+    text: str, tree: n.ConfigFile, block: n.Block, renames: list[tuple[str, str]]
+) -> bool:
+    """Whether the block's text (``tree`` parsed from ``text``) holds an old name that is
+    followed: a string of the block spells a name only where the block does, so the others
+    need no walk."""
+    olds = [old for old, _ in renames if len(old) >= MIN_FOLLOWED_LENGTH]
+    if not any(old in text for old in olds):
+        return False
+    block_text = original_file(tree).text_of(block)
+    return any(old in block_text for old in olds)
 
 
 def _follow_in_block(

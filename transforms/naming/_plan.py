@@ -29,6 +29,7 @@ from ._analysis import (
 )
 from ._callers import caller_arguments, local_callers, local_source, read_module
 from ._length import LengthEstimate
+from ._memo import remembered
 from ._rewrite import as_inner, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
@@ -109,6 +110,14 @@ def plan_module(
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business. Addresses in ``skip``
     (suppressed findings) keep their names."""
+    if not wire and not skip:  # a caller's or a child's plan, only read: the same every time
+        return remembered("plan", module, options, lambda: _plan_module(module, options))
+    return _plan_module(module, options, wire=wire, skip=skip)
+
+
+def _plan_module(
+    module: Module, options: dict, *, wire: bool = False, skip: frozenset[str] = frozenset()
+) -> NamingPlan | None:
     if _calls_parent_modules(module):
         return None
     arguments = caller_arguments(module)
@@ -160,6 +169,12 @@ def _shortened(site: NameSite) -> SiteChange:
 def caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
     """Length estimates of the modules calling ``module``, counting the locals their own fix
     adds or extends: a caller's prefix that gets the suffix in this run is longer next time."""
+    return remembered(
+        "caller estimates", module, options, lambda: _caller_estimates(module, options)
+    )
+
+
+def _caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
     out = []
     for caller, call in local_callers(module) or []:
         plan = plan_module(caller, options, wire=False)

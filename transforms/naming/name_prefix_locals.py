@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.config import PRODUCTION
-from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.engine.suppress import is_suppressed
+from terrafix.model import Module
 
 from ._edits import apply_plan
+from ._memo import one_check
 from ._plan import NamingPlan, SiteChange, Wiring, plan_module, random_suffix_spec
 
 RANDOM_VERSION = "~> 3.6"
@@ -118,12 +121,13 @@ what the fix is for, so it is safe. In the `default` profile it is unsafe: appli
         module = context.module
         if any(source.tree is None for source in module.files.values()):
             return
-        findings = self._findings(context, frozenset())
-        suppressed = frozenset(
-            f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
-        )
-        if suppressed:  # a suppressed name keeps its name: plan again without it
-            findings = self._findings(context, suppressed)
+        with one_check():
+            findings = self._findings(context, frozenset())
+            suppressed = frozenset(
+                f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
+            )
+            if suppressed:  # a suppressed name keeps its name: plan again without it
+                findings = self._findings(context, suppressed)
         yield from findings
 
     def _findings(self, context: RuleContext, skip: frozenset[str]) -> list[Finding]:
@@ -154,23 +158,17 @@ what the fix is for, so it is safe. In the `default` profile it is unsafe: appli
         )
 
     def _fix(self, context: RuleContext, plan: NamingPlan, applicability: Applicability) -> Fix:
-        changes = Changeset(context.module)
-        for name, spec in plan.new_variables:
-            changes.ensure_variable(name, spec)
-        if plan.new_local is not None:
-            changes.ensure_local(*plan.new_local)
-        if plan.random_suffix:
-            changes.ensure_required_provider("random", "hashicorp/random", RANDOM_VERSION)
-            path = changes.file_for(("main.tf",), "main.tf")
-            changes.document(path).append_block(random_suffix_spec(plan.suffix_variable))
-        apply_plan(changes, plan)
         count = len(plan.changes)
         description = (
             f"build {count} physical name{'s' if count != 1 else ''} from local.{plan.prefix_local}"
             if count
             else f"pass var.{plan.suffix_variable} to child modules"
         )
-        return Fix(description, applicability, changes.base(), changes.changes())
+        module = context.module
+        base = {p: s.text for p, s in module.files.items()}
+        return Fix(
+            description, applicability, base, DeferredTexts(lambda: _new_texts(module, plan))
+        )
 
     def _finding(
         self, context: RuleContext, plan: NamingPlan, change: SiteChange, fix: Fix | None
@@ -191,6 +189,23 @@ what the fix is for, so it is safe. In the `default` profile it is unsafe: appli
             severity="warning",
             fix=fix,
         )
+
+
+def _new_texts(module: Module, plan: NamingPlan) -> dict[Path, str]:
+    """The module's texts once ``plan`` is carried out (built when a report or a fix needs them:
+    most findings are only reported)."""
+    module.remember_texts()  # the run may have analysed other modules since this one
+    changes = Changeset(module)
+    for name, spec in plan.new_variables:
+        changes.ensure_variable(name, spec)
+    if plan.new_local is not None:
+        changes.ensure_local(*plan.new_local)
+    if plan.random_suffix:
+        changes.ensure_required_provider("random", "hashicorp/random", RANDOM_VERSION)
+        path = changes.file_for(("main.tf",), "main.tf")
+        changes.document(path).append_block(random_suffix_spec(plan.suffix_variable))
+    apply_plan(changes, plan)
+    return changes.changes()
 
 
 def _safety(context: RuleContext) -> Applicability:
