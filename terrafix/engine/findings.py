@@ -45,6 +45,11 @@ class DeferredTexts(Mapping[Path, str]):
     def __len__(self) -> int:
         return len(self._built())
 
+    def __reduce__(self):
+        # Sent to another process (a worker's result) as the texts themselves: how to build
+        # them holds the module's trees, which stay where they were parsed.
+        return (dict, (self._built(),))
+
     def __repr__(self) -> str:
         return "DeferredTexts(not built yet)" if self._build is not None else repr(self._texts)
 
