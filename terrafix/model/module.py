@@ -135,8 +135,9 @@ class Module:
     def remember_texts(self) -> None:
         """Note again which text each file's tree was parsed from, so nodes are located and
         edited by their tokens' positions, and that the files were parsed just now, so the rules
-        reading this module's neighbours from disk find them parsed. The notes are bounded and a
-        run parses every module before it analyses the first, so by then the earliest are gone."""
+        reading this module's neighbours from disk find them parsed. The notes are bounded, and
+        whatever was parsed since this module was (its callers, other modules of the run) may
+        have pushed its files out."""
         for source in self.parsed:
             remember_parsed(source.tree, source.text)
             _loaded(source)
