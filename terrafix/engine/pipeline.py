@@ -7,13 +7,13 @@ caller writes (atomically) only when the whole run succeeded.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Module, discover_modules
-from ..model.calls import callers_of
+from ..model.calls import CallSite, call_sites, callers_from_sites
 from ..model.discovery import auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.module import SourceFile, is_variable_file
@@ -76,8 +76,8 @@ def run(
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
     tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
-    call_sites = _call_sites(texts)
-    callers = callers_of(call_sites)
+    parsed: dict[Path, SourceFile] = {}
+    callers = _callers(texts, cache, parsed)
     module_jobs = [
         ModuleJob(
             directory,
@@ -90,8 +90,8 @@ def run(
     total = sum(len(files) for files in discovered.values())
     done = 0
     runner = JobRunner(config, fix, adapt, cache)
-    runner.parsed = {path: source for site in call_sites for path, source in site.sources.items()}
-    for job, part in zip(module_jobs, run_jobs(runner, module_jobs, jobs), strict=True):
+    runner.parsed = parsed
+    for job, part in zip(module_jobs, _results(runner, module_jobs, jobs), strict=True):
         result.merge(part)
         done += len(discovered[job.directory])
         if progress is not None:
@@ -133,13 +133,17 @@ class JobRunner:
             self._rules = [rule() for rule in select_rules(self.config.select, self.config.ignore)]
         return self._rules
 
+    def cached(self, job: ModuleJob) -> RunResult | None:
+        """The cache's answer for ``job``, if it has one that still holds."""
+        if self.cache is None or self.adapt is not None:
+            return None
+        return self.cache.load(self.cache.key(job, self.fix))
+
     def __call__(self, job: ModuleJob) -> RunResult:
+        """The job's result, computed (and kept in the cache, if there is one)."""
         if self.cache is None or self.adapt is not None:
             return self.run(job)
         key = self.cache.key(job, self.fix)
-        cached = self.cache.load(key)
-        if cached is not None:
-            return cached
         from ..model.disk import recording  # here: runs without a cache record nothing
 
         with recording() as probes:
@@ -159,13 +163,47 @@ class JobRunner:
         return part
 
 
-def _call_sites(texts: dict[Path, dict[Path, str]]) -> list[Module]:
-    """The modules of the run reduced to the files that may hold `module` blocks: enough to
-    tell which module calls which, without parsing every file twice."""
-    return [
-        Module.from_texts(directory, {p: t for p, t in files.items() if MODULE_BLOCK.search(t)})
+def _results(runner: JobRunner, module_jobs: list[ModuleJob], jobs: int) -> Iterator[RunResult]:
+    """Each job's result, in order: the cache answers here, in this process, and only the jobs
+    it cannot answer go to workers (starting them costs more than a warm run)."""
+    cached = [runner.cached(job) for job in module_jobs]
+    missing = [job for job, hit in zip(module_jobs, cached, strict=True) if hit is None]
+    computed = run_jobs(runner, missing, jobs)
+    for hit in cached:
+        yield hit if hit is not None else next(computed)
+
+
+def _callers(
+    texts: dict[Path, dict[Path, str]], cache: ResultCache | None, parsed: dict[Path, SourceFile]
+) -> dict[Path, tuple[Path, ...]]:
+    """Resolved module directory → the directories of the run's modules that call it, read from
+    the files that may hold `module` blocks (those it parses go to ``parsed``, for reuse)."""
+    return callers_from_sites(
+        (
+            directory,
+            [
+                site
+                for path, text in sorted(files.items())
+                if MODULE_BLOCK.search(text)
+                for site in _call_sites(path, text, cache, parsed)
+            ],
+        )
         for directory, files in texts.items()
-    ]
+    )
+
+
+def _call_sites(
+    path: Path, text: str, cache: ResultCache | None, parsed: dict[Path, SourceFile]
+) -> list[CallSite]:
+    """The file's `module` blocks, from the cache or parsed."""
+    known = cache.call_sites(text) if cache is not None else None
+    if known is not None:
+        return known
+    source = parsed[path] = SourceFile.load(path, text)
+    sites = call_sites(source.tree.body.blocks("module"))
+    if cache is not None:
+        cache.store_call_sites(text, sites)
+    return sites
 
 
 # A line that may open a `module` block: the keyword first on its line (comments aside).

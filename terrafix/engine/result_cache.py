@@ -32,6 +32,7 @@ __all__ = ["ResultCache", "clean", "recording"]
 # Bumped when the stored layout changes; old entries are then simply never found.
 CACHE_FORMAT = 1
 RESULTS = f"results-v{CACHE_FORMAT}"
+CALLS = f"calls-v{CACHE_FORMAT}"
 
 
 class ResultCache:
@@ -40,12 +41,12 @@ class ResultCache:
 
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory / RESULTS
+        self.calls_directory = directory / CALLS
         # The disk's answers during this run: modules of one repository ask the same questions
         # (its walk for callers), and each is asked once.
         self._answers: dict[tuple[str, str], object] = {}
-        self._salt = _digest(
-            str(CACHE_FORMAT), code_fingerprint(), config_fingerprint(config), os.getcwd()
-        )
+        self._code = _digest(str(CACHE_FORMAT), code_fingerprint())
+        self._salt = _digest(self._code, config_fingerprint(config), os.getcwd())
 
     def key(self, job: ModuleJob, fix: bool) -> str:
         parts = [self._salt, "fix" if fix else "check", str(job.directory), str(job.top)]
@@ -73,6 +74,21 @@ class ResultCache:
             return
         write_atomically(self._path(key), text)
 
+    def call_sites(self, text: str) -> list[tuple[str, str | None]] | None:
+        """The `module` blocks of a file with this text, as ``store_call_sites`` kept them."""
+        try:
+            with open(self._calls_path(text), encoding="utf-8") as handle:
+                return [(name, source) for name, source in json.load(handle)]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def store_call_sites(self, text: str, sites: list[tuple[str, str | None]]) -> None:
+        write_atomically(self._calls_path(text), json.dumps(sites))
+
+    def _calls_path(self, text: str) -> Path:
+        key = _digest(self._code, text)
+        return self.calls_directory / key[:2] / f"{key}.json"
+
     def _still_hold(self, probes: list[Probe]) -> bool:
         for probe in probes:
             asked = (probe.kind, probe.path)
@@ -93,7 +109,7 @@ def clean(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return removed
     for entry in sorted(directory.iterdir()):
-        if entry.is_dir() and entry.name.startswith("results-v"):
+        if entry.is_dir() and entry.name.startswith(("results-v", "calls-v")):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.is_file() and entry.name.startswith("lalr-") and entry.suffix == ".json":
             entry.unlink(missing_ok=True)

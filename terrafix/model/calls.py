@@ -35,8 +35,31 @@ def local_sources(module: Module) -> list[Path]:
 
 def callers_of(modules: Iterable[Module]) -> dict[Path, tuple[Path, ...]]:
     """Resolved module directory → the directories of the modules (in this run) that call it."""
+    return callers_from_sites(
+        (m.directory, ((name, source_path(s.node)) for name, s in m.module_calls.items()))
+        for m in modules
+    )
+
+
+CallSite = tuple[str, str | None]  # a `module` block's name and local source (None: not local)
+
+
+def call_sites(blocks: Iterable[n.Block]) -> list[CallSite]:
+    """The call sites of a file's top-level `module` blocks."""
+    return [(b.label_values[0], source_path(b)) for b in blocks if len(b.labels) == 1]
+
+
+def callers_from_sites(
+    modules: Iterable[tuple[Path, Iterable[CallSite]]],
+) -> dict[Path, tuple[Path, ...]]:
+    """``callers_of`` from each module directory's call sites, in file order (the first block
+    of a name is the one Terraform reports the others against)."""
     callers: dict[Path, list[Path]] = {}
-    for module in modules:
-        for target in local_sources(module):
-            callers.setdefault(target, []).append(module.directory)
+    for directory, sites in modules:
+        sources: dict[str, str | None] = {}
+        for name, source in sites:
+            sources.setdefault(name, source)
+        for source in sources.values():
+            if source is not None:
+                callers.setdefault((directory / source).resolve(), []).append(directory)
     return {target: tuple(sorted(set(dirs))) for target, dirs in callers.items()}
