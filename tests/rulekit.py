@@ -163,3 +163,16 @@ def model_file(path: Path, root: Path) -> Path:
     """The corpus file that ``path``, copied as ``root/TASK/...`` by `copy_task`, came from."""
     task, *rest = path.relative_to(root).parts
     return GENERATED / task / "model" / Path(*rest)
+
+
+# A Lambda naming a zip in its module folder: whether TF004 reports it depends on the disk.
+LAMBDA_WITH_LOCAL_ZIP = """\
+resource "aws_lambda_function" "shipped" {
+  filename         = "shipped.zip"
+  source_code_hash = filebase64sha256("shipped.zip")
+  function_name    = "shipped"
+  role             = "arn:aws:iam::123456789012:role/lambda"
+  handler          = "index.handler"
+  runtime          = "python3.12"
+}
+"""

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from rulekit import LAMBDA_WITH_LOCAL_ZIP
 
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import Scope, analyse
@@ -18,16 +19,6 @@ from terrafix.model.project_callers import find_callers
 from transforms.destroyability._guards import auto_loaded_value
 from transforms.naming._callers import local_callers
 
-LAMBDA = """\
-resource "aws_lambda_function" "shipped" {
-  filename         = "shipped.zip"
-  source_code_hash = filebase64sha256("shipped.zip")
-  function_name    = "shipped"
-  role             = "arn:aws:iam::123456789012:role/lambda"
-  handler          = "index.handler"
-  runtime          = "python3.12"
-}
-"""
 CHILD = """\
 variable "name" {
   type = string
@@ -178,7 +169,7 @@ def _tf004(module: Module) -> list[str]:
 
 
 def test_an_analysis_depends_on_the_package_a_lambda_points_at(tmp_path):
-    folder = write(tmp_path / "service" / "main.tf", LAMBDA).parent
+    folder = write(tmp_path / "service" / "main.tf", LAMBDA_WITH_LOCAL_ZIP).parent
     elsewhere = write(tmp_path / "other" / "main.tf", "locals {}\n")
     module = load(folder)
     with recording() as probes:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rulekit import LAMBDA_WITH_LOCAL_ZIP
 
 from terrafix.cli import main
 from terrafix.engine.workers import MIN_BYTES_FOR_WORKERS, run_jobs
@@ -164,22 +165,10 @@ def test_cache_dir_setting_is_relative_to_the_config_file(tmp_path: Path):
     assert list((tmp_path / ".terrafix-cache").rglob("*.json"))
 
 
-LAMBDA = """\
-resource "aws_lambda_function" "shipped" {
-  filename         = "shipped.zip"
-  source_code_hash = filebase64sha256("shipped.zip")
-  function_name    = "shipped"
-  role             = "arn:aws:iam::123456789012:role/lambda"
-  handler          = "index.handler"
-  runtime          = "python3.12"
-}
-"""
-
-
 def test_a_cached_result_goes_stale_with_what_its_rules_saw_on_disk(tmp_path: Path):
     module, cache = tmp_path / "module", str(tmp_path / "cache")
     module.mkdir()
-    (module / "main.tf").write_text(LAMBDA)
+    (module / "main.tf").write_text(LAMBDA_WITH_LOCAL_ZIP)
     missing = _run("check", "--select", "TF004", "--cache-dir", cache, str(module))
     assert "TF004" in missing[1]
     (module / "shipped.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # the file now exists
