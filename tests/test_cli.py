@@ -273,6 +273,21 @@ def test_real_subprocess_exit_codes(module):
     assert subprocess.run(again, capture_output=True).stdout == b""
 
 
+def test_the_command_flushes_all_it_says_before_its_quick_exit(module):
+    """The process ends with os._exit: a big report through a pipe must still arrive whole,
+    and a usage error must still say why."""
+    path = module("undeclared_many")
+    exe = [sys.executable, "-m", "terrafix.cli"]
+    report = subprocess.run(
+        [*exe, "check", "--select", "TF001", "--format", "json", str(path)], capture_output=True
+    )
+    assert report.returncode == 1
+    assert json.loads(report.stdout)["findings"]
+    assert report.stdout.decode() == invoke("check", "--format", "json", str(path)).output
+    usage = subprocess.run([*exe, "check", "--profile", "nope", str(path)], capture_output=True)
+    assert usage.returncode == 2 and b"Invalid value for '--profile'" in usage.stderr
+
+
 SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json"
 
 

@@ -87,20 +87,31 @@ def addresses_in(node: n.Node) -> set[str]:
 
 def dependents(module: Module, block: n.Block) -> set[str]:
     """Addresses that reach ``block`` through references, ``block`` (and its locals) included."""
-    graph = dependency_graph(module)
+    referrers = _referrers(module)
     if block.block_type == "locals":
         roots = {f"local.{a.key}" for a in block.body.attributes()}
     else:
         roots = {block_address(block)}
     reached = set(roots)
-    changed = True
-    while changed:
-        changed = False
-        for address, targets in graph.items():
-            if address not in reached and targets & reached:
+    pending = list(roots)
+    while pending:  # each address is followed once: linear in the graph, not in its depth
+        for address in referrers.get(pending.pop(), ()):
+            if address not in reached:
                 reached.add(address)
-                changed = True
+                pending.append(address)
     return reached
+
+
+def _build_referrers(module: Module) -> dict[str, set[str]]:
+    """Address → the addresses that reference it (the dependency graph reversed)."""
+    referrers: dict[str, set[str]] = {}
+    for address, targets in dependency_graph(module).items():
+        for target in targets:
+            referrers.setdefault(target, set()).add(address)
+    return referrers
+
+
+_referrers = IdentityCache(_build_referrers, size=4)
 
 
 def candidates(module: Module, sources: Iterable[ArnSource], excluded: set[str]) -> list[str]:
