@@ -19,7 +19,8 @@ SECTION is any of ``checkov cache jobs scaling memory`` (default: all of them):
 - **cache**: the same tree checked with a fresh, empty ``--cache-dir`` (cold) and again with
   the same directory (warm); the warm / cold ratio.
 - **jobs**: the same tree with ``--jobs 1`` and ``--jobs 2``, both ``--no-cache``.
-- **scaling**: one module (default ``Pr3710/model``) grown to 1×, 4× and 16× its size by
+- **scaling**: one module (default ``Pr2712/model``, 68 KB: big enough that the 1× run is
+  more than start-up) grown to 1×, 4× and 16× its size by
   ``module_copies`` (each copy's names suffixed, so the module stays valid), checked with
   ``--jobs 1 --no-cache``; CPU seconds per MB and the 16× / 1× ratio of it (1.0 is linear).
   Start-up (Python, imports) is most of a 1× check, so seconds per MB fall with size whatever
@@ -60,7 +61,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "generated"
-SCALING_MODULE = CORPUS / "Pr3710" / "model"
+SCALING_MODULE = CORPUS / "Pr2712" / "model"
 COPIES = (1, 4, 16)
 SECTIONS = ("checkov", "cache", "jobs", "scaling", "memory")
 OPTIONS = ("--jobs", "--no-cache", "--cache-dir")
