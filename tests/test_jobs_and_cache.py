@@ -189,3 +189,13 @@ PARENT = os.getpid()
 def test_a_worker_that_dies_costs_time_not_results():
     sizes = [MIN_BYTES_FOR_WORKERS * n for n in (1, 2, 3, 4)]
     assert list(run_jobs(_die_in_a_worker, [_Job(size) for size in sizes], 2)) == sizes
+
+
+def test_a_front_ends_callback_keeps_its_jobs_in_its_process(tree: Path):
+    from terrafix.engine.config import Config
+    from terrafix.engine.pipeline import run
+
+    config = Config(profile="ephemeral", unsafe_fixes=True)
+    assert run([tree], config, fix=True, jobs=2).changed_files, "the tree has fixes to refuse"
+    refused = run([tree], config, fix=True, jobs=2, adapt=lambda finding: None)
+    assert refused.changed_files == []

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..engine.config import Config
 from ..engine.findings import Finding
 from ..engine.pipeline import RunResult, run
+from ..engine.workers import default_jobs
 from . import render
 from .fixset import FixSet, collect, fingerprint, repository_path
 from .forge import Forge, PullRequest
@@ -65,7 +66,7 @@ class Workflow:
             shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
             raise Refused(f"the work tree has uncommitted changes ({shown}); commit them first")
         head = self.git.head()
-        result = run(options.paths, options.config, fix=True)
+        result = run(options.paths, options.config, fix=True, jobs=default_jobs())
         _refuse_failed(result)
         fixes = collect(result, toplevel)
 

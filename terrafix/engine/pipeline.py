@@ -90,6 +90,8 @@ def run(
     total = sum(len(files) for files in discovered.values())
     done = 0
     runner = JobRunner(config, fix, adapt, cache)
+    if adapt is not None:  # a front end's callback stays in its process, and so do its jobs
+        jobs = 1
     runner.parsed = parsed
     for job, part in zip(module_jobs, _results(runner, module_jobs, jobs), strict=True):
         result.merge(part)
