@@ -76,8 +76,7 @@ def run(
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
     tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
-    parsed: dict[Path, SourceFile] = {}
-    callers = _callers(texts, cache, parsed)
+    callers = _callers(texts, cache)
     module_jobs = [
         ModuleJob(
             directory,
@@ -92,7 +91,6 @@ def run(
     runner = JobRunner(config, fix, adapt, cache)
     if adapt is not None:  # a front end's callback stays in its process, and so do its jobs
         jobs = 1
-    runner.parsed = parsed
     for job, part in zip(module_jobs, _results(runner, module_jobs, jobs), strict=True):
         result.merge(part)
         done += len(discovered[job.directory])
@@ -121,13 +119,10 @@ class JobRunner:
     def __init__(self, config: Config, fix: bool, adapt=None, cache: ResultCache | None = None):
         self.config, self.fix, self.adapt, self.cache = config, fix, adapt, cache
         self._rules: list | None = None
-        # Files parsed already in this process (to find callers): reused, not parsed again.
-        self.parsed: dict[Path, SourceFile] = {}
 
     def __getstate__(self) -> dict:
-        # A worker builds its own rules and parses its own files; a front end's ``adapt``
-        # never leaves its process.
-        return {**self.__dict__, "_rules": None, "adapt": None, "parsed": {}}
+        # A worker builds its own rules; a front end's ``adapt`` never leaves its process.
+        return {**self.__dict__, "_rules": None, "adapt": None}
 
     @property
     def rules(self) -> list:
@@ -155,7 +150,7 @@ class JobRunner:
 
     def run(self, job: ModuleJob) -> RunResult:
         part = RunResult()
-        module = Module.from_texts(job.directory, job.texts, self.parsed)
+        module = Module.from_texts(job.directory, job.texts)
         reason = fragment_reason(module, job.top, called=bool(job.callers))
         if reason is not None:
             _leave_alone(module, reason, part)
@@ -176,10 +171,11 @@ def _results(runner: JobRunner, module_jobs: list[ModuleJob], jobs: int) -> Iter
 
 
 def _callers(
-    texts: dict[Path, dict[Path, str]], cache: ResultCache | None, parsed: dict[Path, SourceFile]
+    texts: dict[Path, dict[Path, str]], cache: ResultCache | None
 ) -> dict[Path, tuple[Path, ...]]:
     """Resolved module directory → the directories of the run's modules that call it, read from
-    the files that may hold `module` blocks (those it parses go to ``parsed``, for reuse)."""
+    the files that may hold `module` blocks (a file parsed here is parsed again by its module's
+    job only if many files were parsed in between: see ``SourceFile.load``)."""
     return callers_from_sites(
         (
             directory,
@@ -187,21 +183,19 @@ def _callers(
                 site
                 for path, text in sorted(files.items())
                 if MODULE_BLOCK.search(text)
-                for site in _call_sites(path, text, cache, parsed)
+                for site in _call_sites(path, text, cache)
             ],
         )
         for directory, files in texts.items()
     )
 
 
-def _call_sites(
-    path: Path, text: str, cache: ResultCache | None, parsed: dict[Path, SourceFile]
-) -> list[CallSite]:
+def _call_sites(path: Path, text: str, cache: ResultCache | None) -> list[CallSite]:
     """The file's `module` blocks, from the cache or parsed."""
     known = cache.call_sites(text) if cache is not None else None
     if known is not None:
         return known
-    source = parsed[path] = SourceFile.load(path, text)
+    source = SourceFile.load(path, text)
     sites = call_sites(source.tree.body.blocks("module"))
     if cache is not None:
         cache.store_call_sites(text, sites)

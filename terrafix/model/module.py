@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -82,10 +82,6 @@ def is_variable_file(path: Path) -> bool:
     return auto_load_rank(path) is not None and not path.name.endswith(".json")
 
 
-def _reuse(source: SourceFile | None, text: str) -> SourceFile | None:
-    return source if source is not None and source.text == text else None
-
-
 @dataclass
 class Module:
     """The files of one directory, parsed; symbols and references are computed on first use.
@@ -100,20 +96,9 @@ class Module:
     variable_files: dict[Path, SourceFile] = field(default_factory=dict)
 
     @classmethod
-    def from_texts(
-        cls,
-        directory: Path,
-        texts: dict[Path, str],
-        parsed: Mapping[Path, SourceFile] | None = None,
-    ) -> Module:
-        """The module of ``texts``; automatically loaded variable files go to ``variable_files``.
-
-        A file of ``parsed`` with the same text is taken as it is instead of parsed again.
-        """
-        parsed = parsed or {}
-        loaded = {
-            p: _reuse(parsed.get(p), t) or SourceFile.load(p, t) for p, t in sorted(texts.items())
-        }
+    def from_texts(cls, directory: Path, texts: dict[Path, str]) -> Module:
+        """The module of ``texts``; automatically loaded variable files go to ``variable_files``."""
+        loaded = {p: SourceFile.load(p, t) for p, t in sorted(texts.items())}
         return cls(
             directory,
             {p: s for p, s in loaded.items() if not is_variable_file(p)},
