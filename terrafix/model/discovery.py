@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from . import disk
+
 SKIPPED_DIRS = {".terraform", ".git"}
 TFVARS = ".tfvars"
 AUTO_LOADED = "terraform.tfvars"
@@ -95,12 +97,14 @@ def auto_load_rank(path: Path) -> tuple[int, str] | None:
 
 
 def auto_loaded_files(directory: Path) -> list[Path]:
-    """The variable definitions files Terraform loads by itself from ``directory``, in order."""
+    """The variable definitions files Terraform loads by itself from ``directory``, in order
+    (looked at through ``disk``: a rule's cached result depends on them)."""
     try:
-        found = [p for p in directory.iterdir() if auto_load_rank(p) is not None and p.is_file()]
+        names = disk.listdir(directory)
     except OSError:
         return []
-    return sorted(found, key=auto_load_rank)
+    found = [directory / name for name in names if auto_load_rank(Path(name)) is not None]
+    return sorted((p for p in found if disk.is_file(p)), key=auto_load_rank)
 
 
 def _tf_files(directory: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from terrafix.engine.findings import Applicability, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module, disk
-from terrafix.model.discovery import auto_load_rank
+from terrafix.model.discovery import auto_load_rank, auto_loaded_files
 from terrafix.model.module import Symbol, literal_string
 from terrafix.syntax import HclSyntaxError, parse
 from terrafix.syntax import nodes as n
@@ -380,22 +380,12 @@ def auto_loaded_value(module: Module, name: str) -> Assignment | None:
     only reported.
     """
     found = None
-    paths = {*_auto_loaded_on_disk(module.directory), *module.variable_files}
+    paths = {*auto_loaded_files(module.directory), *module.variable_files}
     for path in sorted(paths, key=auto_load_rank):
         assignment = _assignment_in(module, path, name)
         if assignment is not None:
             found = assignment
     return found
-
-
-def _auto_loaded_on_disk(directory: Path) -> list[Path]:
-    """The folder's automatically loaded variable files, as a look the result cache notes."""
-    try:
-        names = disk.listdir(directory)
-    except OSError:
-        return []
-    paths = [directory / name for name in names if auto_load_rank(Path(name)) is not None]
-    return [path for path in paths if disk.is_file(path)]
 
 
 def _assignment_in(module: Module, path: Path, name: str) -> Assignment | None:
