@@ -18,7 +18,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model.disk import Probe, observe, recording
+from ..model.calls import CallSite
+from ..model.disk import Probe, observe
 from ..user_cache import write_atomically
 from .config import Config
 from .outcome_codec import decode_result, encode_result
@@ -26,8 +27,6 @@ from .outcome_codec import decode_result, encode_result
 if TYPE_CHECKING:
     from .pipeline import ModuleJob
     from .results import RunResult
-
-__all__ = ["ResultCache", "clean", "recording"]
 
 # Bumped when the stored layout changes; old entries are then simply never found.
 CACHE_FORMAT = 1
@@ -74,7 +73,7 @@ class ResultCache:
             return
         write_atomically(self._path(key), text)
 
-    def call_sites(self, text: str) -> list[tuple[str, str | None]] | None:
+    def call_sites(self, text: str) -> list[CallSite] | None:
         """The `module` blocks of a file with this text, as ``store_call_sites`` kept them."""
         try:
             with open(self._calls_path(text), encoding="utf-8") as handle:
@@ -82,12 +81,11 @@ class ResultCache:
         except (OSError, ValueError, TypeError):
             return None
 
-    def store_call_sites(self, text: str, sites: list[tuple[str, str | None]]) -> None:
+    def store_call_sites(self, text: str, sites: list[CallSite]) -> None:
         write_atomically(self._calls_path(text), json.dumps(sites))
 
     def _calls_path(self, text: str) -> Path:
-        key = _digest(self._code, text)
-        return self.calls_directory / key[:2] / f"{key}.json"
+        return _entry(self.calls_directory, _digest(self._code, text))
 
     def _still_hold(self, probes: list[Probe]) -> bool:
         for probe in probes:
@@ -99,7 +97,12 @@ class ResultCache:
         return True
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return _entry(self.directory, key)
+
+
+def _entry(directory: Path, key: str) -> Path:
+    """Where the entry for ``key`` lives: spread over folders by its first two digits."""
+    return directory / key[:2] / f"{key}.json"
 
 
 def clean(directory: Path) -> list[Path]:
