@@ -21,7 +21,7 @@ def test_the_same_text_is_parsed_once_and_a_changed_one_again():
 
 def test_a_file_analysed_again_is_found_after_many_others_were_parsed():
     first = Module.from_texts(Path("m"), {MAIN: "b = 1\n"})
-    for index in range(300):  # a run parses every module before it analyses the first
+    for index in range(300):  # other modules and their callers parsed in between
         Module.from_texts(Path(f"o{index}"), {Path(f"o{index}/main.tf"): f"c = {index}\n"})
     assert Module.from_texts(Path("m"), {MAIN: "b = 1\n"}).files[MAIN] is not first.files[MAIN]
     first.remember_texts()
