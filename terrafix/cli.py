@@ -120,6 +120,17 @@ def _tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def _no_cycle_collection() -> None:
+    """Leave memory to reference counting for the rest of a one-shot ``check`` or ``fix``.
+
+    Even collected rarely, the trees are walked again at each older-generation collection: an
+    eighth of a check over a large tree. What a run leaves in reference cycles is small (about
+    1,500 objects over 5 MB of Terraform), and the process ends with the command; a long-lived
+    process (the language server) keeps the collector.
+    """
+    gc.disable()
+
+
 def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude=()):
     from .engine.config import ConfigError
     from .engine.settings import resolve_config
@@ -338,6 +349,8 @@ def check_command(
     """
     from .engine.pipeline import run
 
+    _no_cycle_collection()
+
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
@@ -405,6 +418,7 @@ def fix_command(
     from .output.diff import unified_diff
     from .output.terminal import color_diff, wants_color
 
+    _no_cycle_collection()
     paths, config, overrides = _setup(
         paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude
     )
