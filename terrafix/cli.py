@@ -126,9 +126,12 @@ def _no_cycle_collection() -> None:
     Even collected rarely, the trees are walked again at each older-generation collection: an
     eighth of a check over a large tree. What a run leaves in reference cycles is small (about
     1,500 objects over 5 MB of Terraform), and the process ends with the command; a long-lived
-    process (the language server) keeps the collector.
+    process (the language server) keeps the collector, and so does a caller that runs the
+    command in its own process (``entry`` marks the command's process as its own).
     """
-    gc.disable()
+    context = click.get_current_context(silent=True)
+    if context is not None and (context.find_root().obj or {}).get("own_process"):
+        gc.disable()
 
 
 def _setup(paths, select, ignore, unsafe_fixes, profile, config_path, stdin_filename, exclude=()):
@@ -360,6 +363,7 @@ def check_command(
         fix=False,
         overrides=overrides,
         progress=_progress(stdin_filename),
+        fix_texts=output_format != "text",  # the text report shows no edits
         **_run_options(config, jobs, no_cache, cache_dir, stdin_filename),
     )
     _emit(result, output_format, column_unit)
@@ -659,7 +663,7 @@ def entry() -> None:
     flushed first; every file was written (atomically) before ``main`` returned.
     """
     try:
-        main()
+        main(obj={"own_process": True})
         code: int | str | None = 0
     except SystemExit as exit_:
         code = exit_.code
