@@ -13,7 +13,10 @@ from click.testing import CliRunner
 from rulekit import LAMBDA_WITH_LOCAL_ZIP
 
 from terrafix.cli import main
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
 from terrafix.engine.workers import MIN_BYTES_FOR_WORKERS, run_jobs
+from terrafix.output import reports
 
 GENERATED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "generated"
 
@@ -199,3 +202,26 @@ def test_a_front_ends_callback_keeps_its_jobs_in_its_process(tree: Path):
     assert run([tree], config, fix=True, jobs=2).changed_files, "the tree has fixes to refuse"
     refused = run([tree], config, fix=True, jobs=2, adapt=lambda finding: None)
     assert refused.changed_files == []
+
+
+def test_a_text_check_leaves_fix_texts_out_and_keeps_what_it_prints(tmp_path: Path):
+    module = _module(tmp_path)
+    full = run([module], Config(), fix=False)
+    lean = run([module], Config(), fix=False, fix_texts=False)
+    assert [f.fix.description for f in full.findings if f.fix]
+    assert [(f.key, f.fix and (f.fix.description, f.fix.applicability)) for f in lean.findings] == [
+        (f.key, f.fix and (f.fix.description, f.fix.applicability)) for f in full.findings
+    ]
+    lean_fix = next(f.fix for f in lean.findings if f.fix)
+    with pytest.raises(LookupError):  # reading them is a caller's bug, never "no change"
+        dict(lean_fix.changes)
+    assert reports.text_report(lean) == reports.text_report(full)
+
+
+def test_a_text_check_cached_without_fix_texts_does_not_answer_a_json_check(tmp_path: Path):
+    module, cache = _module(tmp_path), str(tmp_path / "cache")
+    _run("check", "--cache-dir", cache, str(module))
+    cached = _run("check", "--format", "json", "--cache-dir", cache, str(module))
+    fresh = _run("check", "--format", "json", "--no-cache", str(module))
+    assert cached == fresh
+    assert json.loads(fresh[1])["fixes"], "the JSON report carries the fix's edits"

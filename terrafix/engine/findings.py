@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -54,6 +54,33 @@ class DeferredTexts(Mapping[Path, str]):
         return "DeferredTexts(not built yet)" if self._build is not None else repr(self._texts)
 
 
+class TextsLeftOut(Mapping[Path, str]):
+    """Stands for a fix's texts in a run whose report shows only that a fix exists.
+
+    `check`'s text report prints "(fixable)" and nothing of the edits, yet building a module-wide
+    fix's texts and carrying them back from a worker costs a tenth of such a run. Reading them is
+    a bug in the caller, so it fails loudly instead of looking like a fix that changes nothing.
+    """
+
+    def _refuse(self):
+        raise LookupError("this run left the fixes' texts out (see pipeline.run's fix_texts)")
+
+    def __getitem__(self, path: Path) -> str:
+        self._refuse()
+
+    def __iter__(self) -> Iterator[Path]:
+        self._refuse()
+
+    def __len__(self) -> int:
+        self._refuse()
+
+    def __repr__(self) -> str:
+        return "TextsLeftOut()"
+
+
+TEXTS_LEFT_OUT = TextsLeftOut()
+
+
 @dataclass(frozen=True)
 class Fix:
     """New texts for the files a fix touches (a path absent from ``base`` is a new file)."""
@@ -69,6 +96,10 @@ class Fix:
     def edits(self) -> dict[Path, list[TextEdit]]:
         """The changes as line edits of each base text (computed once: many findings share a fix)."""
         return {p: diff_edits(self.base.get(p, ""), new) for p, new in self.changes.items()}
+
+    def without_texts(self) -> Fix:
+        """The same fix for a report that shows only that it exists (see ``TextsLeftOut``)."""
+        return replace(self, base={}, changes=TEXTS_LEFT_OUT)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..syntax.errors import HclSyntaxError, rebuild_error
-from .findings import Applicability, Finding, Fix
+from .findings import TEXTS_LEFT_OUT, Applicability, Finding, Fix, TextsLeftOut
 from .results import FileResult, Note, RunResult
 
 
@@ -41,7 +41,9 @@ class _Encoder:
                     fix.description,
                     str(fix.applicability),
                     {str(p): self.text(t) for p, t in fix.base.items()},
-                    {str(p): self.text(t) for p, t in fix.changes.items()},
+                    None
+                    if isinstance(fix.changes, TextsLeftOut)
+                    else {str(p): self.text(t) for p, t in fix.changes.items()},
                     fix.repairs_damage,
                 ]
             )
@@ -90,7 +92,7 @@ def decode_result(data: dict[str, Any]) -> RunResult:
             description,
             Applicability(applicability),
             {Path(p): texts[i] for p, i in base.items()},
-            {Path(p): texts[i] for p, i in changes.items()},
+            TEXTS_LEFT_OUT if changes is None else {Path(p): texts[i] for p, i in changes.items()},
             repairs,
         )
         for description, applicability, base, changes, repairs in data["fixes"]

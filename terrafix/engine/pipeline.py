@@ -53,6 +53,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
     cache: ResultCache | None = None,
+    fix_texts: bool = True,
 ) -> RunResult:
     """Analyse (and with ``fix``, repair) every module under ``paths``.
 
@@ -60,7 +61,8 @@ def run(
     edits or drop the fix (by returning None) before it is applied. ``progress`` is told
     (files done, files in all) after each module. ``jobs`` > 1 lets worker processes share
     the modules, and ``cache`` answers modules whose inputs have not changed since it saw them:
-    neither changes the result.
+    neither changes the result. Without ``fix_texts`` the findings' fixes say only what they
+    are, not what they write (see ``TextsLeftOut``): for a report that shows no edits.
     """
     result = RunResult()
     overrides = {p.resolve(): t for p, t in (overrides or {}).items()}
@@ -88,7 +90,7 @@ def run(
     ]
     total = sum(len(files) for files in discovered.values())
     done = 0
-    runner = JobRunner(config, fix, adapt, cache)
+    runner = JobRunner(config, fix, adapt, cache, fix_texts)
     if adapt is not None:  # a front end's callback stays in its process, and so do its jobs
         jobs = 1
     for job, part in zip(module_jobs, _results(runner, module_jobs, jobs), strict=True):
@@ -116,8 +118,16 @@ class ModuleJob:
 class JobRunner:
     """Runs module jobs with one run's rules and config, in this process or a worker's."""
 
-    def __init__(self, config: Config, fix: bool, adapt=None, cache: ResultCache | None = None):
+    def __init__(
+        self,
+        config: Config,
+        fix: bool,
+        adapt=None,
+        cache: ResultCache | None = None,
+        fix_texts: bool = True,
+    ):
         self.config, self.fix, self.adapt, self.cache = config, fix, adapt, cache
+        self.fix_texts = fix_texts
         self._rules: list | None = None
 
     def __getstate__(self) -> dict:
@@ -134,13 +144,13 @@ class JobRunner:
         """The cache's answer for ``job``, if it has one that still holds."""
         if self.cache is None or self.adapt is not None:
             return None
-        return self.cache.load(self.cache.key(job, self.fix))
+        return self.cache.load(self.cache.key(job, self.fix, self.fix_texts))
 
     def __call__(self, job: ModuleJob) -> RunResult:
         """The job's result, computed (and kept in the cache, if there is one)."""
         if self.cache is None or self.adapt is not None:
             return self.run(job)
-        key = self.cache.key(job, self.fix)
+        key = self.cache.key(job, self.fix, self.fix_texts)
         from ..model.disk import recording  # here: runs without a cache record nothing
 
         with recording() as probes:
@@ -157,7 +167,7 @@ class JobRunner:
         else:
             scope = Scope(self.rules, self.config, job.callers)
             _run_module_safely(module, scope, self.fix, part, self.adapt)
-        return part
+        return part if self.fix_texts else part.without_fix_texts()
 
 
 def _results(runner: JobRunner, module_jobs: list[ModuleJob], jobs: int) -> Iterator[RunResult]:

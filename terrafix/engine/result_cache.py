@@ -47,8 +47,9 @@ class ResultCache:
         self._code = _digest(str(CACHE_FORMAT), code_fingerprint())
         self._salt = _digest(self._code, config_fingerprint(config), os.getcwd())
 
-    def key(self, job: ModuleJob, fix: bool) -> str:
-        parts = [self._salt, "fix" if fix else "check", str(job.directory), str(job.top)]
+    def key(self, job: ModuleJob, fix: bool, fix_texts: bool = True) -> str:
+        kind = ("fix" if fix else "check") + ("" if fix_texts else " without fix texts")
+        parts = [self._salt, kind, str(job.directory), str(job.top)]
         parts += [str(caller) for caller in job.callers]
         for path, text in sorted(job.texts.items()):
             parts += [str(path), text]

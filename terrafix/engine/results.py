@@ -5,11 +5,11 @@ Kept apart from the pipeline so worker processes and the result cache can carry 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..syntax import HclSyntaxError
-from .findings import Finding
+from .findings import Finding, Fix
 
 
 @dataclass
@@ -56,6 +56,25 @@ class RunResult:
         self.fixed.extend(part.fixed)
         self.errors.extend(part.errors)
         self.notes.extend(part.notes)
+
+    def without_fix_texts(self) -> RunResult:
+        """This result for a report that shows only which findings have a fix: fixes keep their
+        description and applicability, and findings that shared a fix still share it."""
+        stripped: dict[int, Fix] = {}
+
+        def lean(finding: Finding) -> Finding:
+            if finding.fix is None:
+                return finding
+            fix = stripped.get(id(finding.fix))
+            if fix is None:
+                fix = stripped[id(finding.fix)] = finding.fix.without_texts()
+            return replace(finding, fix=fix)
+
+        return replace(
+            self,
+            findings=[lean(f) for f in self.findings],
+            fixed=[lean(f) for f in self.fixed],
+        )
 
     @property
     def syntax_errors(self) -> list[HclSyntaxError]:
