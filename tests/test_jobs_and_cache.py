@@ -225,3 +225,31 @@ def test_a_text_check_cached_without_fix_texts_does_not_answer_a_json_check(tmp_
     fresh = _run("check", "--format", "json", "--no-cache", str(module))
     assert cached == fresh
     assert json.loads(fresh[1])["fixes"], "the JSON report carries the fix's edits"
+
+
+def _age(entries, days: float) -> None:
+    then = time.time() - days * 24 * 3600
+    for entry in entries:
+        os.utime(entry, (then, then))
+
+
+def test_entries_no_run_used_for_a_month_are_removed_once_a_day(tmp_path: Path):
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "dropped").mkdir()
+    kept, dropped = _module(tmp_path / "kept"), _module(tmp_path / "dropped")
+    cache = tmp_path / "cache"
+    _run("check", "--cache-dir", str(cache), str(kept), str(dropped))
+    entries = set(cache.rglob("??/*.json"))
+    assert len(entries) >= 2, "both modules' results were stored"
+    _age([p for p in cache.rglob("*") if p.is_file()], days=40)  # the stamp too
+    (dropped / "main.tf").write_text(MODULE.replace("logs", "audit"))
+
+    _run("check", "--cache-dir", str(cache), str(kept), str(dropped))
+
+    left = set(cache.rglob("??/*.json"))
+    assert entries - left, "the changed module's old result, used by no run since, is gone"
+    assert entries & left, "the unchanged module's result, used by this run, stays"
+    assert any("audit" in p.read_text() for p in left - entries), "its new result is stored"
+    _age(left, days=40)  # the stamp stays fresh: nobody looks again today
+    _run("check", "--cache-dir", str(cache), str(kept), str(dropped))
+    assert set(cache.rglob("??/*.json")) == left

@@ -98,6 +98,8 @@ def run(
         done += len(discovered[job.directory])
         if progress is not None:
             progress(done, total)
+    if cache is not None:
+        cache.tidy()
     return result
 
 

@@ -11,10 +11,12 @@ ignored, never run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,11 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 RESULTS = f"results-v{CACHE_FORMAT}"
 CALLS = f"calls-v{CACHE_FORMAT}"
+# Edited files, other configs and every upgrade leave entries that no key names again: an entry
+# no run has used for this long is removed, and the cache is looked over at most once a day.
+UNUSED_FOR = 30 * 24 * 3600
+TIDY_EVERY = 24 * 3600
+TIDIED = ".tidied"  # the stamp of the last look, inside the results folder
 
 
 class ResultCache:
@@ -56,14 +63,17 @@ class ResultCache:
         return _digest(*parts)
 
     def load(self, key: str) -> RunResult | None:
+        path = self._path(key)
         try:
-            with open(self._path(key), encoding="utf-8") as handle:
+            with open(path, encoding="utf-8") as handle:
                 stored = json.load(handle)
             if stored.get("key") != key or not self._still_hold(_probes(stored["probes"])):
                 return None
-            return decode_result(stored["result"])
+            result = decode_result(stored["result"])
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
+        _mark_used(path)
+        return result
 
     def store(self, key: str, result: RunResult, probes) -> None:
         probes = sorted(probes, key=lambda p: (p.kind, p.path))
@@ -76,11 +86,14 @@ class ResultCache:
 
     def call_sites(self, text: str) -> list[CallSite] | None:
         """The `module` blocks of a file with this text, as ``store_call_sites`` kept them."""
+        path = self._calls_path(text)
         try:
-            with open(self._calls_path(text), encoding="utf-8") as handle:
-                return [(name, source) for name, source in json.load(handle)]
+            with open(path, encoding="utf-8") as handle:
+                sites = [(name, source) for name, source in json.load(handle)]
         except (OSError, ValueError, TypeError):
             return None
+        _mark_used(path)
+        return sites
 
     def store_call_sites(self, text: str, sites: list[CallSite]) -> None:
         write_atomically(self._calls_path(text), json.dumps(sites))
@@ -99,6 +112,34 @@ class ResultCache:
 
     def _path(self, key: str) -> Path:
         return _entry(self.directory, key)
+
+    def tidy(self, now: float | None = None) -> list[Path]:
+        """Remove the entries no run has used for ``UNUSED_FOR``, if the last look was more than
+        ``TIDY_EVERY`` ago (a run that used an entry marked it). Returns what was removed."""
+        now = time.time() if now is None else now
+        stamp = self.directory / TIDIED
+        try:
+            if now - stamp.stat().st_mtime < TIDY_EVERY:
+                return []
+        except OSError:  # never looked over yet
+            pass
+        write_atomically(stamp, "")
+        removed = []
+        for folder in (self.directory, self.calls_directory):
+            for entry in folder.glob("??/*.json"):
+                try:
+                    if now - entry.stat().st_mtime > UNUSED_FOR:
+                        entry.unlink()
+                        removed.append(entry)
+                except OSError:  # another run removed or replaced it meanwhile
+                    continue
+        return removed
+
+
+def _mark_used(path: Path) -> None:
+    """Note that a run used the entry at ``path`` (its time is what ``tidy`` looks at)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def _entry(directory: Path, key: str) -> Path:
