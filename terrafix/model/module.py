@@ -15,6 +15,9 @@ from ..syntax.positions import remember_parsed
 from .discovery import auto_load_rank
 from .references import Traversal, traversals
 
+# ``Module.references_to`` answers prefixes up to this many names from an index.
+INDEXED_PARTS = 3
+
 
 @dataclass
 class SourceFile:
@@ -248,8 +251,23 @@ class Module:
         return out
 
     def references_to(self, *prefix: str) -> list[Reference]:
+        """The references that read ``prefix`` (`"var"`, `"var", "name"`, …), in the order
+        ``references`` holds them."""
+        if 0 < len(prefix) <= INDEXED_PARTS:
+            return list(self._references_by_prefix.get(prefix, ()))
         size = len(prefix)
         return [r for r in self.references if r.traversal.parts[:size] == prefix]
+
+    @cached_property
+    def _references_by_prefix(self) -> dict[tuple[str, ...], list[Reference]]:
+        """``references_to``'s index: rules ask it once per variable, local or resource, and a
+        scan of every reference each time grew with the square of the module."""
+        index: dict[tuple[str, ...], list[Reference]] = {}
+        for reference in self.references:
+            parts = reference.traversal.parts
+            for size in range(1, min(len(parts), INDEXED_PARTS) + 1):
+                index.setdefault(parts[:size], []).append(reference)
+        return index
 
     def _labelled(self, type_: str, count: int) -> dict:
         out = {}
