@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from terrafix.engine.changeset import Changeset
-from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
@@ -93,11 +94,8 @@ finding is display-only.
             message += f"; the fix declares it without a default, so it {ROOT_NOTE}"
         fix = None
         if spec is not None:
-            changes = Changeset(module)
-            changes.ensure_variable(name, spec)
-            fix = Fix(
-                f"declare variable {name!r}{how}", applicability, changes.base(), changes.changes()
-            )
+            texts = DeferredTexts(lambda: _declared(module, name, spec))
+            fix = Fix(f"declare variable {name!r}{how}", applicability, module.texts, texts)
         return Finding(
             self.code,
             self.slug,
@@ -145,6 +143,15 @@ finding is display-only.
         else:
             how += f"; no default, so it {ROOT_NOTE}"
         return BlockSpec("variable", (name,), tuple(items)), Applicability.SAFE, how
+
+
+def _declared(module: Module, name: str, spec: BlockSpec) -> dict[Path, str]:
+    """The module's texts with ``spec`` declared (built when a report or a fix reads them: a
+    text report only says that a fix exists)."""
+    module.remember_texts()  # the run may have analysed other modules since this one
+    changes = Changeset(module)
+    changes.ensure_variable(name, spec)
+    return changes.changes()
 
 
 def region_default(module: Module, options: dict) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from terrafix.data.providers import BUILTIN, provider_of_type, provider_source
 from terrafix.engine.changeset import Changeset
-from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
@@ -319,6 +319,16 @@ def _fix(
 ) -> Fix:
     """One fix for the module's problems of one applicability: their findings share its edits.
     Without ``floors`` the fix names sources only."""
+    names = ", ".join(sorted({p.name for p in problems}))
+    what = "required_providers" if floors else "required_providers (source only)"
+    texts = DeferredTexts(lambda: _fixed_texts(module, problems, floors))
+    return Fix(f"list {names} in {what}", applicability, module.texts, texts)
+
+
+def _fixed_texts(module: Module, problems: list[Problem], floors: bool) -> dict[Path, str]:
+    """The module's texts with the problems repaired (built when a report or a fix reads them:
+    a text report only says that a fix exists)."""
+    module.remember_texts()  # the run may have analysed other modules since this one
     changes = Changeset(module)
     entries = [p for p in problems if p.kind != "missing"]
     for path in sorted({p.path for p in entries}):
@@ -336,9 +346,7 @@ def _fix(
         changes.ensure_required_provider(
             problem.name, problem.source, floor.constraint if floor is not None else None
         )
-    names = ", ".join(sorted({p.name for p in problems}))
-    what = "required_providers" if floors else "required_providers (source only)"
-    return Fix(f"list {names} in {what}", applicability, changes.base(), changes.changes())
+    return changes.changes()
 
 
 def _repaired(required: n.Block, problems: list[Problem], style: Style) -> n.Block:

@@ -75,16 +75,23 @@ class Statement:
 
 def statements(module: Module) -> Iterator[Statement]:
     for source in module.parsed:
-        # Only a file that calls jsonencode can hold a policy object: the others' expressions
-        # need no walk.
-        encodes = "jsonencode" in source.text
+        # Every jsonencode call spells its name in the file's text: once as many calls as
+        # spellings are found, the file's other expressions need no walk.
+        unseen = _Spellings(source.text.count("jsonencode"))
         for block in source.tree.body.blocks():
             if block.block_type == "data" and block.label_values[:1] == (
                 "aws_iam_policy_document",
             ):
                 yield from _document_statements(source.path, block)
             for attribute, _ in _attributes(block):
-                yield from _expression_statements(source.path, block, attribute, encodes)
+                yield from _expression_statements(source.path, block, attribute, unseen)
+
+
+@dataclass
+class _Spellings:
+    """How many spellings of `jsonencode` in a file are not yet accounted for by a call."""
+
+    count: int
 
 
 def _attributes(block: n.Block) -> Iterator[tuple[n.Attribute, n.Block]]:
@@ -103,17 +110,18 @@ def _attributes(block: n.Block) -> Iterator[tuple[n.Attribute, n.Block]]:
 
 
 def _expression_statements(
-    path: Path, block: n.Block, attribute: n.Attribute, encodes: bool
+    path: Path, block: n.Block, attribute: n.Attribute, unseen: _Spellings
 ) -> Iterator:
     value = attribute.value
     if type(value) in (n.Heredoc, n.TemplateString):
         yield from _heredoc_statements(path, block, attribute)
         return
-    if not encodes:
+    if not unseen.count:
         return
     for node in value.walk():
-        if type(node) is n.FunctionCall and node.function_name == "jsonencode" and node.arguments:
-            document = node.arguments[0].value
+        if type(node) is n.FunctionCall and node.function_name == "jsonencode":
+            unseen.count -= 1
+            document = node.arguments[0].value if node.arguments else None
             if type(document) is n.Object:
                 yield from _object_statements(path, block, attribute.key, document)
 
@@ -259,14 +267,19 @@ def _json_strings(value: object) -> tuple[str, ...] | None:
 
 
 JSON_START = re.compile(r"\s*\{")
+# Text whose first character after spaces is neither `{` nor an escape (which may spell one).
+NOT_OBJECT = re.compile(r"\s*[^\s{\\]")
 
 
 def json_text(value: n.Expression) -> dict | None:
     """The JSON object a heredoc or string spells, interpolations as placeholders; else None."""
     if type(value) not in (n.Heredoc, n.TemplateString):
         return None
+    parts = value.parts
+    if not parts or type(parts[0]) is not Leaf or NOT_OBJECT.match(parts[0].text):
+        return None  # most strings are names: no need to read them whole
     pieces: list[str] = []
-    for part in value.parts:
+    for part in parts:
         if type(part) is Leaf:
             pieces.append(part.text if type(value) is n.Heredoc else unescape(part.text))
         elif type(part) is n.TemplateInterpolation:

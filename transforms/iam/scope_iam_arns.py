@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from terrafix.data.iam_resources import action_scope, arn_format, arn_sources
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.config import PRODUCTION
-from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module
@@ -215,21 +216,36 @@ split is needed; otherwise it reports.
             return None
         if splits and statement.form == "jsonencode" and statement.container is None:
             return None  # a lone statement object: nowhere to put the second one
-        changes = Changeset(context.module)
-        if statement.form == "heredoc":
+        module = context.module
+        texts: Mapping[Path, str]
+        if statement.form == "heredoc":  # whether the edit can be made is known only by making it
+            changes = Changeset(module)
             if not _edit_heredoc(changes, statement, plan):
                 return None
-        elif statement.form == "jsonencode":
-            _edit_object(changes, statement, plan, splits)
+            texts = changes.changes()
         else:
-            _edit_document(changes, statement, plan, splits)
+            texts = DeferredTexts(lambda: _scoped_texts(module, statement, plan, splits))
         how = " (split from the actions that keep it)" if splits else ""
         return Fix(
             f'scope Resource "*" to {len(plan.arns)} ARN expression(s){how}',
             applicability,
-            changes.base(),
-            changes.changes(),
+            module.texts,
+            texts,
         )
+
+
+def _scoped_texts(
+    module: Module, statement: Statement, plan: Plan, splits: bool
+) -> dict[Path, str]:
+    """The module's texts with a statement's resources named (built when a report or a fix
+    reads them: a text report only says that a fix exists)."""
+    module.remember_texts()  # the run may have analysed other modules since this one
+    changes = Changeset(module)
+    if statement.form == "jsonencode":
+        _edit_object(changes, statement, plan, splits)
+    else:
+        _edit_document(changes, statement, plan, splits)
+    return changes.changes()
 
 
 def _applicability(context: RuleContext, plan: Plan) -> Applicability | None:

@@ -444,11 +444,11 @@ class _Planner:
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
-            return self._limited(change, parse_expression(source_of(value)), site, estimate)
+            return self._limited(change, value, site, estimate)
         follows = self._follows_fixed_local(site, fixed_names)
         if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
             change = SiteChange(site, f"{follows} now carries the suffix")
-            return self._limited(change, parse_expression(source_of(value)), site, estimate)
+            return self._limited(change, value, site, estimate)
         inner = as_inner(value)
         literal = template_inner(value) is not None
         head = form_head(site.rules, inner) if literal else ""
@@ -464,15 +464,19 @@ class _Planner:
             renamed_inner=new_inner if literal else None,
             follow_inner=new_inner if literal else None,
         )
-        if site.rules.lowercase and _has_upper(estimate.value(parse_expression(change.value))):
+        # Each form of the new value is parsed once: its estimate judges the next step.
+        parsed = parse_expression(change.value)
+        if site.rules.lowercase and _has_upper(estimate.value(parsed)):
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += " and lowercased, as AWS requires"
-        if site.rules.separator != "-" and "-" in estimate.value(parse_expression(change.value)):
+            parsed = parse_expression(change.value)
+        if site.rules.separator != "-" and "-" in estimate.value(parsed):
             change.value = f'replace({change.value}, "-", "{site.rules.separator}")'
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += f", with {site.rules.separator!r} for '-', which AWS does not allow"
-        return self._limited(change, parse_expression(change.value), site, estimate)
+            parsed = parse_expression(change.value)
+        return self._limited(change, parsed, site, estimate)
 
     def _limited(
         self, change: SiteChange, value: n.Expression, site: NameSite, estimate: LengthEstimate
