@@ -201,7 +201,7 @@ def _callers(
             [
                 site
                 for path, text in sorted(files.items())
-                if MODULE_BLOCK.search(text)
+                if "module" in text and MODULE_BLOCK.search(text)
                 for site in _call_sites(path, text, cache)
             ],
         )
@@ -300,7 +300,7 @@ def _read(files: list[Path], overrides: dict[Path, str], result: RunResult) -> d
     texts: dict[Path, str] = {}
     for path in files:
         try:
-            resolved = path.resolve()
+            resolved = path.resolve() if overrides else path  # resolving costs a stat per folder
             texts[path] = overrides[resolved] if resolved in overrides else read_text(path)
         except (OSError, UnicodeDecodeError) as err:
             result.errors.append(f"{path}: error: cannot read as UTF-8 text: {err}")
