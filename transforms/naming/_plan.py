@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from terrafix.data.resource_names import PhysicalName
@@ -122,7 +123,7 @@ def _plan_module(
         return None
     arguments = caller_arguments(module)
     analysis = OriginAnalysis(module, arguments)
-    own_inputs = OriginAnalysis(module, arguments, outputs_fixed=True)
+    own_inputs: OriginAnalysis | None = None  # built for the first name that needs it
     static: list[NameSite] = []
     suffixed: list[NameSite] = []
     for site in name_sites(module):
@@ -130,6 +131,7 @@ def _plan_module(
             continue
         whole, lead = analysis.site_origin(site)
         if lead is Origin.INPUT:
+            own_inputs = own_inputs or OriginAnalysis(module, arguments, outputs_fixed=True)
             if own_inputs.site_origin(site)[1] is Origin.INPUT:
                 return None  # the module takes its name prefix from its callers
             continue  # this name comes from another module or a data source: theirs to choose
@@ -293,7 +295,7 @@ class _Planner:
         estimate = self._estimate(plan)
         for site in long:
             change = SiteChange(site, "", problem="can exceed its AWS length limit")
-            plan.changes.append(self._limited(change, site.attribute.value, site, estimate))
+            plan.changes.append(self._limited(change, estimate.length(site.attribute.value), site))
         return plan
 
     def _prefix_static(self, plan: NamingPlan, static: list[NameSite]) -> bool:
@@ -345,7 +347,7 @@ class _Planner:
 
     def _estimate(self, plan: NamingPlan) -> LengthEstimate:
         """Lengths as they will be once the plan's locals and variables exist."""
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        extra = {name: _parsed(source) for name, source in self._new_locals(plan).items()}
         defaults = {}
         for name, spec in plan.new_variables:
             default = dict(i for i in spec.items if isinstance(i, tuple)).get("default")
@@ -444,11 +446,11 @@ class _Planner:
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
-            return self._limited(change, value, site, estimate)
+            return self._limited(change, estimate.length(value), site)
         follows = self._follows_fixed_local(site, fixed_names)
         if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
             change = SiteChange(site, f"{follows} now carries the suffix")
-            return self._limited(change, value, site, estimate)
+            return self._limited(change, estimate.length(value), site)
         inner = as_inner(value)
         literal = template_inner(value) is not None
         head = form_head(site.rules, inner) if literal else ""
@@ -464,26 +466,23 @@ class _Planner:
             renamed_inner=new_inner if literal else None,
             follow_inner=new_inner if literal else None,
         )
-        # Each form of the new value is parsed once: its estimate judges the next step.
-        parsed = parse_expression(change.value)
-        if site.rules.lowercase and _has_upper(estimate.value(parsed)):
+        # The estimate reads lower() and replace() as their first argument, so the new value
+        # is estimated once, whichever of them it gets wrapped in.
+        estimated = estimate.value(_parsed(change.value))
+        if site.rules.lowercase and _has_upper(estimated):
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += " and lowercased, as AWS requires"
-            parsed = parse_expression(change.value)
-        if site.rules.separator != "-" and "-" in estimate.value(parsed):
+        if site.rules.separator != "-" and "-" in estimated:
             change.value = f'replace({change.value}, "-", "{site.rules.separator}")'
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += f", with {site.rules.separator!r} for '-', which AWS does not allow"
-            parsed = parse_expression(change.value)
-        return self._limited(change, parsed, site, estimate)
+        return self._limited(change, len(estimated), site)
 
-    def _limited(
-        self, change: SiteChange, value: n.Expression, site: NameSite, estimate: LengthEstimate
-    ) -> SiteChange:
-        """Keep the name within its AWS limit: the short prefix argument, else substr()."""
+    def _limited(self, change: SiteChange, length: int, site: NameSite) -> SiteChange:
+        """Keep the name within its AWS limit (``length`` is its estimated length): the short
+        prefix argument, else substr()."""
         rules = site.rules
-        length = estimate.length(value)
         if length <= rules.max_length:
             return change
         if rules.prefix_attribute and rules.prefix_limit <= SHORT_PREFIX_LIMIT:
@@ -541,6 +540,13 @@ def _lead_expression(site: NameSite) -> n.Expression | None:
 
 
 _EMPTY = parse_expression('""')
+
+
+@lru_cache(maxsize=2048)
+def _parsed(source: str) -> n.Expression:
+    """``parse_expression``, once per source: the same new names and prefix locals come back
+    in every plan of a module, and in its callers' and children's plans (trees never change)."""
+    return parse_expression(source)
 
 
 def _first_variable(value: n.Expression) -> str | None:
