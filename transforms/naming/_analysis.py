@@ -23,6 +23,8 @@ from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 
+from ._memo import remembered
+
 SUFFIX_VARIABLES = frozenset(
     {
         "environment_suffix",
@@ -151,14 +153,13 @@ class OriginAnalysis:
         # A root configuration (it configures providers or a backend) gets its variables from
         # a tfvars file or CI setting, the same for every deployment: they are not inputs
         # that differ per caller.
-        self.root = (
-            bool(module.providers)
-            or module.backend is not None
-            or any(disk.glob(module.directory, "*.tfvars"))
-        )
+        self.root = remembered("is a root", module, None, lambda: _is_root(module))
         self._locals: dict[str, Origin] = {}
         self._busy: set[object] = set()
         self.for_each = Origin.INPUT  # the origin of `each` in the block being classified
+        self._calls_per_deployment = remembered(
+            "spells per-deployment functions", module, None, lambda: _spells_functions(module)
+        )
 
     def site_origin(self, site: NameSite) -> tuple[Origin, Origin]:
         """How a physical name varies as a whole, and how its leading part (its prefix) does;
@@ -173,7 +174,7 @@ class OriginAnalysis:
 
     def origin(self, expression: n.Node, scope: Scope | None = None) -> Origin:
         result = Origin.STATIC
-        for node in expression.walk():
+        for node in expression.walk() if self._calls_per_deployment else ():
             if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
                 return Origin.SUFFIXED
         for parts, bound in value_references(expression, scope):
@@ -313,6 +314,23 @@ def leading_part(value: n.Expression, rules: PhysicalName) -> n.Node:
 
 
 _LITERAL = n.TemplateString(Leaf("QUOTE", '"'), (), Leaf("QUOTE_END", '"'))
+
+
+def _is_root(module: Module) -> bool:
+    """Whether the module configures providers or a backend, or has variable values beside it."""
+    return (
+        bool(module.providers)
+        or module.backend is not None
+        or any(disk.glob(module.directory, "*.tfvars"))
+    )
+
+
+def _spells_functions(module: Module) -> bool:
+    """Whether a file of the module spells a per-deployment function's name: only then can an
+    expression of it call one, and walk every node to find the call."""
+    return any(
+        name in source.text for source in module.files.values() for name in PER_DEPLOYMENT_FUNCTIONS
+    )
 
 
 def _is_empty(expression: n.Expression) -> bool:
