@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from terrafix.transforms.naming._analysis import Origin, OriginAnalysis, name_sites
+from terrafix.transforms.naming._analysis import Origin, OriginAnalysis, name_sites, prefix_sites
 from terrafix.transforms.naming._callers import local_callers
 from terrafix.transforms.naming._length import LengthEstimate
 from terrafix.transforms.naming._memo import one_check
@@ -83,3 +83,16 @@ def test_lower_and_replace_keep_a_names_estimate():
     assert plain == "Shop-xxxxxxxx-Orders"
     for wrapped in (f"lower({name})", f'replace({name}, "-", "_")', f"lower(lower({name}))"):
         assert estimate.value(parse_expression(wrapped)) == plain
+
+
+def test_a_files_names_are_found_again_when_its_text_changes():
+    path = Path("/m/main.tf")
+    before = 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n'
+    after = before + '\nresource "aws_lb" "web" {\n  name_prefix = "webfrontend"\n}\n'
+    first = Module.from_texts(Path("/m"), {path: before})
+    assert [s.address for s in name_sites(first)] == ["aws_sqs_queue.q"]
+    assert prefix_sites(first) == []
+    second = Module.from_texts(Path("/m"), {path: after})
+    assert [s.address for s in name_sites(second)] == ["aws_sqs_queue.q"]
+    assert [s.rules.attribute for s in prefix_sites(second)] == ["name_prefix"]
+    assert name_sites(Module.from_texts(Path("/m"), {path: before})) == name_sites(first)

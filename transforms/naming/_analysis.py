@@ -10,6 +10,7 @@ when one stack is deployed twice into one account.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -84,9 +85,38 @@ class NameSite:
 
 def name_sites(module: Module) -> list[NameSite]:
     """Every physical name the module sets explicitly, in file order."""
+    return [site for source in module.parsed for site in _file_sites(source.path, source.tree)[0]]
+
+
+def prefix_sites(module: Module) -> list[NameSite]:
+    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
+    each site's rules describe the prefix argument itself."""
+    return [site for source in module.parsed for site in _file_sites(source.path, source.tree)[1]]
+
+
+def _file_sites(path: Path, tree: n.ConfigFile) -> tuple[list[NameSite], list[NameSite]]:
+    """The names and the prefix arguments over their limit of one file, found once per tree: a
+    module is planned in its own check and in the checks of its callers and children."""
+    key = (path, id(tree))
+    known = _SITES.get(key)
+    if known is not None and known[0] is tree:
+        _SITES.move_to_end(key)
+        return known[1]
+    blocks = [(block, block.label_values) for block in tree.body.blocks("resource")]
+    found = (_names(path, blocks), _long_prefixes(path, blocks))
+    _SITES[key] = (tree, found)  # the tree is kept with its sites, so its id stays its own
+    if len(_SITES) > _SITES_SIZE:
+        _SITES.popitem(last=False)
+    return found
+
+
+_SITES: OrderedDict[tuple[Path, int], tuple[n.ConfigFile, tuple]] = OrderedDict()
+_SITES_SIZE = 1024
+
+
+def _names(path: Path, blocks: list[tuple[n.Block, tuple[str, ...]]]) -> list[NameSite]:
     sites = []
-    for path, block in module.top_level_blocks("resource"):
-        labels = block.label_values
+    for block, labels in blocks:
         if len(labels) != 2:
             continue
         rules = physical_name(labels[0])
@@ -98,12 +128,9 @@ def name_sites(module: Module) -> list[NameSite]:
     return sites
 
 
-def prefix_sites(module: Module) -> list[NameSite]:
-    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
-    each site's rules describe the prefix argument itself."""
+def _long_prefixes(path: Path, blocks: list[tuple[n.Block, tuple[str, ...]]]) -> list[NameSite]:
     sites = []
-    for path, block in module.top_level_blocks("resource"):
-        labels = block.label_values
+    for block, labels in blocks:
         rules = physical_name(labels[0]) if len(labels) == 2 else None
         if rules is None or rules.prefix_attribute is None or rules.prefix_max is None:
             continue

@@ -31,7 +31,7 @@ from ._analysis import (
 from ._callers import caller_arguments, local_callers, local_source, read_module
 from ._length import LengthEstimate
 from ._memo import remembered
-from ._rewrite import as_inner, literal_word, prefixed, source_of, template_inner
+from ._rewrite import as_inner, inner_of, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
     "project_name",
@@ -451,8 +451,7 @@ class _Planner:
         if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
             change = SiteChange(site, f"{follows} now carries the suffix")
             return self._limited(change, estimate.length(value), site)
-        inner = as_inner(value)
-        literal = template_inner(value) is not None
+        inner, literal = inner_of(value)
         head = form_head(site.rules, inner) if literal else ""
         if project_var is not None and inner[len(head) :].startswith("${var." + project_var + "}"):
             leading = "${var." + project_var + "}"
