@@ -106,18 +106,25 @@ class NamingPlan:
 
 
 def plan_module(
-    module: Module, options: dict, *, wire: bool = True, skip: frozenset[str] = frozenset()
+    module: Module, options: dict, *, skip: frozenset[str] = frozenset()
 ) -> NamingPlan | None:
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business. Addresses in ``skip``
     (suppressed findings) keep their names."""
-    if not wire and not skip:  # a caller's or a child's plan, only read: the same every time
-        return remembered("plan", module, options, lambda: _plan_module(module, options))
-    return _plan_module(module, options, wire=wire, skip=skip)
+    return _plan_module(module, options, skip=skip)
+
+
+def plan_outline(module: Module, options: dict) -> NamingPlan | None:
+    """A caller's or a child's plan as a module's own plan reads it (None exactly when its
+    plan is None): what it declares and which locals carry the suffix, without the calls it
+    wires or each name's new form, which only its own check reports."""
+    return remembered(
+        "plan outline", module, options, lambda: _plan_module(module, options, outline=True)
+    )
 
 
 def _plan_module(
-    module: Module, options: dict, *, wire: bool = False, skip: frozenset[str] = frozenset()
+    module: Module, options: dict, *, skip: frozenset[str] = frozenset(), outline: bool = False
 ) -> NamingPlan | None:
     if _calls_parent_modules(module):
         return None
@@ -140,17 +147,18 @@ def _plan_module(
         module, int(options.get("suffix_budget", 8)), callers=caller_estimates(module, options)
     )
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
-    wirings = _calls_to_wire(module, options) if wire and analysis.root else []
+    wirings = _calls_to_wire(module, options) if not outline and analysis.root else []
     wirings = [w for w in wirings if w.address not in skip]
     prefixes = [s for s in prefix_sites(module) if s.address not in skip]
     if not static and not wirings and not long and not prefixes:
         return None
-    plan = _Planner(module, options, analysis).plan(static, wirings, long)
+    plan = _Planner(module, options, analysis, each_name=not outline).plan(static, wirings, long)
     if plan is None:
         if not prefixes:
             return None
         plan = NamingPlan(PREFIX_LOCAL, options.get("suffix_variable", "environment_suffix"))
-    plan.changes.extend(_shortened(site) for site in prefixes)
+    if not outline:
+        plan.changes.extend(_shortened(site) for site in prefixes)
     return plan
 
 
@@ -179,7 +187,7 @@ def caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate
 def _caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
     out = []
     for caller, call in local_callers(module) or []:
-        plan = plan_module(caller, options, wire=False)
+        plan = plan_outline(caller, options)
         planner = _Planner(caller, options, OriginAnalysis(caller))
         estimate = (
             planner._estimate(plan) if plan is not None else LengthEstimate(caller, planner.budget)
@@ -200,7 +208,7 @@ def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
         child = read_module(module.directory / source)
         if child is None:
             continue
-        child_plan = plan_module(child, options, wire=False)
+        child_plan = plan_outline(child, options)
         if suffix in child.variables or (
             child_plan is not None and child_plan.suffix_variable == suffix
         ):
@@ -263,11 +271,16 @@ def project_variable_spec(default: str) -> BlockSpec:
 
 
 class _Planner:
-    def __init__(self, module: Module, options: dict, analysis: OriginAnalysis) -> None:
+    """Plans one module; without ``each_name``, only its declarations and prefix locals."""
+
+    def __init__(
+        self, module: Module, options: dict, analysis: OriginAnalysis, *, each_name: bool = True
+    ) -> None:
         self.module = module
         self.options = options
         self.analysis = analysis
         self.budget = int(options.get("suffix_budget", 8))
+        self.each_name = each_name
 
     def plan(
         self, static: list[NameSite], wirings: list[Wiring], long: list[NameSite]
@@ -292,6 +305,8 @@ class _Planner:
         plan.wirings = wirings
         if static and not self._prefix_static(plan, static):
             return None
+        if not self.each_name:
+            return plan
         estimate = self._estimate(plan)
         for site in long:
             change = SiteChange(site, "", problem="can exceed its AWS length limit")
@@ -337,6 +352,8 @@ class _Planner:
             plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
         for symbol in leading_locals.values():
             plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
+        if not self.each_name:
+            return True
         estimate = self._estimate(plan)
         prefix_ref = "${local." + plan.prefix_local + "}"
         for site in static:
