@@ -8,6 +8,7 @@ import re
 from ..model import Module
 from .findings import Finding
 
+MARK = "terrafix:ignore"  # every suppression comment spells it
 IGNORE = re.compile(r"(?:#|//)\s*terrafix:ignore(?:\[([A-Za-z0-9_,\s-]+)\])?")
 IGNORE_FILE = re.compile(r"(?:#|//)\s*terrafix:ignore-file(?:\[([A-Za-z0-9_,\s-]+)\])?")
 
@@ -24,7 +25,7 @@ def _covers(codes: set[str] | None, finding: Finding) -> bool:
 
 def is_suppressed(finding: Finding, module: Module) -> bool:
     source = module.files.get(finding.path)
-    if source is None or "terrafix:ignore" not in source.text:
+    if source is None or MARK not in source.text:
         return False
     text = source.text
     for match in IGNORE_FILE.finditer(text):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,8 +123,8 @@ def glob(directory: Path, pattern: str) -> list[Path]:
         raise ValueError(f"a pattern of names in one folder, not {pattern!r}")
     probes = _RECORDER.get()
     if probes is None:
-        return sorted(directory.glob(pattern))
-    names = _noted(probes, "glob", directory / pattern, lambda: _glob(directory / pattern))
+        return [directory / name for name in _listed(directory, pattern)]
+    names = _noted(probes, "glob", directory / pattern, lambda: _listed(directory, pattern))
     return [directory / name for name in names]
 
 
@@ -197,6 +199,37 @@ def _listdir(directory: Path | str) -> tuple[str, ...]:
 
 def _glob(pattern_path: Path) -> tuple[str, ...]:
     return tuple(sorted(p.name for p in pattern_path.parent.glob(pattern_path.name)))
+
+
+# Folder listings by folder and pattern, each with the folder's stamp when it was listed: rules
+# ask for the same folders (a module's parents, its own folder) once per module of a run.
+_LISTINGS: OrderedDict[tuple[str, str], tuple[tuple[int, ...], tuple[str, ...]]] = OrderedDict()
+_LISTINGS_SIZE = 4096
+# A folder changed less than this long before it was listed may change again within the same
+# tick of the file system's clock, leaving its stamp as it was: such a listing is not kept.
+_SETTLED_NS = 2_000_000_000
+
+
+def _listed(directory: Path, pattern: str) -> tuple[str, ...]:
+    """``_glob`` of the pattern in ``directory``, kept while the folder's stamp stays the same
+    (adding, removing or renaming an entry changes a folder's modification time)."""
+    key = (str(directory), pattern)
+    try:
+        status = os.stat(directory)
+    except OSError:
+        return _glob(directory / pattern)
+    folder = (status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+    known = _LISTINGS.get(key)
+    if known is not None and known[0] == folder:
+        _LISTINGS.move_to_end(key)
+        return known[1]
+    names = _glob(directory / pattern)
+    if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > _SETTLED_NS:
+        _LISTINGS[key] = (folder, names)
+        _LISTINGS.move_to_end(key)
+        if len(_LISTINGS) > _LISTINGS_SIZE:
+            _LISTINGS.popitem(last=False)
+    return names
 
 
 def _walked(folder: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

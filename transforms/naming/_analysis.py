@@ -10,6 +10,7 @@ when one stack is deployed twice into one account.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -22,6 +23,8 @@ from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
 from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
+
+from ._memo import remembered
 
 SUFFIX_VARIABLES = frozenset(
     {
@@ -82,9 +85,38 @@ class NameSite:
 
 def name_sites(module: Module) -> list[NameSite]:
     """Every physical name the module sets explicitly, in file order."""
+    return [site for source in module.parsed for site in _file_sites(source.path, source.tree)[0]]
+
+
+def prefix_sites(module: Module) -> list[NameSite]:
+    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
+    each site's rules describe the prefix argument itself."""
+    return [site for source in module.parsed for site in _file_sites(source.path, source.tree)[1]]
+
+
+def _file_sites(path: Path, tree: n.ConfigFile) -> tuple[list[NameSite], list[NameSite]]:
+    """The names and the prefix arguments over their limit of one file, found once per tree: a
+    module is planned in its own check and in the checks of its callers and children."""
+    key = (path, id(tree))
+    known = _SITES.get(key)
+    if known is not None and known[0] is tree:
+        _SITES.move_to_end(key)
+        return known[1]
+    blocks = [(block, block.label_values) for block in tree.body.blocks("resource")]
+    found = (_names(path, blocks), _long_prefixes(path, blocks))
+    _SITES[key] = (tree, found)  # the tree is kept with its sites, so its id stays its own
+    if len(_SITES) > _SITES_SIZE:
+        _SITES.popitem(last=False)
+    return found
+
+
+_SITES: OrderedDict[tuple[Path, int], tuple[n.ConfigFile, tuple]] = OrderedDict()
+_SITES_SIZE = 1024
+
+
+def _names(path: Path, blocks: list[tuple[n.Block, tuple[str, ...]]]) -> list[NameSite]:
     sites = []
-    for path, block in module.top_level_blocks("resource"):
-        labels = block.label_values
+    for block, labels in blocks:
         if len(labels) != 2:
             continue
         rules = physical_name(labels[0])
@@ -96,12 +128,9 @@ def name_sites(module: Module) -> list[NameSite]:
     return sites
 
 
-def prefix_sites(module: Module) -> list[NameSite]:
-    """Prefix arguments (`name_prefix`) whose fixed text alone is over AWS's prefix limit;
-    each site's rules describe the prefix argument itself."""
+def _long_prefixes(path: Path, blocks: list[tuple[n.Block, tuple[str, ...]]]) -> list[NameSite]:
     sites = []
-    for path, block in module.top_level_blocks("resource"):
-        labels = block.label_values
+    for block, labels in blocks:
         rules = physical_name(labels[0]) if len(labels) == 2 else None
         if rules is None or rules.prefix_attribute is None or rules.prefix_max is None:
             continue
@@ -151,14 +180,13 @@ class OriginAnalysis:
         # A root configuration (it configures providers or a backend) gets its variables from
         # a tfvars file or CI setting, the same for every deployment: they are not inputs
         # that differ per caller.
-        self.root = (
-            bool(module.providers)
-            or module.backend is not None
-            or any(disk.glob(module.directory, "*.tfvars"))
-        )
+        self.root = remembered("is a root", module, None, lambda: _is_root(module))
         self._locals: dict[str, Origin] = {}
         self._busy: set[object] = set()
         self.for_each = Origin.INPUT  # the origin of `each` in the block being classified
+        self._calls_per_deployment = remembered(
+            "spells per-deployment functions", module, None, lambda: _spells_functions(module)
+        )
 
     def site_origin(self, site: NameSite) -> tuple[Origin, Origin]:
         """How a physical name varies as a whole, and how its leading part (its prefix) does;
@@ -173,7 +201,7 @@ class OriginAnalysis:
 
     def origin(self, expression: n.Node, scope: Scope | None = None) -> Origin:
         result = Origin.STATIC
-        for node in expression.walk():
+        for node in expression.walk() if self._calls_per_deployment else ():
             if type(node) is n.FunctionCall and node.function_name in PER_DEPLOYMENT_FUNCTIONS:
                 return Origin.SUFFIXED
         for parts, bound in value_references(expression, scope):
@@ -313,6 +341,23 @@ def leading_part(value: n.Expression, rules: PhysicalName) -> n.Node:
 
 
 _LITERAL = n.TemplateString(Leaf("QUOTE", '"'), (), Leaf("QUOTE_END", '"'))
+
+
+def _is_root(module: Module) -> bool:
+    """Whether the module configures providers or a backend, or has variable values beside it."""
+    return (
+        bool(module.providers)
+        or module.backend is not None
+        or any(disk.glob(module.directory, "*.tfvars"))
+    )
+
+
+def _spells_functions(module: Module) -> bool:
+    """Whether a file of the module spells a per-deployment function's name: only then can an
+    expression of it call one, and walk every node to find the call."""
+    return any(
+        name in source.text for source in module.files.values() for name in PER_DEPLOYMENT_FUNCTIONS
+    )
 
 
 def _is_empty(expression: n.Expression) -> bool:

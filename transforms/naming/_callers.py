@@ -8,6 +8,7 @@ variable and the caller passes its own suffix down.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from terrafix.model import Module, disk
@@ -15,7 +16,7 @@ from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
 
 from ._analysis import Origin, OriginAnalysis
-from ._memo import remembered
+from ._memo import remembered, remembered_for
 
 LEVELS = 3  # how far up a caller of a child module may sit
 
@@ -62,7 +63,7 @@ def local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
 
 def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
     try:
-        target = module.directory.resolve()
+        target = remembered_for("resolved", module.directory, module.directory.resolve)
     except OSError:
         return []
     out: list[tuple[Module, n.Block]] = []
@@ -71,14 +72,24 @@ def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
         if not any(target.name in _text(p) for p in texts):
             continue
         caller = read_module(parent)
-        calls = [] if caller is None else caller.module_calls.values()
-        for symbol in calls:
-            source = local_source(symbol.node)
-            if source is not None and (parent / source).resolve() == target:
-                out.append((caller, symbol.node))
+        calls = [] if caller is None else _local_calls(caller)
+        out.extend((caller, call) for call, called in calls if called == target)
         if caller is None and any(f"./{target.relative_to(parent)}" in _text(p) for p in texts):
             return None
     return out
+
+
+def _local_calls(caller: Module) -> list[tuple[n.Block, Path]]:
+    """The caller's calls of child directories, each with the directory it resolves to: asked
+    for each module the caller might call."""
+    return remembered("local calls", caller, None, lambda: list(_resolved_calls(caller)))
+
+
+def _resolved_calls(caller: Module) -> Iterator[tuple[n.Block, Path]]:
+    for symbol in caller.module_calls.values():
+        source = local_source(symbol.node)
+        if source is not None:
+            yield symbol.node, (caller.directory / source).resolve()
 
 
 def caller_arguments(module: Module) -> dict[str, Origin] | None:
@@ -99,6 +110,12 @@ def caller_arguments(module: Module) -> dict[str, Origin] | None:
 
 
 def _text(path: Path) -> str:
+    """The file's text ("" when it cannot be read), read once per check: the files of a
+    caller are searched for each module it might call."""
+    return remembered_for("text", path, lambda: _read_text(path))
+
+
+def _read_text(path: Path) -> str:
     try:
         return disk.read_text(path)
     except (OSError, UnicodeDecodeError):

@@ -9,7 +9,7 @@ never answers from files that have changed since.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
@@ -38,11 +38,21 @@ def remembered(
 
     The module is kept with the answer, so its identity stays its own while the answer is.
     """
+    key = (question, id(module), None if options is None else repr(sorted(options.items())))
+    return _answer(key, module, compute)
+
+
+def remembered_for(question: str, subject: Hashable, compute: Callable[[], Value]) -> Value:
+    """``compute()``, asked once per question and ``subject`` (a path, a name) within
+    ``one_check``."""
+    return _answer((question, subject), None, compute)
+
+
+def _answer(key: Hashable, keep: object, compute: Callable[[], Value]) -> Value:
     answers = _ANSWERS.get()
     if answers is None:
         return compute()
-    key = (question, id(module), None if options is None else repr(sorted(options.items())))
     found = answers.get(key)
     if found is None:
-        found = answers[key] = (module, compute())
+        found = answers[key] = (keep, compute())
     return found[1]

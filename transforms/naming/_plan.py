@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from terrafix.data.resource_names import PhysicalName
@@ -30,7 +31,7 @@ from ._analysis import (
 from ._callers import caller_arguments, local_callers, local_source, read_module
 from ._length import LengthEstimate
 from ._memo import remembered
-from ._rewrite import as_inner, literal_word, prefixed, source_of, template_inner
+from ._rewrite import as_inner, inner_of, literal_word, prefixed, source_of, template_inner
 
 PROJECT_VARIABLES = (
     "project_name",
@@ -105,24 +106,31 @@ class NamingPlan:
 
 
 def plan_module(
-    module: Module, options: dict, *, wire: bool = True, skip: frozenset[str] = frozenset()
+    module: Module, options: dict, *, skip: frozenset[str] = frozenset()
 ) -> NamingPlan | None:
     """The change that gives every static physical name the suffix, or None when there is
     nothing to do or the module's names are its callers' business. Addresses in ``skip``
     (suppressed findings) keep their names."""
-    if not wire and not skip:  # a caller's or a child's plan, only read: the same every time
-        return remembered("plan", module, options, lambda: _plan_module(module, options))
-    return _plan_module(module, options, wire=wire, skip=skip)
+    return _plan_module(module, options, skip=skip)
+
+
+def plan_outline(module: Module, options: dict) -> NamingPlan | None:
+    """A caller's or a child's plan as a module's own plan reads it (None exactly when its
+    plan is None): what it declares and which locals carry the suffix, without the calls it
+    wires or each name's new form, which only its own check reports."""
+    return remembered(
+        "plan outline", module, options, lambda: _plan_module(module, options, outline=True)
+    )
 
 
 def _plan_module(
-    module: Module, options: dict, *, wire: bool = False, skip: frozenset[str] = frozenset()
+    module: Module, options: dict, *, skip: frozenset[str] = frozenset(), outline: bool = False
 ) -> NamingPlan | None:
     if _calls_parent_modules(module):
         return None
     arguments = caller_arguments(module)
     analysis = OriginAnalysis(module, arguments)
-    own_inputs = OriginAnalysis(module, arguments, outputs_fixed=True)
+    own_inputs: OriginAnalysis | None = None  # built for the first name that needs it
     static: list[NameSite] = []
     suffixed: list[NameSite] = []
     for site in name_sites(module):
@@ -130,6 +138,7 @@ def _plan_module(
             continue
         whole, lead = analysis.site_origin(site)
         if lead is Origin.INPUT:
+            own_inputs = own_inputs or OriginAnalysis(module, arguments, outputs_fixed=True)
             if own_inputs.site_origin(site)[1] is Origin.INPUT:
                 return None  # the module takes its name prefix from its callers
             continue  # this name comes from another module or a data source: theirs to choose
@@ -138,17 +147,18 @@ def _plan_module(
         module, int(options.get("suffix_budget", 8)), callers=caller_estimates(module, options)
     )
     long = [s for s in suffixed if estimate.length(s.attribute.value) > s.rules.max_length]
-    wirings = _calls_to_wire(module, options) if wire and analysis.root else []
+    wirings = _calls_to_wire(module, options) if not outline and analysis.root else []
     wirings = [w for w in wirings if w.address not in skip]
     prefixes = [s for s in prefix_sites(module) if s.address not in skip]
     if not static and not wirings and not long and not prefixes:
         return None
-    plan = _Planner(module, options, analysis).plan(static, wirings, long)
+    plan = _Planner(module, options, analysis, each_name=not outline).plan(static, wirings, long)
     if plan is None:
         if not prefixes:
             return None
         plan = NamingPlan(PREFIX_LOCAL, options.get("suffix_variable", "environment_suffix"))
-    plan.changes.extend(_shortened(site) for site in prefixes)
+    if not outline:
+        plan.changes.extend(_shortened(site) for site in prefixes)
     return plan
 
 
@@ -177,7 +187,7 @@ def caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate
 def _caller_estimates(module: Module, options: dict) -> list[tuple[LengthEstimate, n.Block]]:
     out = []
     for caller, call in local_callers(module) or []:
-        plan = plan_module(caller, options, wire=False)
+        plan = plan_outline(caller, options)
         planner = _Planner(caller, options, OriginAnalysis(caller))
         estimate = (
             planner._estimate(plan) if plan is not None else LengthEstimate(caller, planner.budget)
@@ -198,7 +208,7 @@ def _calls_to_wire(module: Module, options: dict) -> list[Wiring]:
         child = read_module(module.directory / source)
         if child is None:
             continue
-        child_plan = plan_module(child, options, wire=False)
+        child_plan = plan_outline(child, options)
         if suffix in child.variables or (
             child_plan is not None and child_plan.suffix_variable == suffix
         ):
@@ -261,11 +271,16 @@ def project_variable_spec(default: str) -> BlockSpec:
 
 
 class _Planner:
-    def __init__(self, module: Module, options: dict, analysis: OriginAnalysis) -> None:
+    """Plans one module; without ``each_name``, only its declarations and prefix locals."""
+
+    def __init__(
+        self, module: Module, options: dict, analysis: OriginAnalysis, *, each_name: bool = True
+    ) -> None:
         self.module = module
         self.options = options
         self.analysis = analysis
         self.budget = int(options.get("suffix_budget", 8))
+        self.each_name = each_name
 
     def plan(
         self, static: list[NameSite], wirings: list[Wiring], long: list[NameSite]
@@ -290,10 +305,12 @@ class _Planner:
         plan.wirings = wirings
         if static and not self._prefix_static(plan, static):
             return None
+        if not self.each_name:
+            return plan
         estimate = self._estimate(plan)
         for site in long:
             change = SiteChange(site, "", problem="can exceed its AWS length limit")
-            plan.changes.append(self._limited(change, site.attribute.value, site, estimate))
+            plan.changes.append(self._limited(change, estimate.length(site.attribute.value), site))
         return plan
 
     def _prefix_static(self, plan: NamingPlan, static: list[NameSite]) -> bool:
@@ -335,6 +352,8 @@ class _Planner:
             plan.new_local = (PREFIX_LOCAL, '"${var.' + project_var + "}-" + suffix_ref + '"')
         for symbol in leading_locals.values():
             plan.local_fixes.append((symbol, _appended(symbol.node.value, suffix_ref)))
+        if not self.each_name:
+            return True
         estimate = self._estimate(plan)
         prefix_ref = "${local." + plan.prefix_local + "}"
         for site in static:
@@ -345,7 +364,7 @@ class _Planner:
 
     def _estimate(self, plan: NamingPlan) -> LengthEstimate:
         """Lengths as they will be once the plan's locals and variables exist."""
-        extra = {name: parse_expression(source) for name, source in self._new_locals(plan).items()}
+        extra = {name: _parsed(source) for name, source in self._new_locals(plan).items()}
         defaults = {}
         for name, spec in plan.new_variables:
             default = dict(i for i in spec.items if isinstance(i, tuple)).get("default")
@@ -444,13 +463,12 @@ class _Planner:
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
-            return self._limited(change, value, site, estimate)
+            return self._limited(change, estimate.length(value), site)
         follows = self._follows_fixed_local(site, fixed_names)
         if follows is not None:  # `cond ? "${local.p}-a" : ...`, or each.value built from it
             change = SiteChange(site, f"{follows} now carries the suffix")
-            return self._limited(change, value, site, estimate)
-        inner = as_inner(value)
-        literal = template_inner(value) is not None
+            return self._limited(change, estimate.length(value), site)
+        inner, literal = inner_of(value)
         head = form_head(site.rules, inner) if literal else ""
         if project_var is not None and inner[len(head) :].startswith("${var." + project_var + "}"):
             leading = "${var." + project_var + "}"
@@ -464,26 +482,23 @@ class _Planner:
             renamed_inner=new_inner if literal else None,
             follow_inner=new_inner if literal else None,
         )
-        # Each form of the new value is parsed once: its estimate judges the next step.
-        parsed = parse_expression(change.value)
-        if site.rules.lowercase and _has_upper(estimate.value(parsed)):
+        # The estimate reads lower() and replace() as their first argument, so the new value
+        # is estimated once, whichever of them it gets wrapped in.
+        estimated = estimate.value(_parsed(change.value))
+        if site.rules.lowercase and _has_upper(estimated):
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += " and lowercased, as AWS requires"
-            parsed = parse_expression(change.value)
-        if site.rules.separator != "-" and "-" in estimate.value(parsed):
+        if site.rules.separator != "-" and "-" in estimated:
             change.value = f'replace({change.value}, "-", "{site.rules.separator}")'
             change.follow_inner = "${" + change.value + "}" if literal else None
             change.how += f", with {site.rules.separator!r} for '-', which AWS does not allow"
-            parsed = parse_expression(change.value)
-        return self._limited(change, parsed, site, estimate)
+        return self._limited(change, len(estimated), site)
 
-    def _limited(
-        self, change: SiteChange, value: n.Expression, site: NameSite, estimate: LengthEstimate
-    ) -> SiteChange:
-        """Keep the name within its AWS limit: the short prefix argument, else substr()."""
+    def _limited(self, change: SiteChange, length: int, site: NameSite) -> SiteChange:
+        """Keep the name within its AWS limit (``length`` is its estimated length): the short
+        prefix argument, else substr()."""
         rules = site.rules
-        length = estimate.length(value)
         if length <= rules.max_length:
             return change
         if rules.prefix_attribute and rules.prefix_limit <= SHORT_PREFIX_LIMIT:
@@ -541,6 +556,13 @@ def _lead_expression(site: NameSite) -> n.Expression | None:
 
 
 _EMPTY = parse_expression('""')
+
+
+@lru_cache(maxsize=2048)
+def _parsed(source: str) -> n.Expression:
+    """``parse_expression``, once per source: the same new names and prefix locals come back
+    in every plan of a module, and in its callers' and children's plans (trees never change)."""
+    return parse_expression(source)
 
 
 def _first_variable(value: n.Expression) -> str | None:

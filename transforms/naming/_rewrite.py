@@ -32,8 +32,15 @@ def template_inner(expression: n.Expression) -> str | None:
 
 def as_inner(expression: n.Expression) -> str:
     """Template text with the value of ``expression``: itself, or one interpolation of it."""
+    return inner_of(expression)[0]
+
+
+def inner_of(expression: n.Expression) -> tuple[str, bool]:
+    """``as_inner(expression)``, and whether it is the text of a one-line template."""
     inner = template_inner(expression)
-    return inner if inner is not None else "${" + source_of(expression) + "}"
+    if inner is not None:
+        return inner, True
+    return "${" + source_of(expression) + "}", False
 
 
 def prefixed(inner: str, head: str, prefix: str, leading: str | None) -> str:

@@ -10,7 +10,7 @@ from terrafix.engine.config import PRODUCTION
 from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
-from terrafix.engine.suppress import is_suppressed
+from terrafix.engine.suppress import MARK, is_suppressed
 from terrafix.model import Module
 
 from ._edits import apply_plan
@@ -123,8 +123,12 @@ what the fix is for, so it is safe. In the `default` profile it is unsafe: appli
             return
         with one_check():
             findings = self._findings(context, frozenset())
+            # Only a file that spells a suppression comment can suppress a finding.
+            marked = {p for p, s in module.files.items() if MARK in s.text}
             suppressed = frozenset(
-                f.key.rsplit(":", 1)[1] for f in findings if is_suppressed(f, module)
+                f.key.rsplit(":", 1)[1]
+                for f in findings
+                if f.path in marked and is_suppressed(f, module)
             )
             if suppressed:  # a suppressed name keeps its name: plan again without it
                 findings = self._findings(context, suppressed)
