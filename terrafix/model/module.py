@@ -50,6 +50,20 @@ class SourceFile:
             return []
         return [node for node in self.tree.walk() if type(node) is n.Damaged]
 
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Every traversal in this file's top-level blocks, in source order of the blocks. Read
+        once per file: a file parsed once serves every module built from the same text (the
+        modules around the one checked, the module again after a fix)."""
+        if self.tree is None:
+            return []
+        path = self.path
+        return [
+            Reference(path, traversal, block)
+            for block in self.tree.body.blocks()
+            for traversal in traversals(block)
+        ]
+
 
 # The files parsed most recently, by path and text (trees never change, so one parse serves
 # every module that holds the same file).
@@ -245,10 +259,7 @@ class Module:
 
     @cached_property
     def references(self) -> list[Reference]:
-        out = []
-        for path, block in self.top_level_blocks():
-            out.extend(Reference(path, t, block) for t in traversals(block))
-        return out
+        return [reference for source in self.parsed for reference in source.references]
 
     def references_to(self, *prefix: str) -> list[Reference]:
         """The references that read ``prefix`` (`"var"`, `"var", "name"`, …), in the order
