@@ -166,8 +166,13 @@ def _unresolved(module: Module) -> tuple[set[str], set[str]]:
 def _declared(module: Module, parts: tuple[str, ...]) -> tuple[str, bool] | None:
     root = parts[0]
     if root in ("var", "local", "module") and len(parts) > 1:
-        table = {"var": module.variables, "local": module.locals, "module": module.module_calls}
-        return f"{root}.{parts[1]}", parts[1] in table[root]
+        if root == "var":
+            table = module.variables
+        elif root == "local":
+            table = module.locals
+        else:
+            table = module.module_calls
+        return f"{root}.{parts[1]}", parts[1] in table
     if root == "data" and len(parts) > 2:
         return f"data.{parts[1]}.{parts[2]}", (parts[1], parts[2]) in module.data_sources
     if (

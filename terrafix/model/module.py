@@ -274,10 +274,17 @@ class Module:
         """``references_to``'s index: rules ask it once per variable, local or resource, and a
         scan of every reference each time grew with the square of the module."""
         index: dict[tuple[str, ...], list[Reference]] = {}
+        get = index.get
+        sizes = tuple(range(1, INDEXED_PARTS + 1))
         for reference in self.references:
             parts = reference.traversal.parts
-            for size in range(1, min(len(parts), INDEXED_PARTS) + 1):
-                index.setdefault(parts[:size], []).append(reference)
+            for size in sizes[: len(parts)]:
+                key = parts[:size]
+                found = get(key)
+                if found is None:
+                    index[key] = [reference]
+                else:
+                    found.append(reference)
         return index
 
     def _labelled(self, type_: str, count: int) -> dict:
