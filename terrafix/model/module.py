@@ -173,14 +173,17 @@ class Module:
 
         ``kind`` is a block type (`variable`, `resource`, `data`, `module`, `output`) or `local`.
         """
-        intact = {
-            "variable": self.variables,
-            "output": self.outputs,
-            "module": self.module_calls,
-            "local": self.locals,
-        }.get(kind)
+        intact: dict | None = None
         key: object = labels[0] if len(labels) == 1 else labels
-        if kind == "resource":
+        if kind == "variable":
+            intact = self.variables
+        elif kind == "output":
+            intact = self.outputs
+        elif kind == "module":
+            intact = self.module_calls
+        elif kind == "local":
+            intact = self.locals
+        elif kind == "resource":
             intact, key = self.resources, labels
         elif kind == "data":
             intact, key = self.data_sources, labels
