@@ -51,10 +51,19 @@ def traversals(root: n.Node) -> Iterator[Traversal]:
     while stack:
         node = pop()
         kind = type(node)
-        if kind is n.Variable:
+        reader = readers.get(kind)
+        if reader is not None:  # a node that is no traversal: look into it
+            fields, mixed = reader
+            for value in fields(node):
+                if type(value) is tuple:
+                    push_all(
+                        [child for child in value if type(child) is not Leaf] if mixed else value
+                    )
+                elif value is not None:
+                    push(value)
+        elif kind is n.Variable:
             yield Traversal(node, (node.name.text,))
-            continue
-        if kind is n.GetAttr or kind in _INDEXING:
+        elif kind is n.GetAttr or kind in _INDEXING:
             names: list[str] = []  # from the outermost name inwards
             inner = node
             while True:
@@ -74,16 +83,9 @@ def traversals(root: n.Node) -> Iterator[Traversal]:
                 yield Traversal(node, tuple(names))
             else:
                 push(inner)
-            continue
-        reader = readers.get(kind)
-        if reader is None:
-            reader = readers[kind] = _subtree_reader(kind)
-        fields, mixed = reader
-        for value in fields(node):
-            if type(value) is tuple:
-                push_all([child for child in value if type(child) is not Leaf] if mixed else value)
-            elif value is not None:
-                push(value)
+        else:  # a node class first met here
+            readers[kind] = _subtree_reader(kind)
+            push(node)
 
 
 _INDEXING = (n.Index, n.LegacyIndex, n.Splat)
