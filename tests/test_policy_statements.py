@@ -1,5 +1,5 @@
 """Every `jsonencode` policy is read, wherever the call sits in a value and however the file
-spells the name elsewhere (comments, strings), and one-line blocks are read too."""
+spells the name elsewhere (comments, strings), one-line blocks too, and JSON policy text."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ resource "aws_iam_role_policy" "merged" {
   })
   inline { policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:Decrypt" }] }) }
 }
+
+resource "aws_iam_policy" "text" {
+  name   = "not-json"
+  policy = <<-EOT
+    {"Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"},
+                   {"Effect": "Deny", "Action": ["ec2:*"]}]}
+  EOT
+}
 """
 
 
@@ -35,6 +43,8 @@ def test_every_call_is_read_and_no_mention_is():
         ("outer", "Allow", ("s3:GetObject",)),
         ("outer", "Deny", ("s3:*",)),
         ("policy", "Allow", ("kms:Decrypt",)),
+        ("policy", "Allow", ("logs:PutLogEvents",)),
         ("policy", "Allow", ("sns:Publish",)),
         ("policy", "Allow", ("sqs:*",)),
+        ("policy", "Deny", ("ec2:*",)),
     ]

@@ -84,7 +84,14 @@ def statements(module: Module) -> Iterator[Statement]:
             ):
                 yield from _document_statements(source.path, block)
             for attribute, _ in _attributes(block):
-                yield from _expression_statements(source.path, block, attribute, unseen)
+                # Asked here, not in a generator per attribute: most attributes hold neither.
+                kind = type(attribute.value)
+                if kind is n.Heredoc or kind is n.TemplateString:
+                    document = json_text(attribute.value)
+                    if document is not None:
+                        yield from _json_statements(source.path, block, attribute, document)
+                elif unseen.count:
+                    yield from _expression_statements(source.path, block, attribute, unseen)
 
 
 JSONENCODE = "jsonencode"
@@ -134,12 +141,9 @@ def _expression_statements(
     path: Path, block: n.Block, attribute: n.Attribute, unseen: _Spellings
 ) -> Iterator:
     value = attribute.value
-    if type(value) in (n.Heredoc, n.TemplateString):
-        yield from _heredoc_statements(path, block, attribute)
-        return
     # Most values hold no call at all, and a policy's holds one: a look at the value's text
     # spares the walk, or ends it once the last call it spells is found.
-    left = min(unseen.count, unseen.within(attribute)) if unseen.count else 0
+    left = min(unseen.count, unseen.within(attribute))
     if not left:
         return
     for node in value.walk():
@@ -252,10 +256,10 @@ def _document_statements(path: Path, block: n.Block) -> Iterator[Statement]:
 PLACEHOLDER = "__terrafix_interpolation__"
 
 
-def _heredoc_statements(path: Path, block: n.Block, attribute: n.Attribute) -> Iterator:
-    document = json_text(attribute.value)
-    if document is None:
-        return
+def _json_statements(
+    path: Path, block: n.Block, attribute: n.Attribute, document: dict
+) -> Iterator[Statement]:
+    """The statements of ``document``, the JSON policy that ``attribute``'s text spells."""
     listed = next((v for k, v in document.items() if k.lower() == "statement"), None)
     if isinstance(listed, dict):
         listed = [listed]
