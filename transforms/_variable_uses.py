@@ -11,6 +11,7 @@ type unknown: a wrong type is worse than none. A use may also make a default cle
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -127,18 +128,18 @@ def infer(
     references: list[Reference],
     callers: tuple[Path, ...] = (),
     fallback: str | None = None,
-    calls: Calls | None = None,
+    read_calls: Callable[[], Calls] | None = None,
 ) -> Inference | None:
     """The declaration the uses of ``var.name`` make clear, or None when they disagree or
     say nothing. ``fallback`` is the type the name suggests, taken only when no use says
-    anything."""
+    anything. ``read_calls`` gives the calls from ``callers`` when they are read already
+    (once for all of a module's variables)."""
     evidence: list[Evidence] = []
     for reference in references:
         found = use_evidence(module, reference)
         if found is not None:
             evidence.append(found)
-    if calls is None:
-        calls = calls_from(callers, module.directory)
+    calls = read_calls() if read_calls is not None else calls_from(callers, module.directory)
     passed = caller_evidence(name, calls)
     if passed is None:
         return None  # a caller's file does not parse

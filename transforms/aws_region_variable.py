@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
@@ -15,6 +16,9 @@ from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 from terrafix.writer import BlockSpec, expr
+
+if TYPE_CHECKING:
+    from ._variable_uses import Calls
 
 REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 REGION_ALIASES = ("region", "aws_default_region", "default_region", "deploy_region", "location")
@@ -85,7 +89,7 @@ finding is display-only.
             yield self._finding(context, name, references, calls)
 
     def _finding(
-        self, context: RuleContext, name: str, references: list, calls: Callable[[], object]
+        self, context: RuleContext, name: str, references: list, calls: Callable[[], Calls]
     ) -> Finding:
         module = context.module
         first = references[0]
@@ -114,7 +118,7 @@ finding is display-only.
         )
 
     def _declaration(
-        self, context: RuleContext, name: str, references: list, calls: Callable[[], object]
+        self, context: RuleContext, name: str, references: list, calls: Callable[[], Calls]
     ):
         if name == "aws_region":
             default, source = region_default(context.module, context.options)
@@ -143,7 +147,7 @@ finding is display-only.
             references,
             context.callers,
             fallback=infer_type(name),
-            calls=calls(),
+            read_calls=calls,
         )
         if found is None:
             return None, Applicability.DISPLAY_ONLY, ""
@@ -159,7 +163,7 @@ finding is display-only.
         return BlockSpec("variable", (name,), tuple(items)), Applicability.SAFE, how
 
 
-def _calls(context: RuleContext):
+def _calls(context: RuleContext) -> Calls:
     """The calls of the checked module from its callers (see ``_variable_uses.calls_from``)."""
     from ._variable_uses import calls_from
 
