@@ -272,6 +272,11 @@ class Module:
         size = len(prefix)
         return [r for r in self.references if r.traversal.parts[:size] == prefix]
 
+    def read_prefixes(self, size: int) -> Iterator[tuple[str, ...]]:
+        """Each distinct run of the first ``size`` names (at most ``INDEXED_PARTS``) that some
+        reference reads, once: what is read, without going through every reading of it."""
+        return (prefix for prefix in self._references_by_prefix if len(prefix) == size)
+
     @cached_property
     def _references_by_prefix(self) -> dict[tuple[str, ...], list[Reference]]:
         """``references_to``'s index: rules ask it once per variable, local or resource, and a
