@@ -352,3 +352,20 @@ def test_an_id_spelled_with_escapes_is_found_as_one_in_digits(tmp_path: Path, sp
     assert [f.message for f in result.findings] == [
         "data.aws_iam_policy_document.p: hard-coded AWS account id 123456789012 (a placeholder)"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'account = "123456789012"\n',
+        'account = "12345678901"\n',  # eleven: no id
+        "a = 12345678901 + 123456789012\n",
+        "id = 1234567890 1234567890\n",  # two runs, neither long enough
+        'arabic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"\n',
+        "",
+    ],
+)
+def test_a_file_is_read_for_ids_exactly_when_it_holds_twelve_digits_in_a_row(text: str):
+    from terrafix.transforms.iam._accounts import ACCOUNT, _may_spell_an_id
+
+    assert _may_spell_an_id(text) == (ACCOUNT.search(text) is not None)

@@ -61,3 +61,14 @@ def test_a_caller_changing_an_answer_does_not_change_the_index():
     module = Module.from_texts(Path("m"), {MAIN: TEXT})
     module.references_to("var").clear()
     assert len(module.references_to("var")) == 2
+
+
+def test_each_prefix_read_is_listed_once_in_order_of_its_first_reading():
+    module = Module.from_texts(Path("m"), {MAIN: TEXT})
+    assert list(module.read_prefixes(2)) == list(
+        dict.fromkeys(
+            r.traversal.parts[:2] for r in module.references if len(r.traversal.parts) > 1
+        )
+    )
+    assert ("aws_kms_key", "k", "arn") in module.read_prefixes(3)
+    assert ("aws_kms_key", "k") in module.read_prefixes(2)

@@ -372,6 +372,13 @@ def test_action_scope_from_dataset():
     assert action_scope("ec2:CreateNetworkInterface").needs_wildcard
     assert action_scope("kms:*").needs_wildcard  # kms:CreateKey has no resource
     assert not action_scope("nosuchservice:Thing").known
+
+
+def test_a_full_action_name_is_matched_as_written_in_any_case_and_a_pattern_by_its_matches():
+    assert action_scope("SecretsManager:getSECRETvalue").resource_types == ("secret",)
+    assert not action_scope("secretsmanager:NoSuchAction").known
+    assert action_scope("secretsmanager:GetSecret?alue").resource_types == ("secret",)
+    assert action_scope("dynamodb:[QS]uery").resource_types == ("table", "index")
     assert not action_scope("iam:CreateServiceLinkedRole").names_own
 
 

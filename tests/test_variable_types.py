@@ -180,6 +180,22 @@ def test_child_variable_no_caller_passes_and_no_default_stays_display_only(tmp_p
     assert [(f.message.split("'")[1], f.fix) for f in findings] == [("size", None)]
 
 
+def test_a_caller_that_does_not_parse_leaves_every_child_variable_undecided(tmp_path: Path):
+    root, child = _two_modules(
+        tmp_path,
+        'module "child" {\n  source = "./modules/child"\n  size   = 3\n  stage  = "dev"\n}\n',
+        'resource "aws_sqs_queue" "q" {\n  count = var.size\n  name  = var.stage\n}\n',
+    )
+    (root / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n')
+    findings = [f for f in run([root], CONFIG, fix=False).findings if f.path.parent == child]
+    undeclared = sorted((f.message.split("'")[1], f.fix) for f in findings if f.rule == "TF001")
+    assert undeclared == [("size", None), ("stage", None)]
+    (root / "broken.tf").unlink()
+    findings = [f for f in run([root], CONFIG, fix=False).findings if f.path.parent == child]
+    fixed = sorted(f.message.split("'")[1] for f in findings if f.rule == "TF001" and f.fix)
+    assert fixed == ["size", "stage"]
+
+
 @needs_shared
 def test_real_modules_get_no_new_declarations():
     """Human modules declare what they use: only the security-group module's `_templates`

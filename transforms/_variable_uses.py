@@ -11,6 +11,7 @@ type unknown: a wrong type is worse than none. A use may also make a default cle
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -127,16 +128,19 @@ def infer(
     references: list[Reference],
     callers: tuple[Path, ...] = (),
     fallback: str | None = None,
+    read_calls: Callable[[], Calls] | None = None,
 ) -> Inference | None:
     """The declaration the uses of ``var.name`` make clear, or None when they disagree or
     say nothing. ``fallback`` is the type the name suggests, taken only when no use says
-    anything."""
+    anything. ``read_calls`` gives the calls from ``callers`` when they are read already
+    (once for all of a module's variables)."""
     evidence: list[Evidence] = []
     for reference in references:
         found = use_evidence(module, reference)
         if found is not None:
             evidence.append(found)
-    passed = caller_evidence(name, callers, module.directory)
+    calls = read_calls() if read_calls is not None else calls_from(callers, module.directory)
+    passed = caller_evidence(name, calls)
     if passed is None:
         return None  # a caller's file does not parse
     evidence.extend(e for e in passed.values() if e is not None)
@@ -365,12 +369,23 @@ def _argument(chain: list[n.Node]) -> Evidence | None:
 # ------------------------------------------------------------------ callers
 
 
-def caller_evidence(
-    name: str, callers: tuple[Path, ...], directory: Path
-) -> dict[tuple[Path, str], Evidence | None] | None:
-    """For each call of this module from ``callers``: what the value it passes says (None when
-    it passes nothing); None when a caller does not parse."""
-    out: dict[tuple[Path, str], Evidence | None] = {}
+class Call(NamedTuple):
+    """A `module` block of a caller that calls the module being checked."""
+
+    directory: Path  # the caller's
+    label: str
+    caller: Module
+    block: n.Block
+
+
+# The calls of a module from its callers; None when a caller does not parse.
+Calls = list[Call] | None
+
+
+def calls_from(callers: tuple[Path, ...], directory: Path) -> Calls:
+    """The calls of the module in ``directory`` from the modules in ``callers``, read once for
+    every variable asked about (each local `source` is resolved on disk)."""
+    out: list[Call] = []
     target = directory.resolve()
     for caller_dir in callers:
         caller = read_module(caller_dir)
@@ -380,10 +395,21 @@ def caller_evidence(
             source = source_path(symbol.node)
             if source is None or (caller.directory / source).resolve() != target:
                 continue
-            argument = symbol.node.body.attribute(name)
-            out[(caller_dir, label)] = (
-                _value_evidence(caller, argument.value) if argument is not None else None
-            )
+            out.append(Call(caller_dir, label, caller, symbol.node))
+    return out
+
+
+def caller_evidence(name: str, calls: Calls) -> dict[tuple[Path, str], Evidence | None] | None:
+    """For each call of this module: what the value it passes for ``name`` says (None when it
+    passes nothing); None when a caller does not parse."""
+    if calls is None:
+        return None
+    out: dict[tuple[Path, str], Evidence | None] = {}
+    for call in calls:
+        argument = call.block.body.attribute(name)
+        out[(call.directory, call.label)] = (
+            _value_evidence(call.caller, argument.value) if argument is not None else None
+        )
     return out
 
 

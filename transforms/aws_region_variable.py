@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terrafix.engine.changeset import Changeset
 from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
@@ -14,6 +16,9 @@ from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 from terrafix.writer import BlockSpec, expr
+
+if TYPE_CHECKING:
+    from ._variable_uses import Calls
 
 REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 REGION_ALIASES = ("region", "aws_default_region", "default_region", "deploy_region", "location")
@@ -78,10 +83,14 @@ finding is display-only.
             parts = reference.traversal.parts
             if len(parts) >= 2 and not module.may_declare("variable", parts[1]):
                 seen.setdefault(parts[1], []).append(reference)
+        # Every variable whose type is inferred reads the same calls from the module's callers.
+        calls = cache(lambda: _calls(context))
         for name, references in sorted(seen.items()):
-            yield self._finding(context, name, references)
+            yield self._finding(context, name, references, calls)
 
-    def _finding(self, context: RuleContext, name: str, references: list) -> Finding:
+    def _finding(
+        self, context: RuleContext, name: str, references: list, calls: Callable[[], Calls]
+    ) -> Finding:
         module = context.module
         first = references[0]
         tree = module.files[first.path].tree
@@ -89,7 +98,7 @@ finding is display-only.
         count = len(references)
         where = f" ({count} references)" if count > 1 else ""
         message = f"variable {name!r} is referenced but not declared{where}"
-        spec, applicability, how = self._declaration(context, name, references)
+        spec, applicability, how = self._declaration(context, name, references, calls)
         if spec is not None and ROOT_NOTE in how:
             message += f"; the fix declares it without a default, so it {ROOT_NOTE}"
         fix = None
@@ -108,7 +117,9 @@ finding is display-only.
             fix=fix,
         )
 
-    def _declaration(self, context: RuleContext, name: str, references: list):
+    def _declaration(
+        self, context: RuleContext, name: str, references: list, calls: Callable[[], Calls]
+    ):
         if name == "aws_region":
             default, source = region_default(context.module, context.options)
             spec = BlockSpec(
@@ -130,7 +141,14 @@ finding is display-only.
         if name in SUFFIX_VARIABLES:  # declared as TF002 declares it, so names stay distinct
             spec = suffix_variable_spec(name, DEFAULT_SUFFIX)
             return spec, Applicability.SAFE, f" with default {DEFAULT_SUFFIX!r}"
-        found = infer(context.module, name, references, context.callers, fallback=infer_type(name))
+        found = infer(
+            context.module,
+            name,
+            references,
+            context.callers,
+            fallback=infer_type(name),
+            read_calls=calls,
+        )
         if found is None:
             return None, Applicability.DISPLAY_ONLY, ""
         items: list = [("type", expr(found.type))]
@@ -143,6 +161,13 @@ finding is display-only.
         else:
             how += f"; no default, so it {ROOT_NOTE}"
         return BlockSpec("variable", (name,), tuple(items)), Applicability.SAFE, how
+
+
+def _calls(context: RuleContext) -> Calls:
+    """The calls of the checked module from its callers (see ``_variable_uses.calls_from``)."""
+    from ._variable_uses import calls_from
+
+    return calls_from(context.callers, context.module.directory)
 
 
 def _declared(module: Module, name: str, spec: BlockSpec) -> dict[Path, str]:

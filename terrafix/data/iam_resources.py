@@ -141,12 +141,19 @@ def _works_only_on_wildcard(service: str, name: str, types: tuple[tuple[str, boo
     return optional_only and not any((service, t) in RESOURCE_ARNS for t, _ in types)
 
 
+# Characters that make an action name a pattern (fnmatch's).
+_WILDCARDS = frozenset("*?[")
+
+
 @cache
 def action_scope(action: str) -> ActionScope:
     """The resource types ``action`` acts on; a pattern gets the union over its matches."""
     service, _, name = action.lower().partition(":")
     actions = _service_actions(service) if name else None
-    matched = [a for a in actions or () if fnmatch.fnmatchcase(a, name)]
+    if actions and not _WILDCARDS.intersection(name):  # most actions are named in full
+        matched = [name] if name in actions else []
+    else:
+        matched = [a for a in actions or () if fnmatch.fnmatchcase(a, name)]
     if not matched:
         return ActionScope(service, (), known=False)
     types: list[str] = []

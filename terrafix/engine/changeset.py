@@ -307,5 +307,7 @@ def _cut_off(source) -> bool:
     """Whether the file ends in damaged text (cut off inside a block, a bracket left open)."""
     if not source.errors or source.tree is None:
         return False
-    last = [e for e in source.tree.body.elements if e.render().strip()]
-    return bool(last) and type(last[-1]) is n.Damaged
+    for element in reversed(source.tree.body.elements):  # the last one with text decides
+        if element.render().strip():
+            return type(element) is n.Damaged
+    return False

@@ -52,9 +52,11 @@ def damage_spans(source: SourceFile) -> list[Span]:
 
 def touches_damage(finding: Finding, spans: dict[Path, list[Span]]) -> bool:
     """Whether any edit of the finding's fix overlaps an error node or inserts inside one."""
-    for path, edits in finding.fix.edits.items():
-        for edit in edits:
-            for start, end in spans.get(path, ()):
+    for path, file_spans in spans.items():
+        if not file_spans:
+            continue
+        for edit in finding.fix.edits_of(path):
+            for start, end in file_spans:
                 if edit.start == edit.end:
                     if start < edit.start < end:
                         return True

@@ -95,7 +95,20 @@ class Fix:
     @cached_property
     def edits(self) -> dict[Path, list[TextEdit]]:
         """The changes as line edits of each base text (computed once: many findings share a fix)."""
-        return {p: diff_edits(self.base.get(p, ""), new) for p, new in self.changes.items()}
+        return {path: self.edits_of(path) for path in self.changes}
+
+    def edits_of(self, path: Path) -> list[TextEdit]:
+        """The line edits of one file (none when the fix leaves it alone): a question about
+        one file, such as whether the fix reaches into its damage, diffs no other."""
+        known = self._edits_by_path
+        if path not in known:
+            new = self.changes.get(path)
+            known[path] = [] if new is None else diff_edits(self.base.get(path, ""), new)
+        return known[path]
+
+    @cached_property
+    def _edits_by_path(self) -> dict[Path, list[TextEdit]]:
+        return {}
 
     def without_texts(self) -> Fix:
         """The same fix for a report that shows only that it exists (see ``TextsLeftOut``)."""

