@@ -203,7 +203,14 @@ def test_import_is_cheap_and_a_warm_cache_needs_no_lark(tmp_path):
     probe = "import sys, terrafix, terrafix.syntax; print('lark' in sys.modules)"
     assert _python(probe, tmp_path) == "False"
     assert _cache_files(tmp_path) == []  # importing builds no table
-    parse = "import sys, terrafix; terrafix.parse('a = 1\\n'); print('lark' in sys.modules)"
+    valid = "import sys, terrafix; terrafix.parse('a = 1\\n'); print('lark' in sys.modules)"
+    assert _python(valid, tmp_path) == "False"  # the descent parser needs no table
+    assert _cache_files(tmp_path) == []
+    parse = (  # an invalid file goes to the LALR driver, which needs the table
+        "import sys, terrafix\n"
+        "try:\n    terrafix.parse('a = 1 2\\n')\n"
+        "except terrafix.HclSyntaxError:\n    print('lark' in sys.modules)"
+    )
     assert _python(parse, tmp_path) == "True"  # cold cache: lark computes the table
     assert len(_cache_files(tmp_path)) == 1
     assert _python(parse, tmp_path) == "False"  # warm cache: lark is not even imported

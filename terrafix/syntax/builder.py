@@ -35,6 +35,24 @@ def _split_for_header(children: list) -> tuple[Leaf | None, Leaf | None, Leaf, L
     return None, None, children[0], children[1], 2
 
 
+def fold_operators(c: list) -> n.Expression:
+    """``operand (operator operand)*``, flat, to ``BinaryOp`` nodes by HCL's precedence."""
+    operands = [c[0]]
+    operators: list[Leaf] = []
+    for i in range(1, len(c), 2):
+        operator = c[i]
+        level = PRECEDENCE[operator.text]
+        while operators and PRECEDENCE[operators[-1].text] >= level:
+            right = operands.pop()
+            operands.append(n.BinaryOp(operands.pop(), operators.pop(), right))
+        operators.append(operator)
+        operands.append(c[i + 1])
+    while operators:
+        right = operands.pop()
+        operands.append(n.BinaryOp(operands.pop(), operators.pop(), right))
+    return operands[0]
+
+
 class TreeBuilder:
     """One method per grammar rule; each returns a node of ``terrafix.syntax.nodes``."""
 
@@ -69,20 +87,7 @@ class TreeBuilder:
         return n.Conditional(c[0], c[1], c[2], c[3], c[4])
 
     def operation(self, c):
-        operands = [c[0]]
-        operators: list[Leaf] = []
-        for i in range(1, len(c), 2):
-            operator = c[i]
-            level = PRECEDENCE[operator.text]
-            while operators and PRECEDENCE[operators[-1].text] >= level:
-                right = operands.pop()
-                operands.append(n.BinaryOp(operands.pop(), operators.pop(), right))
-            operators.append(operator)
-            operands.append(c[i + 1])
-        while operators:
-            right = operands.pop()
-            operands.append(n.BinaryOp(operands.pop(), operators.pop(), right))
-        return operands[0]
+        return fold_operators(c)
 
     def unary_op(self, c):
         return n.UnaryOp(c[0], c[1])

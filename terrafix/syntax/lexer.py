@@ -88,12 +88,14 @@ def _step(trivia: re.Pattern[str]) -> re.Pattern[str]:
     the engine never backtracks into a comment to find a token in it (``/* x`` stays an error).
     Group 1 is the trivia; ``lastindex`` names the token's group, as in ``EXPR_TOKEN``. A quoted
     string with nothing but plain text (most of them) is one ``STRING`` match, lexed on the spot
-    into the same three tokens the template mode would make.
+    into the same three tokens the template mode would make; so are a traversal step ``.name``
+    (``ATTR``) and the start of an attribute ``name =`` (``ASSIGN``) into their two.
     """
     flags = "s" if trivia.flags & re.S else ""
+    gap = rf"((?>(?{flags}:{trivia.pattern})))"
     return re.compile(
-        rf"((?>(?{flags}:{trivia.pattern})))"
-        rf"(?:(?P<STRING>{SIMPLE_STRING})|{EXPR_TOKEN.pattern}|(?P<END>\Z))",
+        rf"{gap}(?:(?P<STRING>{SIMPLE_STRING})|(?P<ATTR>\.{IDENT_RE})"
+        rf"|(?P<ASSIGN>({IDENT_ATOMIC}){gap}=(?![=>]))|{EXPR_TOKEN.pattern}|(?P<END>\Z))",
         EXPR_TOKEN.flags,
     )
 
@@ -105,8 +107,20 @@ SIMPLE_STRING = r'"[^"\\$%\r\n]*+"'
 STEP_SAME_LINE = _step(TRIVIA_SAME_LINE)
 STEP_FREE = _step(TRIVIA_WITH_NEWLINES)
 _GROUP = STEP_SAME_LINE.groupindex
-G_IDENT, G_NUMBER, G_NL, G_STRING, G_QUOTE, G_HEREDOC, G_OP, G_END = (
-    _GROUP[name] for name in ("IDENT", "NUMBER", "NL", "STRING", "QUOTE", "HEREDOC", "OP", "END")
+G_IDENT, G_NUMBER, G_NL, G_STRING, G_ATTR, G_ASSIGN, G_QUOTE, G_HEREDOC, G_OP, G_END = (
+    _GROUP[name]
+    for name in (
+        "IDENT",
+        "NUMBER",
+        "NL",
+        "STRING",
+        "ATTR",
+        "ASSIGN",
+        "QUOTE",
+        "HEREDOC",
+        "OP",
+        "END",
+    )
 )
 # Operators that leave the context stack alone; the rest (brackets, and `/` for its `/*` check)
 # go through ``_Lexer.operator``.
@@ -245,6 +259,17 @@ class _Lexer:
                     value = text[start:end]
                     type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
                     append(new(Leaf, (type_, value, pre, start)))
+                elif group == G_ASSIGN:
+                    name_end = m.end(group + 1)
+                    value = text[start:name_end]
+                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
+                    append(new(Leaf, (type_, value, pre, start)))
+                    append(new(Leaf, ("EQUAL", "=", text[name_end : end - 1], end - 1)))
+                elif group == G_ATTR:
+                    append(new(Leaf, ("DOT", ".", pre, start)))
+                    value = text[start + 1 : end]
+                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
+                    append(new(Leaf, (type_, value, "", start + 1)))
                 elif group == G_OP:
                     value = text[start:end]
                     type_ = SIMPLE_OPERATORS.get(value)

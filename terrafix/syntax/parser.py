@@ -1,7 +1,10 @@
-"""``parse``: HCL text to a ``ConfigFile`` tree: our lexer, lark's LALR(1) tables, our driver.
+"""``parse``: HCL text to a ``ConfigFile`` tree: our lexer, then our recursive-descent parser,
+or lark's LALR(1) tables and our driver where that gives up.
 
 lark computes the tables from ``hcl.lark``; ``lalr.Driver`` runs them over the token list and
 builds the tree with ``TreeBuilder`` (see ``lalr`` for why we do not use lark's own parse loop).
+``descent`` builds the same tree for valid files, faster; the driver stays the reference that
+reports errors and recovers from them (see ``descent`` for why there are two).
 The tables are loaded on first use, from the user cache when they are there, so
 ``import terrafix`` stays cheap and only a cold cache pays for lark's grammar analysis.
 """
@@ -13,6 +16,7 @@ import os
 from pathlib import Path
 
 from .builder import TreeBuilder
+from .descent import Rejected, parse_tokens
 from .errors import HclSyntaxError, line_col
 from .lalr import Driver, ParseError, load_table
 from .lexer import tokenize, tokenize_tolerant
@@ -73,6 +77,10 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> ConfigFile:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the file's text as str, not {type(text).__name__}")
     tokens = tokenize(text, name)
+    try:
+        return parse_tokens(tokens)
+    except (Rejected, RecursionError):
+        pass  # not valid, or nested too deep for the fast path: the reference driver decides
     try:
         return _driver().parse(tokens)
     except ParseError as err:
