@@ -10,7 +10,6 @@ when one stack is deployed twice into one account.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -21,6 +20,7 @@ from terrafix.model import Module, disk
 from terrafix.model.module import literal_string
 from terrafix.model.references import TRAVERSALS, traversals
 from terrafix.syntax import nodes as n
+from terrafix.syntax.identity_cache import IdentityCache
 from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 
@@ -97,21 +97,19 @@ def prefix_sites(module: Module) -> list[NameSite]:
 def _file_sites(path: Path, tree: n.ConfigFile) -> tuple[list[NameSite], list[NameSite]]:
     """The names and the prefix arguments over their limit of one file, found once per tree: a
     module is planned in its own check and in the checks of its callers and children."""
-    key = (path, id(tree))
-    known = _SITES.get(key)
-    if known is not None and known[0] is tree:
-        _SITES.move_to_end(key)
-        return known[1]
+    sites = _sites_by_tree(tree)
+    if path not in sites:
+        sites[path] = _find_sites(path, tree)
+    return sites[path]
+
+
+def _find_sites(path: Path, tree: n.ConfigFile) -> tuple[list[NameSite], list[NameSite]]:
     blocks = [(block, block.label_values) for block in tree.body.blocks("resource")]
-    found = (_names(path, blocks), _long_prefixes(path, blocks))
-    _SITES[key] = (tree, found)  # the tree is kept with its sites, so its id stays its own
-    if len(_SITES) > _SITES_SIZE:
-        _SITES.popitem(last=False)
-    return found
+    return _names(path, blocks), _long_prefixes(path, blocks)
 
 
-_SITES: OrderedDict[tuple[Path, int], tuple[n.ConfigFile, tuple]] = OrderedDict()
-_SITES_SIZE = 1024
+# Tree → {path: its sites}: the same tree can stand for one text at two paths.
+_sites_by_tree: IdentityCache[n.ConfigFile, dict] = IdentityCache(lambda _: {}, size=1024)
 
 
 def _names(path: Path, blocks: list[tuple[n.Block, tuple[str, ...]]]) -> list[NameSite]:
