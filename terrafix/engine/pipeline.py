@@ -16,7 +16,7 @@ from ..model import Module, discover_modules
 from ..model.calls import CallSite, call_sites, callers_from_sites
 from ..model.discovery import auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
-from ..model.module import SourceFile, is_variable_file
+from ..model.module import SourceFile, is_variable_file, share_repeated
 from ..model.project_callers import find_callers, project_root
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
@@ -75,6 +75,7 @@ def run(
         directory: _read([*files, *_variable_files(directory, excluded)], overrides, result)
         for directory, files in discovered.items()
     }
+    share_repeated(text for files in texts.values() for text in files.values())
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
     tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +39,12 @@ class SourceFile:
             _LOADED.move_to_end((path, text))
             remember_parsed(known.tree, text)
             return known
-        tree, errors = parse_recovering(text, str(path))
+        tree = _shared_tree(path, text)
+        errors: list[HclSyntaxError] = []
+        if tree is None:
+            tree, errors = parse_recovering(text, str(path))
+            if not errors:
+                _share_tree(path, text, tree)
         remember_parsed(tree, text)
         return _loaded(cls(path, text, tree, errors[0] if errors else None, errors))
 
@@ -78,6 +83,40 @@ def _loaded(source: SourceFile) -> SourceFile:
     if len(_LOADED) > _LOADED_SIZE:
         _LOADED.popitem(last=False)
     return source
+
+
+# The texts that stand at more than one path in the run under way, and the tree of each once
+# parsed cleanly, with the file that holds it in every folder (see ``share_repeated``).
+_REPEATED: set[str] = set()
+_TREES: dict[str, tuple[n.ConfigFile, dict[Path, Path]]] = {}
+
+
+def share_repeated(texts: Iterable[str]) -> None:
+    """Parse once each of ``texts`` that stands at several paths (a module copied between
+    folders, the same `versions.tf` in many modules): its tree is then kept for the run. Only
+    repeated texts are kept, so a run's memory grows with its copies, not with its size."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for text in texts:
+        (repeated if text in seen else seen).add(text)
+    _REPEATED.clear()
+    _REPEATED.update(repeated)
+    _TREES.clear()
+
+
+def _shared_tree(path: Path, text: str) -> n.ConfigFile | None:
+    """The tree ``text`` parsed into for a file of another folder. Two files of one folder never
+    share a tree: rules tell a module's files apart by their nodes."""
+    known = _TREES.get(text)
+    if known is None:
+        return None
+    tree, holders = known
+    return tree if holders.setdefault(path.parent, path) == path else None
+
+
+def _share_tree(path: Path, text: str, tree: n.ConfigFile) -> None:
+    if text in _REPEATED:
+        _TREES[text] = (tree, {path.parent: path})
 
 
 class Symbol(NamedTuple):
