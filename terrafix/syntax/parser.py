@@ -93,16 +93,21 @@ def parse_recovering(
     """Parse any text: the tree, with ``Damaged`` nodes where it does not parse, and every error.
 
     ``tree.render() == text`` always. A file that parses gets exactly the tree ``parse`` gives
-    (and costs what ``parse`` costs); only a damaged file is lexed and parsed again, tolerantly.
+    (and costs what ``parse`` costs); only a damaged file goes on to the recovering driver.
     Errors are in source order, at most one per line, except that a file cut off inside a block
     is always named as such.
     """
-    try:
-        return parse(text, path), []
-    except HclSyntaxError:
-        pass
     name = os.fspath(path) if path is not None else None
+    if not isinstance(text, str):
+        raise TypeError(f"parse_recovering() takes text as str, not {type(text).__name__}")
+    # The tolerant lexer gives a well-formed text exactly the strict lexer's tokens, so a
+    # damaged file is lexed once, not once to fail and once to recover.
     tokens, errors = tokenize_tolerant(text, name)
+    if not errors:
+        try:
+            return parse_tokens(tokens), []
+        except (Rejected, RecursionError):
+            pass  # not valid, or nested too deep for the fast path: the driver recovers
     truncated: list[HclSyntaxError] = []
 
     def on_error(token, expected: list[str], unwound: list, at_end: bool) -> None:
