@@ -151,7 +151,7 @@ class JobRunner:
         """The cache's answer for ``job``, if it has one that still holds."""
         if self.cache is None or self.adapt is not None:
             return None
-        return self.cache.load(self.cache.key(job, self.fix, self.fix_texts))
+        return self.cache.load(self.cache.key(job, self.fix, self.fix_texts), job)
 
     def __call__(self, job: ModuleJob) -> RunResult:
         """The job's result, computed (and kept in the cache, if there is one)."""
@@ -162,7 +162,7 @@ class JobRunner:
 
         with recording() as probes:
             part = self.run(job)
-        self.cache.store(key, part, probes)
+        self.cache.store(key, job, part, probes)
         return part
 
     def run(self, job: ModuleJob) -> RunResult:

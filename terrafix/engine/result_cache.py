@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model.calls import CallSite
-from ..model.disk import Probe, observe
+from ..model.disk import Rechecks
 from ..user_cache import write_atomically
 from .config import Config
 from .outcome_codec import decode_result, encode_result
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .results import RunResult
 
 # Bumped when the stored layout changes; old entries are then simply never found.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RESULTS = f"results-v{CACHE_FORMAT}"
 CALLS = f"calls-v{CACHE_FORMAT}"
 # Edited files, other configs and every upgrade leave entries that no key names again: an entry
@@ -50,7 +50,7 @@ class ResultCache:
         self.calls_directory = directory / CALLS
         # The disk's answers during this run: modules of one repository ask the same questions
         # (its walk for callers), and each is asked once.
-        self._answers: dict[tuple[str, str], object] = {}
+        self._rechecks = Rechecks()
         self._code = _digest(str(CACHE_FORMAT), code_fingerprint())
         self._salt = _digest(self._code, config_fingerprint(config), os.getcwd())
 
@@ -62,22 +62,24 @@ class ResultCache:
             parts += [str(path), text]
         return _digest(*parts)
 
-    def load(self, key: str) -> RunResult | None:
+    def load(self, key: str, job: ModuleJob) -> RunResult | None:
+        """The result stored for ``key`` (made of ``job``), while what it saw still holds."""
         path = self._path(key)
         try:
-            with open(path, encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored.get("key") != key or not self._still_hold(_probes(stored["probes"])):
+            with open(path, "rb") as handle:
+                stored = json.loads(handle.read())
+            if stored.get("key") != key or not self._rechecks.hold(stored["probes"]):
                 return None
-            result = decode_result(stored["result"])
+            result = decode_result(stored["result"], _known_texts(job))
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
         _mark_used(path)
         return result
 
-    def store(self, key: str, result: RunResult, probes) -> None:
+    def store(self, key: str, job: ModuleJob, result: RunResult, probes) -> None:
+        """Keep ``result``, computed for ``job`` under ``key``, with the probes it made."""
         probes = sorted(probes, key=lambda p: (p.kind, p.path))
-        data = {"key": key, "probes": probes, "result": encode_result(result)}
+        data = {"key": key, "probes": probes, "result": encode_result(result, _known_texts(job))}
         try:
             text = json.dumps(data, separators=(",", ":"))
         except (TypeError, ValueError):  # a probe JSON cannot hold: the result is not kept
@@ -100,15 +102,6 @@ class ResultCache:
 
     def _calls_path(self, text: str) -> Path:
         return _entry(self.calls_directory, _digest(self._code, text))
-
-    def _still_hold(self, probes: list[Probe]) -> bool:
-        for probe in probes:
-            asked = (probe.kind, probe.path)
-            if asked not in self._answers:
-                self._answers[asked] = observe(*asked)
-            if self._answers[asked] != probe.seen:
-                return False
-        return True
 
     def _path(self, key: str) -> Path:
         return _entry(self.directory, key)
@@ -196,13 +189,10 @@ def config_fingerprint(config: Config) -> str:
     )
 
 
-def _probes(stored: list) -> list[Probe]:
-    return [Probe(kind, path, _tuples(seen)) for kind, path, seen in stored]
-
-
-def _tuples(value):
-    """JSON's lists back into the tuples a probe saw."""
-    return tuple(_tuples(x) for x in value) if isinstance(value, list) else value
+def _known_texts(job: ModuleJob) -> list[str]:
+    """The texts an entry names by place instead of holding: the job's files', in the order
+    its key takes them (one key, one order)."""
+    return [text for _, text in sorted(job.texts.items())]
 
 
 def _digest(*parts: str) -> str:
