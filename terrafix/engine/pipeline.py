@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Module, discover_modules
+from ..model import Module, discover_modules, disk
 from ..model.calls import CallSite, call_sites, callers_from_sites
 from ..model.discovery import auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.module import SourceFile, is_variable_file
-from ..model.project_callers import find_callers, project_root
+from ..model.project_callers import find_callers
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
@@ -79,15 +79,7 @@ def run(
     tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
     callers = _callers(texts, cache)
-    module_jobs = [
-        ModuleJob(
-            directory,
-            module_texts,
-            callers.get(directory.resolve()) or _callers_outside(directory, paths),
-            _top(directory, paths),
-        )
-        for directory, module_texts in texts.items()
-    ]
+    module_jobs = _module_jobs(texts, callers, paths)
     total = sum(len(files) for files in discovered.values())
     done = 0
     runner = JobRunner(config, fix, adapt, cache, fix_texts)
@@ -257,15 +249,48 @@ def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
     return excluded
 
 
-def _top(directory: Path, paths: list[Path]) -> Path | None:
-    """How far up folder names tell what a folder is: its git repository's root, else the
-    path of the run it was found under."""
-    resolved = directory.resolve()
-    root = project_root(resolved)
-    if root is not None:
-        return root
-    for path in paths:
-        top = path.resolve() if path.is_dir() else path.resolve().parent
+def _module_jobs(
+    texts: dict[Path, dict[Path, str]], callers: dict[Path, tuple[Path, ...]], paths: list[Path]
+) -> list[ModuleJob]:
+    """A job for each module. What the jobs ask of the disk is asked once for the run: each
+    path named resolved, each folder's `.git` looked for (modules of one tree share parents)."""
+    named = [path.resolve() for path in paths]
+    tops = [top if path.is_dir() else top.parent for path, top in zip(paths, named, strict=True)]
+    roots = _root_finder()
+    jobs = []
+    for directory, module_texts in texts.items():
+        resolved = directory.resolve()
+        root = roots(resolved)
+        jobs.append(
+            ModuleJob(
+                directory,
+                module_texts,
+                callers.get(resolved) or _callers_outside(directory, root, named),
+                root if root is not None else _top(resolved, tops),
+            )
+        )
+    return jobs
+
+
+def _root_finder() -> Callable[[Path], Path | None]:
+    """``project_root`` for the folders of one run, each folder looked at once."""
+    found: dict[Path, Path | None] = {}
+
+    def root(folder: Path) -> Path | None:
+        if folder not in found:
+            if disk.exists(folder / ".git"):
+                found[folder] = folder
+            else:
+                found[folder] = None if folder.parent == folder else root(folder.parent)
+        return found[folder]
+
+    return root
+
+
+def _top(resolved: Path, tops: list[Path]) -> Path | None:
+    """How far up folder names tell what a folder outside any git repository is: the path of
+    the run it was found under (resolved, its folder for a file)."""
+    for top in tops:
         if top == resolved or top in resolved.parents:
             return top
     return None
@@ -279,11 +304,11 @@ def _leave_alone(module: Module, reason: str, result: RunResult) -> None:
         result.files[path] = FileResult(path, source.text, source.text, source.error)
 
 
-def _callers_outside(directory: Path, paths: list[Path]) -> tuple[Path, ...]:
-    """Callers elsewhere in the project, when the run does not cover the whole project (an
-    editor's buffer, one folder of a repository): the module is judged as from the root."""
-    root = project_root(directory.resolve())
-    if root is None or any(p.resolve() in (root, *root.parents) for p in paths):
+def _callers_outside(directory: Path, root: Path | None, named: list[Path]) -> tuple[Path, ...]:
+    """Callers elsewhere in the project (``root``), when the run does not cover the whole
+    project (an editor's buffer, one folder of a repository; ``named``: the run's paths,
+    resolved): the module is judged as from the root."""
+    if root is None or any(p in (root, *root.parents) for p in named):
         return ()
     return find_callers(directory)
 
