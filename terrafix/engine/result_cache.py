@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,6 +142,8 @@ def _entry(directory: Path, key: str) -> Path:
 def clean(directory: Path) -> list[Path]:
     """Remove what terrafix keeps under ``directory`` (results, grammar tables) and nothing
     else: the folder may be one a person named. Returns what was removed."""
+    import shutil  # here: only `terrafix clean` removes folders, and a check starts sooner
+
     removed = []
     if not directory.is_dir():
         return removed
