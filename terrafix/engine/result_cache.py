@@ -47,6 +47,9 @@ class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory / RESULTS
         self.calls_directory = directory / CALLS
+        # Entries are named by text: a run names hundreds, and a Path costs more to build.
+        self._results_folder = str(self.directory)
+        self._calls_folder = str(self.calls_directory)
         # The disk's answers during this run: modules of one repository ask the same questions
         # (its walk for callers), and each is asked once.
         self._rechecks = Rechecks()
@@ -83,7 +86,7 @@ class ResultCache:
             text = json.dumps(data, separators=(",", ":"))
         except (TypeError, ValueError):  # a probe JSON cannot hold: the result is not kept
             return
-        write_atomically(self._path(key), text)
+        write_atomically(Path(self._path(key)), text)
 
     def call_sites(self, text: str) -> list[CallSite] | None:
         """The `module` blocks of a file with this text, as ``store_call_sites`` kept them."""
@@ -97,13 +100,13 @@ class ResultCache:
         return sites
 
     def store_call_sites(self, text: str, sites: list[CallSite]) -> None:
-        write_atomically(self._calls_path(text), json.dumps(sites))
+        write_atomically(Path(self._calls_path(text)), json.dumps(sites))
 
-    def _calls_path(self, text: str) -> Path:
-        return _entry(self.calls_directory, _digest(self._code, text))
+    def _calls_path(self, text: str) -> str:
+        return _entry(self._calls_folder, _digest(self._code, text))
 
-    def _path(self, key: str) -> Path:
-        return _entry(self.directory, key)
+    def _path(self, key: str) -> str:
+        return _entry(self._results_folder, key)
 
     def tidy(self, now: float | None = None) -> list[Path]:
         """Remove the entries no run has used for ``UNUSED_FOR``, if the last look was more than
@@ -128,15 +131,15 @@ class ResultCache:
         return removed
 
 
-def _mark_used(path: Path) -> None:
+def _mark_used(path: str) -> None:
     """Note that a run used the entry at ``path`` (its time is what ``tidy`` looks at)."""
     with contextlib.suppress(OSError):
         os.utime(path)
 
 
-def _entry(directory: Path, key: str) -> Path:
+def _entry(directory: str, key: str) -> str:
     """Where the entry for ``key`` lives: spread over folders by its first two digits."""
-    return directory / key[:2] / f"{key}.json"
+    return os.path.join(directory, key[:2], f"{key}.json")
 
 
 def clean(directory: Path) -> list[Path]:

@@ -48,13 +48,12 @@ def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dic
         if out(path, True):
             continue
         for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(
-                d for d in dirs if not skipped_dir(d) and not out(Path(root) / d, True)
-            )
-            tf = [Path(root) / f for f in files if f.endswith(".tf")]
+            folder = Path(root)  # one path per folder, its files' made from it
+            dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and not out(folder / d, True))
+            tf = [folder / f for f in files if f.endswith(".tf")]
             tf = [f for f in tf if not out(f, False)]
             if tf:
-                modules.setdefault(Path(root), set()).update(tf)
+                modules.setdefault(folder, set()).update(tf)
     return {d: sorted(fs) for d, fs in sorted(modules.items())}
 
 
@@ -86,7 +85,11 @@ def auto_load_rank(path: Path) -> tuple[int, str] | None:
     """Where ``path`` comes in the order Terraform loads a root module's variable definitions
     files by itself (`terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
     `*.auto.tfvars.json` by name; a later value wins), or None for a file it does not load."""
-    name = path.name
+    return _auto_load_rank_of(path.name)
+
+
+def _auto_load_rank_of(name: str) -> tuple[int, str] | None:
+    """``auto_load_rank`` of a file's name (a folder's listing gives names, not paths)."""
     if name == AUTO_LOADED:
         return (0, name)
     if name == AUTO_LOADED + ".json":
@@ -103,7 +106,7 @@ def auto_loaded_files(directory: Path) -> list[Path]:
         names = disk.listdir(directory)
     except OSError:
         return []
-    found = [directory / name for name in names if auto_load_rank(Path(name)) is not None]
+    found = [directory / name for name in names if _auto_load_rank_of(name) is not None]
     return sorted((p for p in found if disk.is_file(p)), key=auto_load_rank)
 
 
