@@ -88,13 +88,16 @@ def encode_result(result: RunResult, known: list[str]) -> dict[str, Any]:
     }
 
 
-def decode_result(data: dict[str, Any], known: list[str]) -> RunResult:
-    texts = [*known, *data["texts"]]
+def decode_result(data: dict[str, Any], known: list[tuple[Path, str]]) -> RunResult:
+    """The result ``encode_result`` made, given the module's files (path, text) in the order
+    its known texts were: their paths are used again rather than built anew."""
+    texts = [*(text for _, text in known), *data["texts"]]
 
     def text(index: int | None) -> str | None:
         return None if index is None else texts[index]
 
-    paths: dict[str, Path] = {}  # a module's few files are named by every finding in them
+    # A module's few files are named by every finding in them.
+    paths: dict[str, Path] = {str(path): path for path, _ in known}
 
     def path(name: str) -> Path:
         known_path = paths.get(name)

@@ -72,7 +72,7 @@ class ResultCache:
                 stored = json.loads(handle.read())
             if stored.get("key") != key or not self._rechecks.hold(stored["probes"]):
                 return None
-            result = decode_result(stored["result"], _known_texts(job))
+            result = decode_result(stored["result"], _known_files(job))
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
         _mark_used(path)
@@ -81,7 +81,8 @@ class ResultCache:
     def store(self, key: str, job: ModuleJob, result: RunResult, probes) -> None:
         """Keep ``result``, computed for ``job`` under ``key``, with the probes it made."""
         probes = sorted(probes, key=lambda p: (p.kind, p.path))
-        data = {"key": key, "probes": probes, "result": encode_result(result, _known_texts(job))}
+        known = [text for _, text in _known_files(job)]
+        data = {"key": key, "probes": probes, "result": encode_result(result, known)}
         try:
             text = json.dumps(data, separators=(",", ":"))
         except (TypeError, ValueError):  # a probe JSON cannot hold: the result is not kept
@@ -193,10 +194,10 @@ def config_fingerprint(config: Config) -> str:
     )
 
 
-def _known_texts(job: ModuleJob) -> list[str]:
-    """The texts an entry names by place instead of holding: the job's files', in the order
-    its key takes them (one key, one order)."""
-    return [text for _, text in sorted(job.texts.items())]
+def _known_files(job: ModuleJob) -> list[tuple[Path, str]]:
+    """The files whose texts an entry names by place instead of holding: the job's, in the
+    order its key takes them (one key, one order)."""
+    return sorted(job.texts.items())
 
 
 def _digest(*parts: str) -> str:
