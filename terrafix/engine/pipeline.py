@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Module, discover_modules, disk
 from ..model.calls import CallSite, call_sites, callers_from_sites
-from ..model.discovery import auto_loaded_files, discover_tfvars
+from ..model.discovery import Walk, auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.module import SourceFile, is_variable_file
 from ..model.project_callers import find_callers
@@ -72,13 +72,14 @@ def run(
     excluded = None
     if exclusions:
         excluded = _excluded_reporter(exclusions, paths, result)
-    discovered = discover_modules(paths, excluded)
+    walks: dict[Path, Walk] = {}  # the tree is walked once for modules and tfvars files
+    discovered = discover_modules(paths, excluded, walks)
     texts = {
         directory: _read([*files, *_variable_files(directory, excluded)], overrides, result)
         for directory, files in discovered.items()
     }
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
-    tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
+    tfvars = [p for p in discover_tfvars(paths, excluded, walks) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
     callers = _callers(texts, cache)
     module_jobs = _module_jobs(texts, callers, paths)
