@@ -75,8 +75,8 @@ class Rechecks:
         answers = self._answers
         for kind, path, seen in stored:
             asked = (kind, path)
-            answer = answers.get(asked, answers)
-            if answer is answers:
+            answer = answers.get(asked, _UNASKED)
+            if answer is _UNASKED:
                 answer = answers[asked] = _as_json(self._observe(kind, path))
             if answer != seen:
                 return False
@@ -106,7 +106,7 @@ def _missing(status: Exception) -> bool | str:
         or getattr(status, "winerror", None) in _ABSENT_WIN
     ):
         return False
-    return type(status).__name__  # type: ignore[return-value]
+    return type(status).__name__
 
 
 def _stamp_of(status: os.stat_result | Exception) -> Hashable:
@@ -127,6 +127,9 @@ _STATUS_QUESTIONS: dict[str, Callable[[os.stat_result | Exception], Hashable]] =
     "is_dir": lambda s: _missing(s) if isinstance(s, Exception) else stat.S_ISDIR(s.st_mode),
     "stamp": _stamp_of,
 }
+
+
+_UNASKED = object()  # no answer yet (None, False and an empty list are answers)
 
 
 def _as_json(value: Hashable) -> object:
