@@ -1,7 +1,10 @@
 """A module's run result as plain JSON data and back, for the result cache.
 
 Texts are stored once each (a fix's base texts are the module's own), and findings that share
-a fix share it again after decoding, so its edits are still computed once.
+a fix share it again after decoding, so its edits are still computed once. Texts the module's
+job already holds (``known``: its files' texts, which its cache key is made of) are not stored
+at all, only their places: most of a check's result is its files' unchanged texts, and reading
+them back from JSON was most of the time a warm run spent decoding.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from .results import FileResult, Note, RunResult
 
 
 class _Encoder:
-    def __init__(self) -> None:
+    def __init__(self, known: list[str]) -> None:
         self.texts: list[str] = []
-        self._text_index: dict[str, int] = {}
+        # Index i < len(known) names known[i]; the stored texts follow them.
+        self._known = len(known)
+        self._text_index: dict[str, int] = {text: i for i, text in enumerate(known)}
         self.fixes: list[list] = []
         self._fix_index: dict[int, int] = {}
 
@@ -26,7 +31,7 @@ class _Encoder:
             return None
         index = self._text_index.get(text)
         if index is None:
-            index = self._text_index[text] = len(self.texts)
+            index = self._text_index[text] = self._known + len(self.texts)
             self.texts.append(text)
         return index
 
@@ -56,8 +61,10 @@ class _Encoder:
         ]  # fmt: skip
 
 
-def encode_result(result: RunResult) -> dict[str, Any]:
-    encoder = _Encoder()
+def encode_result(result: RunResult, known: list[str]) -> dict[str, Any]:
+    """``result`` as JSON data; ``known`` texts are named by place, to be given back to
+    ``decode_result`` in the same order."""
+    encoder = _Encoder(known)
     files = [
         [
             str(file.path),
@@ -81,39 +88,50 @@ def encode_result(result: RunResult) -> dict[str, Any]:
     }
 
 
-def decode_result(data: dict[str, Any]) -> RunResult:
-    texts = data["texts"]
+def decode_result(data: dict[str, Any], known: list[tuple[Path, str]]) -> RunResult:
+    """The result ``encode_result`` made, given the module's files (path, text) in the order
+    its known texts were: their paths are used again rather than built anew."""
+    texts = [*(text for _, text in known), *data["texts"]]
 
     def text(index: int | None) -> str | None:
         return None if index is None else texts[index]
+
+    # A module's few files are named by every finding in them.
+    paths: dict[str, Path] = {str(path): path for path, _ in known}
+
+    def path(name: str) -> Path:
+        known_path = paths.get(name)
+        if known_path is None:
+            known_path = paths[name] = Path(name)
+        return known_path
 
     fixes = [
         Fix(
             description,
             Applicability(applicability),
-            {Path(p): texts[i] for p, i in base.items()},
-            TEXTS_LEFT_OUT if changes is None else {Path(p): texts[i] for p, i in changes.items()},
+            {path(p): texts[i] for p, i in base.items()},
+            TEXTS_LEFT_OUT if changes is None else {path(p): texts[i] for p, i in changes.items()},
             repairs,
         )
         for description, applicability, base, changes, repairs in data["fixes"]
     ]
 
     def finding(row: list) -> Finding:
-        rule, slug, message, path, start, end, key, severity, fix, notes = row
+        rule, slug, message, name, start, end, key, severity, fix, notes = row
         return Finding(
-            rule, slug, message, Path(path), start, end, key, severity,
+            rule, slug, message, path(name), start, end, key, severity,
             None if fix is None else fixes[fix], tuple(notes),
         )  # fmt: skip
 
     result = RunResult()
-    for path, original, final, error, errors in data["files"]:
-        result.files[Path(path)] = FileResult(
-            Path(path), text(original), text(final), _rebuilt(error), [_rebuilt(e) for e in errors]
+    for name, original, final, error, errors in data["files"]:
+        result.files[path(name)] = FileResult(
+            path(name), text(original), text(final), _rebuilt(error), [_rebuilt(e) for e in errors]
         )
     result.findings = [finding(row) for row in data["findings"]]
     result.fixed = [finding(row) for row in data["fixed"]]
     result.errors = list(data["errors"])
-    result.notes = [Note(Path(path), message) for path, message in data["notes"]]
+    result.notes = [Note(path(name), message) for name, message in data["notes"]]
     return result
 
 

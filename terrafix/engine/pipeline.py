@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Module, discover_modules
+from ..model import Module, discover_modules, disk
 from ..model.calls import CallSite, call_sites, callers_from_sites
-from ..model.discovery import auto_loaded_files, discover_tfvars
+from ..model.discovery import Walk, auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.module import SourceFile, is_variable_file, share_repeated
-from ..model.project_callers import find_callers, project_root
+from ..model.project_callers import find_callers
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
@@ -39,8 +39,10 @@ MAX_PASSES = 100
 
 
 def read_text(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
+    """``path``'s text as ``open(path, encoding="utf-8", newline="")`` reads it, raising what
+    it raises: decoded whole, which skips a text stream's overhead for every file of a run."""
+    with open(path, "rb") as handle:
+        return handle.read().decode("utf-8")
 
 
 def run(
@@ -70,25 +72,18 @@ def run(
     excluded = None
     if exclusions:
         excluded = _excluded_reporter(exclusions, paths, result)
-    discovered = discover_modules(paths, excluded)
+    walks: dict[Path, Walk] = {}  # the tree is walked once for modules and tfvars files
+    discovered = discover_modules(paths, excluded, walks)
     texts = {
         directory: _read([*files, *_variable_files(directory, excluded)], overrides, result)
         for directory, files in discovered.items()
     }
     share_repeated(text for files in texts.values() for text in files.values())
     held = {path.resolve() for files in texts.values() for path in files if is_variable_file(path)}
-    tfvars = [p for p in discover_tfvars(paths, excluded) if p.resolve() not in held]
+    tfvars = [p for p in discover_tfvars(paths, excluded, walks) if p.resolve() not in held]
     _check_tfvars(tfvars, overrides, result)
     callers = _callers(texts, cache)
-    module_jobs = [
-        ModuleJob(
-            directory,
-            module_texts,
-            callers.get(directory.resolve()) or _callers_outside(directory, paths),
-            _top(directory, paths),
-        )
-        for directory, module_texts in texts.items()
-    ]
+    module_jobs = _module_jobs(texts, callers, paths)
     total = sum(len(files) for files in discovered.values())
     done = 0
     runner = JobRunner(config, fix, adapt, cache, fix_texts)
@@ -152,7 +147,7 @@ class JobRunner:
         """The cache's answer for ``job``, if it has one that still holds."""
         if self.cache is None or self.adapt is not None:
             return None
-        return self.cache.load(self.cache.key(job, self.fix, self.fix_texts))
+        return self.cache.load(self.cache.key(job, self.fix, self.fix_texts), job)
 
     def __call__(self, job: ModuleJob) -> RunResult:
         """The job's result, computed (and kept in the cache, if there is one)."""
@@ -163,7 +158,7 @@ class JobRunner:
 
         with recording() as probes:
             part = self.run(job)
-        self.cache.store(key, part, probes)
+        self.cache.store(key, job, part, probes)
         return part
 
     def run(self, job: ModuleJob) -> RunResult:
@@ -202,7 +197,7 @@ def _callers(
             [
                 site
                 for path, text in sorted(files.items())
-                if "module" in text and MODULE_BLOCK.search(text)
+                if _may_call_modules(text)
                 for site in _call_sites(path, text, cache)
             ],
         )
@@ -224,6 +219,22 @@ def _call_sites(path: Path, text: str, cache: ResultCache | None) -> list[CallSi
 
 # A line that may open a `module` block: the keyword first on its line (comments aside).
 MODULE_BLOCK = re.compile(r"(?m)^[^\S\n]*(?:/\*.*?\*/[^\S\n]*)*module\b")
+
+
+def _may_call_modules(text: str) -> bool:
+    """Whether a line of ``text`` matches ``MODULE_BLOCK``. A match lies within one line, and
+    its line holds the word: only the lines the word is on are tried (searching every line of
+    the files that merely mention modules cost a twentieth of a warm check)."""
+    at = text.find("module")
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        if MODULE_BLOCK.match(text, line_start):
+            return True
+        line_end = text.find("\n", at)
+        if line_end < 0:
+            return False
+        at = text.find("module", line_end)
+    return False
 
 
 def _variable_files(directory: Path, excluded) -> list[Path]:
@@ -258,15 +269,48 @@ def _excluded_reporter(exclusions, paths: list[Path], result: RunResult):
     return excluded
 
 
-def _top(directory: Path, paths: list[Path]) -> Path | None:
-    """How far up folder names tell what a folder is: its git repository's root, else the
-    path of the run it was found under."""
-    resolved = directory.resolve()
-    root = project_root(resolved)
-    if root is not None:
-        return root
-    for path in paths:
-        top = path.resolve() if path.is_dir() else path.resolve().parent
+def _module_jobs(
+    texts: dict[Path, dict[Path, str]], callers: dict[Path, tuple[Path, ...]], paths: list[Path]
+) -> list[ModuleJob]:
+    """A job for each module. What the jobs ask of the disk is asked once for the run: each
+    path named resolved, each folder's `.git` looked for (modules of one tree share parents)."""
+    named = [path.resolve() for path in paths]
+    tops = [top if path.is_dir() else top.parent for path, top in zip(paths, named, strict=True)]
+    roots = _root_finder()
+    jobs = []
+    for directory, module_texts in texts.items():
+        resolved = directory.resolve()
+        root = roots(resolved)
+        jobs.append(
+            ModuleJob(
+                directory,
+                module_texts,
+                callers.get(resolved) or _callers_outside(directory, root, named),
+                root if root is not None else _top(resolved, tops),
+            )
+        )
+    return jobs
+
+
+def _root_finder() -> Callable[[Path], Path | None]:
+    """``project_root`` for the folders of one run, each folder looked at once."""
+    found: dict[Path, Path | None] = {}
+
+    def root(folder: Path) -> Path | None:
+        if folder not in found:
+            if disk.exists(folder / ".git"):
+                found[folder] = folder
+            else:
+                found[folder] = None if folder.parent == folder else root(folder.parent)
+        return found[folder]
+
+    return root
+
+
+def _top(resolved: Path, tops: list[Path]) -> Path | None:
+    """How far up folder names tell what a folder outside any git repository is: the path of
+    the run it was found under (resolved, its folder for a file)."""
+    for top in tops:
         if top == resolved or top in resolved.parents:
             return top
     return None
@@ -280,11 +324,11 @@ def _leave_alone(module: Module, reason: str, result: RunResult) -> None:
         result.files[path] = FileResult(path, source.text, source.text, source.error)
 
 
-def _callers_outside(directory: Path, paths: list[Path]) -> tuple[Path, ...]:
-    """Callers elsewhere in the project, when the run does not cover the whole project (an
-    editor's buffer, one folder of a repository): the module is judged as from the root."""
-    root = project_root(directory.resolve())
-    if root is None or any(p.resolve() in (root, *root.parents) for p in paths):
+def _callers_outside(directory: Path, root: Path | None, named: list[Path]) -> tuple[Path, ...]:
+    """Callers elsewhere in the project (``root``), when the run does not cover the whole
+    project (an editor's buffer, one folder of a repository; ``named``: the run's paths,
+    resolved): the module is judged as from the root."""
+    if root is None or any(p in (root, *root.parents) for p in named):
         return ()
     return find_callers(directory)
 

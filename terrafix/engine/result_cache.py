@@ -15,13 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model.calls import CallSite
-from ..model.disk import Probe, observe
+from ..model.disk import Rechecks
 from ..user_cache import write_atomically
 from .config import Config
 from .outcome_codec import decode_result, encode_result
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from .results import RunResult
 
 # Bumped when the stored layout changes; old entries are then simply never found.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RESULTS = f"results-v{CACHE_FORMAT}"
 CALLS = f"calls-v{CACHE_FORMAT}"
 # Edited files, other configs and every upgrade leave entries that no key names again: an entry
@@ -48,9 +47,12 @@ class ResultCache:
     def __init__(self, directory: Path, config: Config) -> None:
         self.directory = directory / RESULTS
         self.calls_directory = directory / CALLS
+        # Entries are named by text: a run names hundreds, and a Path costs more to build.
+        self._results_folder = str(self.directory)
+        self._calls_folder = str(self.calls_directory)
         # The disk's answers during this run: modules of one repository ask the same questions
         # (its walk for callers), and each is asked once.
-        self._answers: dict[tuple[str, str], object] = {}
+        self._rechecks = Rechecks()
         self._code = _digest(str(CACHE_FORMAT), code_fingerprint())
         self._salt = _digest(self._code, config_fingerprint(config), os.getcwd())
 
@@ -62,27 +64,30 @@ class ResultCache:
             parts += [str(path), text]
         return _digest(*parts)
 
-    def load(self, key: str) -> RunResult | None:
+    def load(self, key: str, job: ModuleJob) -> RunResult | None:
+        """The result stored for ``key`` (made of ``job``), while what it saw still holds."""
         path = self._path(key)
         try:
-            with open(path, encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored.get("key") != key or not self._still_hold(_probes(stored["probes"])):
+            with open(path, "rb") as handle:
+                stored = json.loads(handle.read())
+            if stored.get("key") != key or not self._rechecks.hold(stored["probes"]):
                 return None
-            result = decode_result(stored["result"])
+            result = decode_result(stored["result"], _known_files(job))
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None
         _mark_used(path)
         return result
 
-    def store(self, key: str, result: RunResult, probes) -> None:
+    def store(self, key: str, job: ModuleJob, result: RunResult, probes) -> None:
+        """Keep ``result``, computed for ``job`` under ``key``, with the probes it made."""
         probes = sorted(probes, key=lambda p: (p.kind, p.path))
-        data = {"key": key, "probes": probes, "result": encode_result(result)}
+        known = [text for _, text in _known_files(job)]
+        data = {"key": key, "probes": probes, "result": encode_result(result, known)}
         try:
             text = json.dumps(data, separators=(",", ":"))
         except (TypeError, ValueError):  # a probe JSON cannot hold: the result is not kept
             return
-        write_atomically(self._path(key), text)
+        write_atomically(Path(self._path(key)), text)
 
     def call_sites(self, text: str) -> list[CallSite] | None:
         """The `module` blocks of a file with this text, as ``store_call_sites`` kept them."""
@@ -96,22 +101,13 @@ class ResultCache:
         return sites
 
     def store_call_sites(self, text: str, sites: list[CallSite]) -> None:
-        write_atomically(self._calls_path(text), json.dumps(sites))
+        write_atomically(Path(self._calls_path(text)), json.dumps(sites))
 
-    def _calls_path(self, text: str) -> Path:
-        return _entry(self.calls_directory, _digest(self._code, text))
+    def _calls_path(self, text: str) -> str:
+        return _entry(self._calls_folder, _digest(self._code, text))
 
-    def _still_hold(self, probes: list[Probe]) -> bool:
-        for probe in probes:
-            asked = (probe.kind, probe.path)
-            if asked not in self._answers:
-                self._answers[asked] = observe(*asked)
-            if self._answers[asked] != probe.seen:
-                return False
-        return True
-
-    def _path(self, key: str) -> Path:
-        return _entry(self.directory, key)
+    def _path(self, key: str) -> str:
+        return _entry(self._results_folder, key)
 
     def tidy(self, now: float | None = None) -> list[Path]:
         """Remove the entries no run has used for ``UNUSED_FOR``, if the last look was more than
@@ -136,20 +132,22 @@ class ResultCache:
         return removed
 
 
-def _mark_used(path: Path) -> None:
+def _mark_used(path: str) -> None:
     """Note that a run used the entry at ``path`` (its time is what ``tidy`` looks at)."""
     with contextlib.suppress(OSError):
         os.utime(path)
 
 
-def _entry(directory: Path, key: str) -> Path:
+def _entry(directory: str, key: str) -> str:
     """Where the entry for ``key`` lives: spread over folders by its first two digits."""
-    return directory / key[:2] / f"{key}.json"
+    return os.path.join(directory, key[:2], f"{key}.json")
 
 
 def clean(directory: Path) -> list[Path]:
     """Remove what terrafix keeps under ``directory`` (results, grammar tables) and nothing
     else: the folder may be one a person named. Returns what was removed."""
+    import shutil  # here: only `terrafix clean` removes folders, and a check starts sooner
+
     removed = []
     if not directory.is_dir():
         return removed
@@ -196,13 +194,10 @@ def config_fingerprint(config: Config) -> str:
     )
 
 
-def _probes(stored: list) -> list[Probe]:
-    return [Probe(kind, path, _tuples(seen)) for kind, path, seen in stored]
-
-
-def _tuples(value):
-    """JSON's lists back into the tuples a probe saw."""
-    return tuple(_tuples(x) for x in value) if isinstance(value, list) else value
+def _known_files(job: ModuleJob) -> list[tuple[Path, str]]:
+    """The files whose texts an entry names by place instead of holding: the job's, in the
+    order its key takes them (one key, one order)."""
+    return sorted(job.texts.items())
 
 
 def _digest(*parts: str) -> str:

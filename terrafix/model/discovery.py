@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import disk
@@ -21,14 +21,19 @@ def skipped_dir(name: str) -> bool:
 
 # Whether a path (a folder when the flag is set) is excluded by configuration.
 Excluded = Callable[[Path, bool], bool]
+# The folders of one walk from a named path, as discovery prunes them, each with its files' names.
+Walk = list[tuple[Path, list[str]]]
 
 
-def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dict[Path, list[Path]]:
+def discover_modules(
+    paths: list[Path], excluded: Excluded | None = None, walks: dict[Path, Walk] | None = None
+) -> dict[Path, list[Path]]:
     """Module directory → its .tf files, for every directory under ``paths`` that has any.
 
     A file named directly stands for its directory's module (so the module context is complete).
     Hidden directories and ``.terraform/`` are skipped; module sources are never followed.
-    ``excluded`` leaves out the files and folders it matches, named ones included.
+    ``excluded`` leaves out the files and folders it matches, named ones included. Each folder
+    walked is kept in ``walks``, when given, for ``discover_tfvars`` to walk again in memory.
     """
     out = excluded or (lambda path, is_dir: False)
     modules: dict[Path, set[Path]] = {}
@@ -47,20 +52,24 @@ def discover_modules(paths: list[Path], excluded: Excluded | None = None) -> dic
             continue
         if out(path, True):
             continue
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(
-                d for d in dirs if not skipped_dir(d) and not out(Path(root) / d, True)
-            )
-            tf = [Path(root) / f for f in files if f.endswith(".tf")]
+        walked: Walk = []
+        for folder, files in _walk(path, out):  # one folder at a time, as os.walk goes
+            walked.append((folder, files))
+            tf = [folder / f for f in files if f.endswith(".tf")]
             tf = [f for f in tf if not out(f, False)]
             if tf:
-                modules.setdefault(Path(root), set()).update(tf)
+                modules.setdefault(folder, set()).update(tf)
+        if walks is not None:
+            walks[path] = walked
     return {d: sorted(fs) for d, fs in sorted(modules.items())}
 
 
-def discover_tfvars(paths: list[Path], excluded: Excluded | None = None) -> list[Path]:
+def discover_tfvars(
+    paths: list[Path], excluded: Excluded | None = None, walks: dict[Path, Walk] | None = None
+) -> list[Path]:
     """The ``.tfvars`` files named in ``paths`` (on disk or an editor's buffer) or found under
-    the folders named, skipping what discovery of modules skips."""
+    the folders named, skipping what discovery of modules skips. A folder ``discover_modules``
+    walked into ``walks`` is not walked again: its walk asked ``excluded`` the same questions."""
     out = excluded or (lambda path, is_dir: False)
     found: set[Path] = set()
     for path in paths:
@@ -70,23 +79,31 @@ def discover_tfvars(paths: list[Path], excluded: Excluded | None = None) -> list
             continue
         if not path.is_dir() or out(path, True):
             continue
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(
-                d for d in dirs if not skipped_dir(d) and not out(Path(root) / d, True)
-            )
+        walked = (walks or {}).get(path)
+        for folder, files in _walk(path, out) if walked is None else walked:
             found.update(
-                Path(root) / f
-                for f in files
-                if f.endswith(TFVARS) and not out(Path(root) / f, False)
+                folder / f for f in files if f.endswith(TFVARS) and not out(folder / f, False)
             )
     return sorted(found)
+
+
+def _walk(path: Path, out: Excluded) -> Iterator[tuple[Path, list[str]]]:
+    """The folders under ``path`` discovery looks in, each with its files' names."""
+    for root, dirs, files in os.walk(path):
+        folder = Path(root)  # one path per folder, its files' made from it
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and not out(folder / d, True))
+        yield folder, files
 
 
 def auto_load_rank(path: Path) -> tuple[int, str] | None:
     """Where ``path`` comes in the order Terraform loads a root module's variable definitions
     files by itself (`terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
     `*.auto.tfvars.json` by name; a later value wins), or None for a file it does not load."""
-    name = path.name
+    return _auto_load_rank_of(path.name)
+
+
+def _auto_load_rank_of(name: str) -> tuple[int, str] | None:
+    """``auto_load_rank`` of a file's name (a folder's listing gives names, not paths)."""
     if name == AUTO_LOADED:
         return (0, name)
     if name == AUTO_LOADED + ".json":
@@ -103,7 +120,7 @@ def auto_loaded_files(directory: Path) -> list[Path]:
         names = disk.listdir(directory)
     except OSError:
         return []
-    found = [directory / name for name in names if auto_load_rank(Path(name)) is not None]
+    found = [directory / name for name in names if _auto_load_rank_of(name) is not None]
     return sorted((p for p in found if disk.is_file(p)), key=auto_load_rank)
 
 

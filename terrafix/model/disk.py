@@ -9,9 +9,11 @@ Outside a recording each function is the plain call it wraps.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
+import stat
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -52,6 +54,87 @@ def recording() -> Iterator[set[Probe]]:
 def probes_still_hold(probes: Iterable[Probe]) -> bool:
     """True when the disk answers every probe as it did when it was recorded."""
     return all(observe(probe.kind, probe.path) == probe.seen for probe in probes)
+
+
+class Rechecks:
+    """Asks the disk again, for a whole run, whether stored probes still hold.
+
+    A warm run re-asks thousands of probes, and the modules of one repository share most of
+    them (each module's walk up its parents, its callers' files): each is asked once. The kinds
+    a file's status answers (exists, is_file, is_dir, stamp) share one ``os.stat`` per path,
+    answered as ``Path``'s methods answer (a probe's path is a ``Path``'s text already).
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, str], object] = {}
+        self._statuses: dict[str, os.stat_result | Exception] = {}
+
+    def hold(self, stored: Iterable[list]) -> bool:
+        """True when the disk answers every stored ``[kind, path, seen]`` as it did (``seen``
+        as JSON holds it: a tuple became a list)."""
+        answers = self._answers
+        for kind, path, seen in stored:
+            asked = (kind, path)
+            answer = answers.get(asked, _UNASKED)
+            if answer is _UNASKED:
+                answer = answers[asked] = _as_json(self._observe(kind, path))
+            if answer != seen:
+                return False
+        return True
+
+    def _observe(self, kind: str, path: str) -> Hashable:
+        question = _STATUS_QUESTIONS.get(kind)
+        if question is None:
+            return observe(kind, path)
+        status = self._statuses.get(path)
+        if status is None:
+            try:
+                status = os.stat(path)
+            except (OSError, ValueError) as err:
+                status = err
+            self._statuses[path] = status
+        return question(status)
+
+
+def _missing(status: Exception) -> bool | str:
+    """False for a status ``Path``'s predicates answer False to (no such path, a file where a
+    folder should be, a path the OS cannot take); else the error's name is the answer."""
+    if isinstance(status, ValueError):
+        return False
+    if (
+        getattr(status, "errno", None) in _ABSENT
+        or getattr(status, "winerror", None) in _ABSENT_WIN
+    ):
+        return False
+    return type(status).__name__
+
+
+def _stamp_of(status: os.stat_result | Exception) -> Hashable:
+    if isinstance(status, ValueError):  # as ``Path.stat`` raises it: no answer, no reuse
+        raise status
+    if isinstance(status, OSError):
+        return type(status).__name__
+    return status.st_mtime_ns, status.st_size
+
+
+# As pathlib (3.11) decides that an error means "no": ``pathlib._IGNORED_ERRNOS`` and
+# ``_IGNORED_WINERRORS``.
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_ABSENT_WIN = (21, 123, 1921)
+_STATUS_QUESTIONS: dict[str, Callable[[os.stat_result | Exception], Hashable]] = {
+    "exists": lambda s: _missing(s) if isinstance(s, Exception) else True,
+    "is_file": lambda s: _missing(s) if isinstance(s, Exception) else stat.S_ISREG(s.st_mode),
+    "is_dir": lambda s: _missing(s) if isinstance(s, Exception) else stat.S_ISDIR(s.st_mode),
+    "stamp": _stamp_of,
+}
+
+
+_UNASKED = object()  # no answer yet (None, False and an empty list are answers)
+
+
+def _as_json(value: Hashable) -> object:
+    """``value`` as it reads back from JSON: tuples as lists."""
+    return [_as_json(x) for x in value] if isinstance(value, tuple) else value
 
 
 def observe(kind: str, path: str) -> Hashable:

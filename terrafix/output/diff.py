@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,8 @@ def _lines(text: str) -> list[str]:
 
 
 def unified_diff(file: FileResult) -> str:
+    import difflib  # here: every report names paths, only a dry run's shows diffs
+
     name = display_path(file.path).replace(os.sep, "/")
     old_name = "/dev/null" if file.original is None else f"a/{name}"
     diff = difflib.unified_diff(

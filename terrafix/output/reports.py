@@ -10,7 +10,7 @@ from ..engine.findings import Finding
 from ..engine.pipeline import RunResult
 from ..engine.rules import all_rules
 from .diff import display_path
-from .locations import column, point
+from .locations import LineCounter, column, point
 
 JSON_SCHEMA_VERSION = 2
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -30,14 +30,19 @@ def _base_text(finding: Finding, path: Path) -> str:
 def text_report(result: RunResult, column_unit: str = "character") -> str:
     """``file:line:col: severity: message [CODE]`` lines, columns counted in ``column_unit``."""
     lines = []
+    # Each file's name is shown and its lines counted once for all its findings.
+    files: dict[Path, tuple[str, LineCounter]] = {}
     for finding in result.findings:
-        text = _text_of(result, finding.path)
-        start = point(text, finding.start)
-        col = column(text, finding.start, column_unit)
+        known = files.get(finding.path)
+        if known is None:
+            text = _text_of(result, finding.path)
+            known = files[finding.path] = (display_path(finding.path), LineCounter(text))
+        shown, counter = known
+        line = counter.line(finding.start)
+        col = column(counter.text, finding.start, column_unit)
         fixable = FIXABLE.get(finding.fix.applicability.value, "") if finding.fix else ""
         lines.append(
-            f"{display_path(finding.path)}:{start.line}:{col}: {finding.severity}: "
-            f"{finding.message} [{finding.rule}]{fixable}"
+            f"{shown}:{line}:{col}: {finding.severity}: {finding.message} [{finding.rule}]{fixable}"
         )
     return "\n".join(lines)
 
