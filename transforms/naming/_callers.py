@@ -28,7 +28,7 @@ def read_module(directory: Path) -> Module | None:
     as long as none of its files changes on disk (a long-running language server sees edits).
     """
     try:
-        stamp = tuple((path, *disk.stamp(path)) for path in disk.glob(directory, "*.tf"))
+        stamp = tuple((path, *disk.stamp(path)) for path in _tf_files(directory))
     except OSError:
         return None
     cached = _READ.get(directory)
@@ -68,7 +68,7 @@ def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
         return []
     out: list[tuple[Module, n.Block]] = []
     for parent in list(target.parents)[:LEVELS]:
-        texts = disk.glob(parent, "*.tf")
+        texts = _tf_files(parent)
         if not any(target.name in _text(p) for p in texts):
             continue
         caller = read_module(parent)
@@ -116,6 +116,12 @@ def caller_arguments(module: Module) -> dict[str, Origin] | None:
             name = attribute.name.text
             out[name] = max(out.get(name, Origin.STATIC), analysis.origin(attribute.value))
     return out
+
+
+def _tf_files(directory: Path) -> list[Path]:
+    """The folder's `.tf` files, listed once per check: a caller's folder is listed to look
+    for calls, and again to read it as a module."""
+    return remembered_for("tf files", directory, lambda: disk.glob(directory, "*.tf"))
 
 
 def _text(path: Path) -> str:
