@@ -68,8 +68,8 @@ def touches_damage(finding: Finding, spans: dict[Path, list[Span]]) -> bool:
 def without_fixes_into_damage(findings: list[Finding], module: Module) -> list[Finding]:
     """The findings, each whose fix would edit an error node without the fix: offering it (a
     "(fixable)" mark, a quick fix, a fix in the JSON report) would promise what no run does."""
-    if module.complete:
-        return findings
+    if module.complete or not any(f.fix is not None and not f.fix.repairs_damage for f in findings):
+        return findings  # finding the damaged elements walks each damaged file whole
     spans = {path: damage_spans(source) for path, source in module.files.items()}
     return [
         replace(f, fix=None)

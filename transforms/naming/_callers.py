@@ -8,12 +8,12 @@ variable and the caller passes its own suffix down.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from terrafix.model import Module, disk
 from terrafix.model.calls import source_path
 from terrafix.syntax import nodes as n
+from terrafix.syntax.identity_cache import IdentityCache
 
 from ._analysis import Origin, OriginAnalysis
 from ._memo import remembered, remembered_for
@@ -28,7 +28,7 @@ def read_module(directory: Path) -> Module | None:
     as long as none of its files changes on disk (a long-running language server sees edits).
     """
     try:
-        stamp = tuple((path, *disk.stamp(path)) for path in disk.glob(directory, "*.tf"))
+        stamp = tuple((path, *disk.stamp(path)) for path in _tf_files(directory))
     except OSError:
         return None
     cached = _READ.get(directory)
@@ -68,7 +68,7 @@ def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
         return []
     out: list[tuple[Module, n.Block]] = []
     for parent in list(target.parents)[:LEVELS]:
-        texts = disk.glob(parent, "*.tf")
+        texts = _tf_files(parent)
         if not any(target.name in _text(p) for p in texts):
             continue
         caller = read_module(parent)
@@ -81,15 +81,24 @@ def _local_callers(module: Module) -> list[tuple[Module, n.Block]] | None:
 
 def _local_calls(caller: Module) -> list[tuple[n.Block, Path]]:
     """The caller's calls of child directories, each with the directory it resolves to: asked
-    for each module the caller might call."""
-    return remembered("local calls", caller, None, lambda: list(_resolved_calls(caller)))
+    for each module the caller might call, in the check of each of them."""
+    return _resolved_calls(caller)
 
 
-def _resolved_calls(caller: Module) -> Iterator[tuple[n.Block, Path]]:
+def _all_resolved(caller: Module) -> list[tuple[n.Block, Path]]:
+    out = []
     for symbol in caller.module_calls.values():
         source = local_source(symbol.node)
         if source is not None:
-            yield symbol.node, (caller.directory / source).resolve()
+            out.append((symbol.node, (caller.directory / source).resolve()))
+    return out
+
+
+# Callers come from ``read_module``, which hands out one module for as long as its files stay
+# as they are: resolving its calls (a stat per folder) once serves every child's check.
+_resolved_calls: IdentityCache[Module, list[tuple[n.Block, Path]]] = IdentityCache(
+    _all_resolved, size=256
+)
 
 
 def caller_arguments(module: Module) -> dict[str, Origin] | None:
@@ -107,6 +116,12 @@ def caller_arguments(module: Module) -> dict[str, Origin] | None:
             name = attribute.name.text
             out[name] = max(out.get(name, Origin.STATIC), analysis.origin(attribute.value))
     return out
+
+
+def _tf_files(directory: Path) -> list[Path]:
+    """The folder's `.tf` files, listed once per check: a caller's folder is listed to look
+    for calls, and again to read it as a module."""
+    return remembered_for("tf files", directory, lambda: disk.glob(directory, "*.tf"))
 
 
 def _text(path: Path) -> str:

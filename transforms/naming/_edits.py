@@ -89,26 +89,32 @@ def _follow_renames(changes: Changeset, plan: NamingPlan) -> None:
             own.setdefault(id(change.site.block), []).append((old, change.renamed_inner))
     if not others and not own:
         return
+    olds = {old for old, _ in others}
+    olds.update(old for renames in own.values() for old, _ in renames)
+    followed = {old for old in olds if len(old) >= MIN_FOLLOWED_LENGTH}
     module = changes.module
     for path, source in module.files.items():
         if source.tree is None:
             continue
+        in_file = {old for old in followed if old in source.text}
+        if not in_file:
+            continue  # no block of the file spells an old name
         for block in source.tree.body.blocks():
             if block.block_type == "module" and local_source(block) is None:
                 continue  # a registry module's arguments name things of its own (Helm releases)
             renames = own.get(id(block), []) + others
-            if renames and _spells_any(source.text, source.tree, block, renames):
+            if renames and _spells_any(source.tree, block, renames, in_file):
                 _follow_in_block(changes, path, block, renames, name_values)
 
 
 def _spells_any(
-    text: str, tree: n.ConfigFile, block: n.Block, renames: list[tuple[str, str]]
+    tree: n.ConfigFile, block: n.Block, renames: list[tuple[str, str]], in_file: set[str]
 ) -> bool:
-    """Whether the block's text (``tree`` parsed from ``text``) holds an old name that is
-    followed: a string of the block spells a name only where the block does, so the others
-    need no walk."""
-    olds = [old for old, _ in renames if len(old) >= MIN_FOLLOWED_LENGTH]
-    if not any(old in text for old in olds):
+    """Whether the block's text holds an old name that is followed (``in_file``: those its
+    file's text holds, found once per file): a string of the block spells a name only where
+    the block does, so the others need no walk."""
+    olds = [old for old, _ in renames if old in in_file]
+    if not olds:
         return False
     block_text = original_file(tree).text_of(block)
     return any(old in block_text for old in olds)
