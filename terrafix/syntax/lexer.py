@@ -259,6 +259,8 @@ class _Lexer:
             step = pattern.match
             # A context's for-state never returns to FOR_NONE, so this holds while ctx does.
             plain = ctx.for_state == FOR_NONE
+            # Where newlines are tokens, a token right before one takes it on the spot.
+            same_line = pattern is STEP_SAME_LINE
             while True:  # until the context changes to one with another step pattern
                 m = step(text, pos)
                 if m is None:
@@ -273,6 +275,9 @@ class _Lexer:
                 # Branches in order of how often the group matches in real modules.
                 if group == G_NL:
                     append(new(Leaf, ("NL", text[start:end], pre, start)))
+                    while text.startswith("\n", pos):  # blank lines, one step call for all
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_ASSIGN:
                     name_end = m.end(group + 1)
                     value = text[start:name_end]
@@ -288,11 +293,17 @@ class _Lexer:
                     value = text[start + 1 : end]
                     type_ = "IDENT" if plain else self.keyword(ctx, value)
                     append(new(Leaf, (type_, value, "", start + 1)))
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_STRING:
                     append(new(Leaf, ("QUOTE", '"', pre, start)))
                     if end - start > 2:
                         append(new(Leaf, ("TLIT", text[start + 1 : end - 1], "", start + 1)))
                     append(new(Leaf, ("QUOTE_END", '"', "", end - 1)))
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_OPEN:
                     value = text[start]
                     kind, type_ = OPENERS[value]
@@ -307,6 +318,9 @@ class _Lexer:
                     plain = for_state == FOR_NONE
                     if STEPS[kind] is not pattern:
                         break
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_CLOSE:
                     value = text[start]
                     kinds, type_ = CLOSES[value]
@@ -317,6 +331,10 @@ class _Lexer:
                     append(new(Leaf, (type_, value, pre, start)))
                     ctx = stack[-1]
                     plain = ctx.for_state == FOR_NONE
+                    # `)` or `]` often ends an attribute's line: take the line end for the body.
+                    if STEPS[ctx.kind] is STEP_SAME_LINE and text.startswith("\n", pos):
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                     if STEPS[ctx.kind] is not pattern:
                         break
                 elif group == G_OP:
