@@ -70,7 +70,6 @@ OPERATOR_TYPES = {
 }
 for _op in ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "/", "%"):
     OPERATOR_TYPES[_op] = "BINOP"
-CLOSERS = {")": PAREN, "]": BRACK}
 OPENER_TEXT = {BRACE: "{", BRACE_FOR: "{", PAREN: "(", BRACK: "[", INTERP: "${", DIRECTIVE: "%{"}
 DIRECTIVE_TYPES = {
     "if": "DIR_IF",
@@ -391,45 +390,21 @@ class _Lexer:
         return "IDENT"
 
     def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
-        """Lex a bracket (or `/`); return where lexing goes on."""
-        tokens = self.tokens
-        new = tuple.__new__
-        stack = self.stack
-        if value == "{":
-            if FOR_AHEAD.match(self.text, pos):
-                stack.append(_Context(BRACE_FOR, start, FOR_EXPECTED))
-            else:
-                stack.append(_Context(BRACE, start))
-            tokens.append(new(Leaf, ("LBRACE", value, pre, start)))
-        elif value in ("}", "~}"):
-            kind = ctx.kind
-            if kind in (INTERP, DIRECTIVE):
-                tokens.append(new(Leaf, ("TCLOSE", value, pre, start)))
-            elif value == "}" and kind in (BRACE, BRACE_FOR):
-                tokens.append(new(Leaf, ("RBRACE", value, pre, start)))
-            else:
-                return self.stray_closer(ctx, value, pre, start, pos)
-            stack.pop()
-        elif value == "(":
-            stack.append(_Context(PAREN, start))
-            tokens.append(new(Leaf, ("LPAR", value, pre, start)))
-        elif value == "[":
-            for_state = FOR_EXPECTED if FOR_AHEAD.match(self.text, pos) else FOR_NONE
-            stack.append(_Context(BRACK, start, for_state))
-            tokens.append(new(Leaf, ("LBRACK", value, pre, start)))
-        elif value in CLOSERS:
-            if ctx.kind != CLOSERS[value]:
-                return self.stray_closer(ctx, value, pre, start, pos)
-            stack.pop()
-            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
-        elif value == "/" and self.text.startswith("*", pos):
-            # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
-            self.fail("unterminated block comment: '/*' has no closing '*/'", start)
-            self.bad(start, len(self.text), pre)
-            return len(self.text)
-        else:
-            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
-        return pos
+        """Lex what the hot loop leaves: the `}` or `~}` of a `${`/`%{`, a closer that matches
+        nothing open, and `/` (for its `/*` check); return where lexing goes on."""
+        if value in ("}", "~}") and ctx.kind in (INTERP, DIRECTIVE):
+            self.tokens.append(Leaf("TCLOSE", value, pre, start))
+            self.stack.pop()
+            return pos
+        if value == "/":
+            if self.text.startswith("*", pos):
+                # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
+                self.fail("unterminated block comment: '/*' has no closing '*/'", start)
+                self.bad(start, len(self.text), pre)
+                return len(self.text)
+            self.tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+            return pos
+        return self.stray_closer(ctx, value, pre, start, pos)
 
     def stray_closer(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
         """A closer that does not match the innermost construct: an error; tolerant, it closes
