@@ -70,7 +70,6 @@ OPERATOR_TYPES = {
 }
 for _op in ("==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "/", "%"):
     OPERATOR_TYPES[_op] = "BINOP"
-CLOSERS = {")": PAREN, "]": BRACK}
 OPENER_TEXT = {BRACE: "{", BRACE_FOR: "{", PAREN: "(", BRACK: "[", INTERP: "${", DIRECTIVE: "%{"}
 DIRECTIVE_TYPES = {
     "if": "DIR_IF",
@@ -89,13 +88,15 @@ def _step(trivia: re.Pattern[str]) -> re.Pattern[str]:
     Group 1 is the trivia; ``lastindex`` names the token's group, as in ``EXPR_TOKEN``. A quoted
     string with nothing but plain text (most of them) is one ``STRING`` match, lexed on the spot
     into the same three tokens the template mode would make; so are a traversal step ``.name``
-    (``ATTR``) and the start of an attribute ``name =`` (``ASSIGN``) into their two.
+    (``ATTR``) and the start of an attribute ``name =`` (``ASSIGN``) into their two. Brackets
+    have their own groups (``OPEN``, ``CLOSE``) ahead of ``OP``, so the loop handles them inline.
     """
     flags = "s" if trivia.flags & re.S else ""
     gap = rf"((?>(?{flags}:{trivia.pattern})))"
     return re.compile(
         rf"{gap}(?:(?P<STRING>{SIMPLE_STRING})|(?P<ATTR>\.{IDENT_RE})"
-        rf"|(?P<ASSIGN>({IDENT_ATOMIC}){gap}=(?![=>]))|{EXPR_TOKEN.pattern}|(?P<END>\Z))",
+        rf"|(?P<ASSIGN>({IDENT_ATOMIC}){gap}=(?![=>]))|(?P<OPEN>[{{(\[])|(?P<CLOSE>[}})\]])"
+        rf"|{EXPR_TOKEN.pattern}|(?P<END>\Z))",
         EXPR_TOKEN.flags,
     )
 
@@ -107,7 +108,7 @@ SIMPLE_STRING = r'"[^"\\$%\r\n]*+"'
 STEP_SAME_LINE = _step(TRIVIA_SAME_LINE)
 STEP_FREE = _step(TRIVIA_WITH_NEWLINES)
 _GROUP = STEP_SAME_LINE.groupindex
-G_IDENT, G_NUMBER, G_NL, G_STRING, G_ATTR, G_ASSIGN, G_QUOTE, G_HEREDOC, G_OP, G_END = (
+G_IDENT, G_NUMBER, G_NL, G_STRING, G_ATTR, G_ASSIGN, G_OPEN, G_CLOSE, G_QUOTE, G_HEREDOC, G_OP = (
     _GROUP[name]
     for name in (
         "IDENT",
@@ -116,14 +117,24 @@ G_IDENT, G_NUMBER, G_NL, G_STRING, G_ATTR, G_ASSIGN, G_QUOTE, G_HEREDOC, G_OP, G
         "STRING",
         "ATTR",
         "ASSIGN",
+        "OPEN",
+        "CLOSE",
         "QUOTE",
         "HEREDOC",
         "OP",
-        "END",
     )
 )
-# Operators that leave the context stack alone; the rest (brackets, and `/` for its `/*` check)
-# go through ``_Lexer.operator``.
+# The step pattern of each context kind (indexed by kind); None for the template modes.
+STEPS: tuple[re.Pattern[str] | None, ...] = tuple(
+    None if kind in TEMPLATE_MODES else STEP_SAME_LINE if kind in NEWLINE_SIGNIFICANT else STEP_FREE
+    for kind in range(9)
+)
+# What an opening bracket pushes and the token it makes; `{` and `[` may start a for-expression.
+OPENERS = {"{": (BRACE, "LBRACE"), "(": (PAREN, "LPAR"), "[": (BRACK, "LBRACK")}
+# The context kinds each closing bracket closes in well-formed text, and its token type.
+CLOSES = {"}": ((BRACE, BRACE_FOR), "RBRACE"), ")": ((PAREN,), "RPAR"), "]": ((BRACK,), "RBRACK")}
+# Operators that leave the context stack alone; the rest (brackets, `~}`, and `/` for its `/*`
+# check) are handled apart.
 SIMPLE_OPERATORS = {
     op: type_
     for op, type_ in OPERATOR_TYPES.items()
@@ -230,7 +241,7 @@ class _Lexer:
                 break
 
     def run(self) -> list[Leaf]:
-        """The hot loop: one ``STEP_*`` match per token, an inner loop while the context holds."""
+        """The hot loop: one ``STEP_*`` match per token, an inner loop while the step pattern holds."""
         text = self.text
         pos = 1 if text.startswith("\ufeff") else 0
         bom = text[:pos]
@@ -240,11 +251,16 @@ class _Lexer:
         new = tuple.__new__
         while True:
             ctx = stack[-1]
-            if ctx.kind in TEMPLATE_MODES:
+            pattern = STEPS[ctx.kind]
+            if pattern is None:
                 pos = self.template(ctx, pos)
                 continue
-            step = (STEP_SAME_LINE if ctx.kind in NEWLINE_SIGNIFICANT else STEP_FREE).match
-            while True:  # until a token opens or closes a context
+            step = pattern.match
+            # A context's for-state never returns to FOR_NONE, so this holds while ctx does.
+            plain = ctx.for_state == FOR_NONE
+            # Where newlines are tokens, a token right before one takes it on the spot.
+            same_line = pattern is STEP_SAME_LINE
+            while True:  # until the context changes to one with another step pattern
                 m = step(text, pos)
                 if m is None:
                     if not self.tolerant:
@@ -255,35 +271,78 @@ class _Lexer:
                 start, end = m.span(group)
                 pre = text[pos:start]
                 pos = end
-                if group == G_IDENT:
-                    value = text[start:end]
-                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
-                    append(new(Leaf, (type_, value, pre, start)))
+                # Branches in order of how often the group matches in real modules.
+                if group == G_NL:
+                    append(new(Leaf, ("NL", text[start:end], pre, start)))
+                    while text.startswith("\n", pos):  # blank lines, one step call for all
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_ASSIGN:
                     name_end = m.end(group + 1)
                     value = text[start:name_end]
-                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
+                    type_ = "IDENT" if plain else self.keyword(ctx, value)
                     append(new(Leaf, (type_, value, pre, start)))
                     append(new(Leaf, ("EQUAL", "=", text[name_end : end - 1], end - 1)))
+                elif group == G_IDENT:
+                    value = text[start:end]
+                    type_ = "IDENT" if plain else self.keyword(ctx, value)
+                    append(new(Leaf, (type_, value, pre, start)))
                 elif group == G_ATTR:
                     append(new(Leaf, ("DOT", ".", pre, start)))
                     value = text[start + 1 : end]
-                    type_ = "IDENT" if ctx.for_state == FOR_NONE else self.keyword(ctx, value)
+                    type_ = "IDENT" if plain else self.keyword(ctx, value)
                     append(new(Leaf, (type_, value, "", start + 1)))
-                elif group == G_OP:
-                    value = text[start:end]
-                    type_ = SIMPLE_OPERATORS.get(value)
-                    if type_ is None:
-                        pos = self.operator(ctx, value, pre, start, pos)
-                        break
-                    append(new(Leaf, (type_, value, pre, start)))
-                elif group == G_NL:
-                    append(new(Leaf, ("NL", text[start:end], pre, start)))
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
                 elif group == G_STRING:
                     append(new(Leaf, ("QUOTE", '"', pre, start)))
                     if end - start > 2:
                         append(new(Leaf, ("TLIT", text[start + 1 : end - 1], "", start + 1)))
                     append(new(Leaf, ("QUOTE_END", '"', "", end - 1)))
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
+                elif group == G_OPEN:
+                    value = text[start]
+                    kind, type_ = OPENERS[value]
+                    for_state = FOR_NONE
+                    if value != "(" and FOR_AHEAD.match(text, pos):
+                        for_state = FOR_EXPECTED
+                        if kind == BRACE:
+                            kind = BRACE_FOR
+                    ctx = _Context(kind, start, for_state)
+                    stack.append(ctx)
+                    append(new(Leaf, (type_, value, pre, start)))
+                    plain = for_state == FOR_NONE
+                    if STEPS[kind] is not pattern:
+                        break
+                    if same_line and text.startswith("\n", pos):  # no step call for the line end
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
+                elif group == G_CLOSE:
+                    value = text[start]
+                    kinds, type_ = CLOSES[value]
+                    if ctx.kind not in kinds:  # the `}` of `${`/`%{`, or a stray closer
+                        pos = self.operator(ctx, value, pre, start, pos)
+                        break
+                    stack.pop()
+                    append(new(Leaf, (type_, value, pre, start)))
+                    ctx = stack[-1]
+                    plain = ctx.for_state == FOR_NONE
+                    # `)` or `]` often ends an attribute's line: take the line end for the body.
+                    if STEPS[ctx.kind] is STEP_SAME_LINE and text.startswith("\n", pos):
+                        append(new(Leaf, ("NL", "\n", "", pos)))
+                        pos += 1
+                    if STEPS[ctx.kind] is not pattern:
+                        break
+                elif group == G_OP:
+                    value = text[start:end]
+                    type_ = SIMPLE_OPERATORS.get(value)
+                    if type_ is None:  # `~}` or `/`
+                        pos = self.operator(ctx, value, pre, start, pos)
+                        break
+                    append(new(Leaf, (type_, value, pre, start)))
                 elif group == G_QUOTE:
                     append(new(Leaf, ("QUOTE", '"', pre, start)))
                     stack.append(_Context(QUOTE, start))
@@ -298,7 +357,7 @@ class _Lexer:
                     append(new(Leaf, ("HEREDOC", text[start:end], pre, start)))
                     stack.append(_Context(HEREDOC, start, marker=m.group(group + 2)))
                     break
-                else:  # G_END: only trivia was left
+                else:  # END: only trivia was left
                     tokens = self.finish(pre, start)
                     if bom:  # the byte-order mark leads the first token's trivia
                         first = tokens[0]
@@ -331,45 +390,21 @@ class _Lexer:
         return "IDENT"
 
     def operator(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
-        """Lex a bracket (or `/`); return where lexing goes on."""
-        tokens = self.tokens
-        new = tuple.__new__
-        stack = self.stack
-        if value == "{":
-            if FOR_AHEAD.match(self.text, pos):
-                stack.append(_Context(BRACE_FOR, start, FOR_EXPECTED))
-            else:
-                stack.append(_Context(BRACE, start))
-            tokens.append(new(Leaf, ("LBRACE", value, pre, start)))
-        elif value in ("}", "~}"):
-            kind = ctx.kind
-            if kind in (INTERP, DIRECTIVE):
-                tokens.append(new(Leaf, ("TCLOSE", value, pre, start)))
-            elif value == "}" and kind in (BRACE, BRACE_FOR):
-                tokens.append(new(Leaf, ("RBRACE", value, pre, start)))
-            else:
-                return self.stray_closer(ctx, value, pre, start, pos)
-            stack.pop()
-        elif value == "(":
-            stack.append(_Context(PAREN, start))
-            tokens.append(new(Leaf, ("LPAR", value, pre, start)))
-        elif value == "[":
-            for_state = FOR_EXPECTED if FOR_AHEAD.match(self.text, pos) else FOR_NONE
-            stack.append(_Context(BRACK, start, for_state))
-            tokens.append(new(Leaf, ("LBRACK", value, pre, start)))
-        elif value in CLOSERS:
-            if ctx.kind != CLOSERS[value]:
-                return self.stray_closer(ctx, value, pre, start, pos)
-            stack.pop()
-            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
-        elif value == "/" and self.text.startswith("*", pos):
-            # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
-            self.fail("unterminated block comment: '/*' has no closing '*/'", start)
-            self.bad(start, len(self.text), pre)
-            return len(self.text)
-        else:
-            tokens.append(new(Leaf, (OPERATOR_TYPES[value], value, pre, start)))
-        return pos
+        """Lex what the hot loop leaves: the `}` or `~}` of a `${`/`%{`, a closer that matches
+        nothing open, and `/` (for its `/*` check); return where lexing goes on."""
+        if value in ("}", "~}") and ctx.kind in (INTERP, DIRECTIVE):
+            self.tokens.append(Leaf("TCLOSE", value, pre, start))
+            self.stack.pop()
+            return pos
+        if value == "/":
+            if self.text.startswith("*", pos):
+                # The trivia pattern takes a whole `/* ... */`; a `/*` left over has no end.
+                self.fail("unterminated block comment: '/*' has no closing '*/'", start)
+                self.bad(start, len(self.text), pre)
+                return len(self.text)
+            self.tokens.append(Leaf(OPERATOR_TYPES[value], value, pre, start))
+            return pos
+        return self.stray_closer(ctx, value, pre, start, pos)
 
     def stray_closer(self, ctx: _Context, value: str, pre: str, start: int, pos: int) -> int:
         """A closer that does not match the innermost construct: an error; tolerant, it closes
