@@ -15,7 +15,7 @@ from rulekit import LAMBDA_WITH_LOCAL_ZIP
 from terrafix.cli import main
 from terrafix.engine.config import Config
 from terrafix.engine.pipeline import run
-from terrafix.engine.workers import MIN_BYTES_FOR_WORKERS, run_jobs
+from terrafix.engine.workers import BATCHES_PER_WORKER, MIN_BYTES_FOR_WORKERS, _batches, run_jobs
 from terrafix.output import reports
 
 GENERATED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "generated"
@@ -88,6 +88,16 @@ def test_workers_share_big_runs_and_keep_the_order():
     assert os.getpid() not in pids and len(set(pids)) == 2
     sizes = [MIN_BYTES_FOR_WORKERS * n for n in (1, 3, 2, 5, 4)]
     assert list(run_jobs(_size, [_Job(size) for size in sizes], 2)) == sizes
+
+
+def test_workers_take_runs_of_neighbouring_jobs_biggest_first():
+    sizes = [1, 1, 1, 1, 50, 1, 1, 1, 1, 1] * (BATCHES_PER_WORKER * 2)
+    batches = _batches([_Job(size) for size in sizes], 2)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(sizes)))
+    assert all(batch == list(range(batch[0], batch[-1] + 1)) for batch in batches)
+    totals = [sum(sizes[i] for i in batch) for batch in batches]
+    assert totals == sorted(totals, reverse=True)
+    assert BATCHES_PER_WORKER * 2 <= len(batches) <= BATCHES_PER_WORKER * 2 + 1
 
 
 def test_small_runs_stay_in_this_process():

@@ -12,6 +12,8 @@ from typing import Protocol, TypeVar
 
 # Below this much Terraform a worker's start-up (~30 ms) costs more than it saves.
 MIN_BYTES_FOR_WORKERS = 200_000
+# Runs of neighbouring modules handed to each worker (see ``_batches``).
+BATCHES_PER_WORKER = 16
 
 R = TypeVar("R")
 
@@ -42,15 +44,39 @@ def run_jobs(function: Callable[[J], R], jobs: Sequence[J], workers: int) -> Ite
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        # The biggest modules start first so one of them does not finish alone at the end.
-        order = sorted(range(len(jobs)), key=lambda i: -jobs[i].size)
-        futures = {i: pool.submit(function, jobs[i]) for i in order}
-        for i in range(len(jobs)):
+        batches = _batches(jobs, workers)
+        futures = [pool.submit(_run_batch, function, [jobs[i] for i in batch]) for batch in batches]
+        results: dict[int, R] = {}
+        for batch, future in zip(batches, futures, strict=True):
             try:
-                yield futures[i].result()
+                results.update(zip(batch, future.result(), strict=True))
             except BrokenProcessPool:  # a worker died (killed, out of memory): go on here
-                yield from map(function, jobs[i:])
-                return
+                results.update((i, function(jobs[i])) for i in batch)
+        for i in range(len(jobs)):
+            yield results.pop(i)
+
+
+def _batches(jobs: Sequence[J], workers: int) -> list[list[int]]:
+    """The jobs' indices cut into runs of neighbours, the biggest run first.
+
+    Jobs come in folder order, so a run holds a module with its children and callers, whose
+    files and plans the worker has just read; about ``BATCHES_PER_WORKER`` runs per worker keep
+    the workers busy to the end, and the biggest start first so none finishes alone.
+    """
+    limit = sum(job.size for job in jobs) / (BATCHES_PER_WORKER * workers)
+    batches: list[list[int]] = [[]]
+    size = 0
+    for i, job in enumerate(jobs):
+        if size >= limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(i)
+        size += job.size
+    return sorted(batches, key=lambda batch: -sum(jobs[i].size for i in batch))
+
+
+def _run_batch(function: Callable[[J], R], jobs: list[J]) -> list[R]:
+    return [function(job) for job in jobs]
 
 
 def _context():
