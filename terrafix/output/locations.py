@@ -40,23 +40,3 @@ def column(text: str, offset: int, unit: str = "character") -> int:
 def point(text: str, offset: int) -> Point:
     line, column = line_col(text, offset)
     return Point(line, column, offset, len(text[:offset].encode("utf-8")))
-
-
-class LineCounter:
-    """Line numbers (1-based) of offsets in one text, counted on from the last offset asked.
-
-    A report asks for its findings in order through each file: counting every line from the
-    start of the file again made the text report quadratic in a file's findings.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._offset, self._line = 0, 1
-
-    def line(self, offset: int) -> int:
-        offset = max(0, min(offset, len(self.text)))
-        if offset < self._offset:  # asked out of order: count from the start again
-            self._offset, self._line = 0, 1
-        self._line += self.text.count("\n", self._offset, offset)
-        self._offset = offset
-        return self._line

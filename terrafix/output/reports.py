@@ -9,8 +9,9 @@ from .. import __version__
 from ..engine.findings import Finding
 from ..engine.pipeline import RunResult
 from ..engine.rules import all_rules
+from ..syntax.positions import LineIndex, line_index
 from .diff import display_path
-from .locations import LineCounter, column, point
+from .locations import column, point
 
 JSON_SCHEMA_VERSION = 2
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -31,15 +32,15 @@ def text_report(result: RunResult, column_unit: str = "character") -> str:
     """``file:line:col: severity: message [CODE]`` lines, columns counted in ``column_unit``."""
     lines = []
     # Each file's name is shown and its lines counted once for all its findings.
-    files: dict[Path, tuple[str, LineCounter]] = {}
+    files: dict[Path, tuple[str, LineIndex]] = {}
     for finding in result.findings:
         known = files.get(finding.path)
         if known is None:
             text = _text_of(result, finding.path)
-            known = files[finding.path] = (display_path(finding.path), LineCounter(text))
-        shown, counter = known
-        line = counter.line(finding.start)
-        col = column(counter.text, finding.start, column_unit)
+            known = files[finding.path] = (display_path(finding.path), line_index(text))
+        shown, lines_of = known
+        line = lines_of.line(finding.start)
+        col = column(lines_of.text, finding.start, column_unit)
         fixable = FIXABLE.get(finding.fix.applicability.value, "") if finding.fix else ""
         lines.append(
             f"{shown}:{line}:{col}: {finding.severity}: {finding.message} [{finding.rule}]{fixable}"

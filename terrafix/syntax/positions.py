@@ -97,6 +97,10 @@ class LineIndex:
     def _clamp(self, offset: int) -> int:
         return 0 if offset < 0 else min(offset, len(self.text))
 
+    def line(self, offset: int) -> int:
+        """The 1-based line of a character offset (clamped into the text): a report's lines."""
+        return bisect_right(self.starts, self._clamp(offset))
+
     def position(self, offset: int) -> Position:
         """The 1-based line and column of a character offset (clamped into the text)."""
         offset = self._clamp(offset)
