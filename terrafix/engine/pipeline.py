@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import Module, discover_modules, disk
+from ..model import Module, discover_modules
 from ..model.calls import CallSite, call_sites, callers_from_sites
 from ..model.discovery import Walk, auto_loaded_files, discover_tfvars
 from ..model.fragments import fragment_reason
 from ..model.module import SourceFile, is_variable_file, share_repeated
-from ..model.project_callers import find_callers
+from ..model.project_callers import find_callers, project_roots
 from ..model.validation import Baseline
 from ..syntax.parser import parse_recovering
 from ..writer import TextEdit, apply_edits
@@ -276,7 +276,7 @@ def _module_jobs(
     path named resolved, each folder's `.git` looked for (modules of one tree share parents)."""
     named = [path.resolve() for path in paths]
     tops = [top if path.is_dir() else top.parent for path, top in zip(paths, named, strict=True)]
-    roots = _root_finder()
+    roots = project_roots()
     jobs = []
     for directory, module_texts in texts.items():
         resolved = directory.resolve()
@@ -290,21 +290,6 @@ def _module_jobs(
             )
         )
     return jobs
-
-
-def _root_finder() -> Callable[[Path], Path | None]:
-    """``project_root`` for the folders of one run, each folder looked at once."""
-    found: dict[Path, Path | None] = {}
-
-    def root(folder: Path) -> Path | None:
-        if folder not in found:
-            if disk.exists(folder / ".git"):
-                found[folder] = folder
-            else:
-                found[folder] = None if folder.parent == folder else root(folder.parent)
-        return found[folder]
-
-    return root
 
 
 def _top(resolved: Path, tops: list[Path]) -> Path | None:

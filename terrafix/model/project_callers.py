@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,10 +30,23 @@ MAX_FOLDERS = 5_000
 
 def project_root(directory: Path) -> Path | None:
     """The nearest directory at or above ``directory`` holding `.git`, else None."""
-    for candidate in (directory, *directory.parents):
-        if disk.exists(candidate / ".git"):
-            return candidate
-    return None
+    return project_roots()(directory)
+
+
+def project_roots() -> Callable[[Path], Path | None]:
+    """``project_root`` for many folders, each folder looked at once: the modules of one run
+    share their parents."""
+    found: dict[Path, Path | None] = {}
+
+    def root(folder: Path) -> Path | None:
+        if folder not in found:
+            if disk.exists(folder / ".git"):
+                found[folder] = folder
+            else:
+                found[folder] = None if folder.parent == folder else root(folder.parent)
+        return found[folder]
+
+    return root
 
 
 def find_callers(directory: Path) -> tuple[Path, ...]:
