@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from terrafix.engine.config import Config
+from terrafix.engine.pipeline import run
 from terrafix.model import Module
 from terrafix.model.module import share_repeated
 
@@ -69,9 +71,6 @@ def test_a_text_that_stands_once_in_the_run_keeps_no_tree():
 
 
 def test_copied_modules_are_each_checked_at_their_own_paths(tmp_path):
-    from terrafix.engine.config import Config
-    from terrafix.engine.pipeline import run
-
     text = VERSIONS.replace(
         "variable", 'provider "aws" {\n  region = var.aws_region\n}\n\nvariable'
     )
