@@ -46,13 +46,15 @@ def run_jobs(function: Callable[[J], R], jobs: Sequence[J], workers: int) -> Ite
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         batches = _batches(jobs, workers)
         futures = [pool.submit(_run_batch, function, [jobs[i] for i in batch]) for batch in batches]
+        batch_of = {i: number for number, batch in enumerate(batches) for i in batch}
         results: dict[int, R] = {}
-        for batch, future in zip(batches, futures, strict=True):
-            try:
-                results.update(zip(batch, future.result(), strict=True))
-            except BrokenProcessPool:  # a worker died (killed, out of memory): go on here
-                results.update((i, function(jobs[i])) for i in batch)
-        for i in range(len(jobs)):
+        for i in range(len(jobs)):  # in order, each as soon as its batch is done
+            if i not in results:
+                batch = batches[batch_of[i]]
+                try:
+                    results.update(zip(batch, futures[batch_of[i]].result(), strict=True))
+                except BrokenProcessPool:  # a worker died (killed, out of memory): go on here
+                    results.update((j, function(jobs[j])) for j in batch)
             yield results.pop(i)
 
 
