@@ -63,8 +63,9 @@ class SourceFile:
         if self.tree is None:
             return []
         path = self.path
+        new = tuple.__new__  # Reference's own ``__new__`` is Python code: one call less each
         return [
-            Reference(path, traversal, block)
+            new(Reference, (path, traversal, block))
             for block in self.tree.body.blocks()
             for traversal in traversals(block)
         ]

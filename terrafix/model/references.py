@@ -42,32 +42,32 @@ def traversal_parts(expr: n.Expression) -> tuple[str, ...] | None:
 def traversals(root: n.Node) -> Iterator[Traversal]:
     """Every outermost traversal under ``root``, and those inside index keys.
 
-    Rules read every reference of every module, so this loop is kept lean: it visits only the
-    fields that can hold nodes, and reads each traversal's names on the way down its chain.
+    Rules read every reference of every module, so this loop is kept lean: the node classes
+    met most often are looked into by hand (a string with no interpolation is passed over at
+    once), the rest through the fields that can hold nodes, and each traversal's names are read
+    on the way down its chain.
     """
     stack: list[n.Node] = [root]
     pop, push, push_all = stack.pop, stack.append, stack.extend
     readers = _SUBTREE_READERS
+    new = tuple.__new__  # Traversal's own ``__new__`` is Python code
+    # The classes as locals: each node is compared with several of them.
+    Attribute, TemplateString, GetAttr = n.Attribute, n.TemplateString, n.GetAttr
+    Variable, Body, Block, ObjectItem = n.Variable, n.Body, n.Block, n.ObjectItem
     while stack:
         node = pop()
         kind = type(node)
-        reader = readers.get(kind)
-        if reader is not None:  # a node that is no traversal: look into it
-            fields, mixed = reader
-            for value in fields(node):
-                if type(value) is tuple:
-                    push_all(
-                        [child for child in value if type(child) is not Leaf] if mixed else value
-                    )
-                elif value is not None:
-                    push(value)
-        elif kind is n.Variable:
-            yield Traversal(node, (node.name.text,))
-        elif kind is n.GetAttr or kind in _INDEXING:
+        if kind is Attribute:
+            push(node.value)
+        elif kind is TemplateString:
+            parts = node.parts
+            if len(parts) != 1 or type(parts[0]) is not Leaf:
+                push_all([part for part in parts if type(part) is not Leaf])
+        elif kind is GetAttr or kind in _INDEXING:
             names: list[str] = []  # from the outermost name inwards
             inner = node
             while True:
-                if kind is n.GetAttr:
+                if kind is GetAttr:
                     names.append(inner.name.text)
                 elif kind in _INDEXING:
                     names.clear()  # keep the names before the index: `a.b[0].c` → (a, b)
@@ -77,15 +77,38 @@ def traversals(root: n.Node) -> Iterator[Traversal]:
                     break
                 inner = inner.target
                 kind = type(inner)
-            if kind is n.Variable:
+            if kind is Variable:
                 names.append(inner.name.text)
                 names.reverse()
-                yield Traversal(node, tuple(names))
+                yield new(Traversal, (node, tuple(names)))
             else:
                 push(inner)
-        else:  # a node class first met here
-            readers[kind] = _subtree_reader(kind)
-            push(node)
+        elif kind is Body:
+            push_all(node.elements)
+        elif kind is ObjectItem:
+            push(node.key)
+            push(node.value)
+        elif kind is Block:
+            labels = node.labels
+            if labels:
+                push_all([label for label in labels if type(label) is not Leaf])
+            push(node.body)
+        elif kind is n.EmptyLine:
+            continue
+        elif kind is Variable:
+            yield new(Traversal, (node, (node.name.text,)))
+        else:
+            reader = readers.get(kind)
+            if reader is None:  # a node class first met here
+                reader = readers[kind] = _subtree_reader(kind)
+            fields, mixed = reader
+            for value in fields(node):
+                if type(value) is tuple:
+                    push_all(
+                        [child for child in value if type(child) is not Leaf] if mixed else value
+                    )
+                elif value is not None:
+                    push(value)
 
 
 _INDEXING = (n.Index, n.LegacyIndex, n.Splat)
