@@ -83,16 +83,19 @@ DIRECTIVE_TYPES = {
 def _step(trivia: re.Pattern[str]) -> re.Pattern[str]:
     """Trivia, then the next token (or the end of the text), in one match: half the regex calls.
 
-    The trivia sits in an atomic group, so it is exactly what ``trivia.match`` alone would take:
+    The trivia repeats possessively, so it is exactly what ``trivia.match`` alone would take:
     the engine never backtracks into a comment to find a token in it (``/* x`` stays an error).
-    Group 1 is the trivia; ``lastindex`` names the token's group, as in ``EXPR_TOKEN``. A quoted
+    It is not a group (the token's start is where its trivia ends); ``lastindex`` names the
+    token's group, as in ``EXPR_TOKEN``. A quoted
     string with nothing but plain text (most of them) is one ``STRING`` match, lexed on the spot
     into the same three tokens the template mode would make; so are a traversal step ``.name``
     (``ATTR``) and the start of an attribute ``name =`` (``ASSIGN``) into their two. Brackets
     have their own groups (``OPEN``, ``CLOSE``) ahead of ``OP``, so the loop handles them inline.
     """
+    if not trivia.pattern.endswith("*+"):  # pragma: no cover - guards a trivia change
+        raise ValueError("trivia must end in a possessive repetition to lead a step pattern")
     flags = "s" if trivia.flags & re.S else ""
-    gap = rf"((?>(?{flags}:{trivia.pattern})))"
+    gap = rf"(?{flags}:{trivia.pattern})"
     return re.compile(
         rf"{gap}(?:(?P<STRING>{SIMPLE_STRING})|(?P<ATTR>\.{IDENT_RE})"
         rf"|(?P<ASSIGN>({IDENT_ATOMIC}){gap}=(?![=>]))|(?P<OPEN>[{{(\[])|(?P<CLOSE>[}})\]])"
