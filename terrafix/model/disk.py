@@ -274,7 +274,7 @@ def _noted(probes: set[Probe], kind: str, path: Path | str, look: Callable[[], T
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
+    status = os.stat(path)  # what ``path.stat()`` answers, without pathlib's own steps
     return status.st_mtime_ns, status.st_size
 
 
