@@ -73,3 +73,15 @@ def test_a_missing_folder_lists_nothing(tmp_path):
     with recording() as probes:
         assert disk.glob(tmp_path / "gone", "*.tf") == []
     assert probes == {Probe("glob", str(tmp_path / "gone" / "*.tf"), ())}
+
+
+@pytest.mark.parametrize("pattern", ["*.tf", "*", ".*", "?.tf", "[ab]*.tf", "*.TF", "a.tf"])
+def test_a_folders_names_match_as_pathlib_globs_them(tmp_path, pattern):
+    for name in ("a.tf", "b.tf", ".hidden.tf", "c.tfvars", "B.TF", "x.tf.bak"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "folder.tf").mkdir()
+    (tmp_path / "gone.tf").symlink_to(tmp_path / "missing")
+    expected = tuple(sorted(p.name for p in tmp_path.glob(pattern)))
+    assert disk._glob(tmp_path / pattern) == expected
+    assert disk._glob(tmp_path / "missing" / pattern) == ()
+    assert disk._glob(tmp_path / "a.tf" / pattern) == ()

@@ -10,9 +10,11 @@ Outside a recording each function is the plain call it wraps.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import hashlib
 import io
 import os
+import re
 import stat
 import time
 from collections import OrderedDict
@@ -272,7 +274,7 @@ def _noted(probes: set[Probe], kind: str, path: Path | str, look: Callable[[], T
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    status = path.stat()
+    status = os.stat(path)  # what ``path.stat()`` answers, without pathlib's own steps
     return status.st_mtime_ns, status.st_size
 
 
@@ -281,7 +283,31 @@ def _listdir(directory: Path | str) -> tuple[str, ...]:
 
 
 def _glob(pattern_path: Path) -> tuple[str, ...]:
-    return tuple(sorted(p.name for p in pattern_path.parent.glob(pattern_path.name)))
+    """The names ``pattern_path.parent.glob(pattern_path.name)`` yields, sorted."""
+    folder, pattern = pattern_path.parent, pattern_path.name
+    if not _WILDCARD.search(pattern) or "**" in pattern:
+        return tuple(sorted(p.name for p in folder.glob(pattern)))
+    # A wildcard in one folder, as ``Path.glob`` (3.11) reads it, without a path per entry:
+    # nothing when the folder is not one, nothing when it may not be listed.
+    if not folder.is_dir():
+        return ()
+    try:
+        names = os.listdir(folder)
+    except PermissionError:
+        return ()
+    match = _name_pattern(pattern)
+    return tuple(sorted(name for name in names if match(name)))
+
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+@lru_cache(maxsize=32)
+def _name_pattern(pattern: str) -> Callable[[str], re.Match | None]:
+    """What a name must match, as ``Path.glob`` compiles a pattern (case matters but on
+    Windows)."""
+    flags = re.IGNORECASE if os.name == "nt" else 0
+    return re.compile(fnmatch.translate(pattern), flags).fullmatch
 
 
 # Folder listings by folder and pattern, each with the folder's stamp when it was listed: rules

@@ -353,9 +353,15 @@ def _is_root(module: Module) -> bool:
 def _spells_functions(module: Module) -> bool:
     """Whether a file of the module spells a per-deployment function's name: only then can an
     expression of it call one, and walk every node to find the call."""
-    return any(
-        name in source.text for source in module.files.values() for name in PER_DEPLOYMENT_FUNCTIONS
-    )
+    return any(name in source.text for source in module.files.values() for name in _SPELLED)
+
+
+# The names to search for: a text that spells `uuidv5` spells `uuid` too.
+_SPELLED = tuple(
+    name
+    for name in sorted(PER_DEPLOYMENT_FUNCTIONS)
+    if not any(other != name and other in name for other in PER_DEPLOYMENT_FUNCTIONS)
+)
 
 
 def _is_empty(expression: n.Expression) -> bool:

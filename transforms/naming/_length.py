@@ -53,7 +53,7 @@ class LengthEstimate:
     def value(self, expression: n.Node) -> str:
         kind = type(expression)
         if kind in (n.TemplateString, n.Heredoc):
-            return "".join(self._part(p) for p in expression.parts)
+            return self.parts_value(expression.parts)
         if kind is n.Parenthesized:
             return self.value(expression.expression)
         if kind is n.FunctionCall:
@@ -66,6 +66,10 @@ class LengthEstimate:
         if parts:
             return self._reference(parts)
         return "x" * UNKNOWN
+
+    def parts_value(self, parts) -> str:
+        """The estimate of a template's parts, in order."""
+        return "".join(self._part(p) for p in parts)
 
     def _part(self, part) -> str:
         if type(part) is Leaf:

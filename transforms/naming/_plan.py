@@ -13,6 +13,7 @@ from terrafix.model import Module
 from terrafix.model.module import Symbol, literal_string
 from terrafix.model.references import traversal_parts
 from terrafix.syntax import nodes as n
+from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer import BlockSpec, expr, parse_expression
 
@@ -31,7 +32,14 @@ from ._analysis import (
 from ._callers import caller_arguments, local_callers, local_source, read_module
 from ._length import LengthEstimate
 from ._memo import remembered
-from ._rewrite import as_inner, inner_of, literal_word, prefixed, source_of, template_inner
+from ._rewrite import (
+    as_inner,
+    inner_of,
+    literal_word,
+    prefix_split,
+    source_of,
+    template_inner,
+)
 
 PROJECT_VARIABLES = (
     "project_name",
@@ -474,7 +482,8 @@ class _Planner:
             leading = "${var." + project_var + "}"
         else:
             leading = project_word if literal and project_word else None
-        new_inner = prefixed(inner, head, prefix_ref, leading)
+        separator, kept = prefix_split(inner, head, leading)
+        new_inner = head + prefix_ref + separator + inner[kept:]
         change = SiteChange(
             site,
             f"built from local.{plan.prefix_local}",
@@ -484,7 +493,12 @@ class _Planner:
         )
         # The estimate reads lower() and replace() as their first argument, so the new value
         # is estimated once, whichever of them it gets wrapped in.
-        estimated = estimate.value(_parsed(change.value))
+        kept_value = _kept_value(estimate, value, len(inner), kept) if literal else None
+        if kept_value is None:
+            estimated = estimate.value(_parsed(change.value))
+        else:
+            prefix = estimate.value(_parsed("local." + plan.prefix_local))
+            estimated = unescape(head) + prefix + separator + kept_value
         if site.rules.lowercase and _has_upper(estimated):
             change.value = f"lower({change.value})"
             change.follow_inner = "${" + change.value + "}" if literal else None
@@ -524,6 +538,41 @@ class _Planner:
         )
         change.follow_inner = "${" + change.value + "}" if change.follow_inner else None
         return change
+
+
+def _kept_value(
+    estimate: LengthEstimate, value: n.TemplateString, length: int, kept: int
+) -> str | None:
+    """The estimate of the template text ``value`` spells from offset ``kept`` on (``length``
+    is its whole text's), read from its parts as parsed: a new name keeps that text after its
+    prefix, and parsing each new name again only to estimate it cost as much as planning it.
+    None when the offset falls inside an interpolation or inside literal text with escapes,
+    where only parsing the new text tells."""
+    parts = value.parts
+    ends = []
+    end = 0
+    for part in parts:
+        kind = type(part)
+        if kind is Leaf:
+            end += len(part.pre) + len(part.text)
+        elif kind is n.TemplateInterpolation:
+            end += len(part.render())
+        else:
+            return None
+        ends.append(end)
+    if end != length:
+        return None
+    start = 0
+    for index, part in enumerate(parts):
+        if kept == start:
+            return estimate.parts_value(parts[index:])
+        if kept < ends[index]:
+            text = part.text if type(part) is Leaf and not part.pre else None
+            if text is None or "\\" in text or "{" in text:
+                return None
+            return text[kept - start :] + estimate.parts_value(parts[index + 1 :])
+        start = ends[index]
+    return "" if kept == length else None
 
 
 def _cut(text: str, limit: int) -> str:

@@ -43,16 +43,18 @@ def inner_of(expression: n.Expression) -> tuple[str, bool]:
     return "${" + source_of(expression) + "}", False
 
 
-def prefixed(inner: str, head: str, prefix: str, leading: str | None) -> str:
-    """``inner`` with ``prefix`` after the form's ``head``; ``leading`` (an interpolation or a
-    literal word the prefix already stands for) is replaced rather than repeated."""
+def prefix_split(inner: str, head: str, leading: str | None) -> tuple[str, int]:
+    """How a prefix goes into ``inner`` after the form's ``head``: the separator after the
+    prefix, and where the text of ``inner`` that follows it starts. ``leading`` (an
+    interpolation or a literal word the prefix already stands for) is replaced rather than
+    repeated."""
     rest = inner[len(head) :]
     if leading is not None and rest.startswith(leading):
         after = rest[len(leading) :]
         if leading.startswith("${") or after == "" or after[0] in "-_./":
-            return head + prefix + after
+            return "", len(head) + len(leading)
     separator = "" if rest[:1] in ("-", "_", "/", ".") or rest == "" else "-"
-    return head + prefix + separator + rest
+    return separator, len(head)
 
 
 def literal_word(value: str) -> str:
