@@ -58,10 +58,14 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     """Address → the addresses it references (locals count one by one)."""
     graph: dict[str, set[str]] = {}
     by_block: dict[int, set[str]] = {}
+    block, found = None, set()
     for reference in module.references:  # the module's own reading of every top-level block
         address = address_of(reference.traversal.parts)
         if address:
-            by_block.setdefault(id(reference.block), set()).add(address)
+            if reference.block is not block:  # a block's references come one after another
+                block = reference.block
+                found = by_block.setdefault(id(block), set())
+            found.add(address)
     for _, block in module.top_level_blocks():
         if block.block_type == "locals":
             for attribute in block.body.attributes():
