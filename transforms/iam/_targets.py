@@ -91,7 +91,7 @@ def addresses_in(node: n.Node) -> set[str]:
 
 def dependents(module: Module, block: n.Block) -> set[str]:
     """Addresses that reach ``block`` through references, ``block`` (and its locals) included."""
-    referrers = _referrers(module)
+    referrers = referrers_of(module)
     if block.block_type == "locals":
         roots = {f"local.{a.key}" for a in block.body.attributes()}
     else:
@@ -115,7 +115,8 @@ def _build_referrers(module: Module) -> dict[str, set[str]]:
     return referrers
 
 
-_referrers = IdentityCache(_build_referrers, size=4)
+# Asked by every statement's planner and by the module's wiring.
+referrers_of = IdentityCache(_build_referrers, size=4)
 
 
 def candidates(module: Module, sources: Iterable[ArnSource], excluded: set[str]) -> list[str]:

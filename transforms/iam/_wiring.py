@@ -31,7 +31,7 @@ from terrafix.syntax.nodes import label_text
 
 from ._names import block_words, name_key, words_of
 from ._paths import attribute_values, attributes, ends_with
-from ._targets import addresses_in, block_address, dependency_graph
+from ._targets import addresses_in, block_address, dependency_graph, referrers_of
 from ._trust import DOCUMENT, trust_services
 
 NAMEABLE_TYPES = frozenset(s.terraform_type for sources in RESOURCE_ARNS.values() for s in sources)
@@ -127,10 +127,7 @@ def targets_at(wiring: Wiring, block: n.Block, patterns: Iterable[str]) -> set[s
 
 def _build(module: Module) -> Wiring:
     graph = dependency_graph(module)
-    reverse: dict[str, set[str]] = {}
-    for address, targets in graph.items():
-        for target in targets:
-            reverse.setdefault(target, set()).add(address)
+    reverse = referrers_of(module)
     blocks = {block_address(b): b for _, b in module.top_level_blocks() if b.block_type != "locals"}
     wiring = Wiring(blocks, graph, reverse)
     for address, block in blocks.items():
