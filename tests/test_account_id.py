@@ -361,6 +361,8 @@ def test_an_id_spelled_with_escapes_is_found_as_one_in_digits(tmp_path: Path, sp
         'account = "12345678901"\n',  # eleven: no id
         "a = 12345678901 + 123456789012\n",
         "id = 1234567890 1234567890\n",  # two runs, neither long enough
+        "ends = 000000000000",  # zeros at the very end
+        "split = 000000 000000\n",
         'arabic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"\n',
         "",
     ],

@@ -48,3 +48,40 @@ def test_every_call_is_read_and_no_mention_is():
         ("policy", "Allow", ("sqs:*",)),
         ("policy", "Deny", ("ec2:*",)),
     ]
+
+
+SPELLED_AROUND = """\
+resource "aws_iam_policy" "cased" {
+  policy = jsonencode({ STATEMENT = [{ Effect = "Allow", Action = "s3:GetObject" }] })
+}
+
+resource "aws_iam_policy" "escaped" {
+  policy = jsonencode({ "St\\u0061tement" = [{ Effect = "Allow", Action = "sqs:SendMessage" }] })
+}
+
+resource "aws_iam_policy" "json_escaped" {
+  policy = <<-EOT
+    {"\\u0053tatement": [{"Effect": "Allow", "Action": "sns:Publish"}]}
+  EOT
+}
+
+resource "aws_iam_policy" "unrelated" {
+  name = "no-policy-here"
+}
+"""
+
+
+def test_a_key_in_any_case_or_escaped_is_read():
+    module = Module.from_texts(Path("m"), {Path("m/main.tf"): SPELLED_AROUND})
+    found = sorted((s.block.label_values[1], s.actions) for s in statements(module))
+    assert found == [
+        ("cased", ("s3:GetObject",)),
+        ("escaped", ("sqs:SendMessage",)),
+        ("json_escaped", ("sns:Publish",)),
+    ]
+
+
+def test_a_file_with_other_characters_is_read_whole():
+    text = "# café\n" + SPELLED_AROUND
+    module = Module.from_texts(Path("m"), {Path("m/main.tf"): text})
+    assert len(list(statements(module))) == 3

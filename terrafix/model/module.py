@@ -12,6 +12,8 @@ from typing import NamedTuple
 from ..syntax import HclSyntaxError, parse_recovering
 from ..syntax import nodes as n
 from ..syntax.positions import remember_parsed
+from ..syntax.strings import unescape
+from ..syntax.tokens import Leaf
 from .discovery import auto_load_rank
 from .references import Traversal, traversals
 
@@ -348,13 +350,14 @@ class Module:
 
 def _literal_string(expr: n.Expression) -> str | None:
     """The value of a string literal with no interpolation, else None."""
-    if type(expr) is n.TemplateString and all(
-        type(p) is not n.TemplateInterpolation for p in expr.parts
-    ):
-        from ..syntax.strings import unescape
-
-        if all(type(p).__name__ == "Leaf" for p in expr.parts):
-            return "".join(unescape(p.text) for p in expr.parts)
+    if type(expr) is not n.TemplateString:
+        return None
+    parts = expr.parts
+    if len(parts) == 1:  # nearly every literal: asked of every value rules read
+        part = parts[0]
+        return unescape(part.text) if type(part) is Leaf else None
+    if all(type(p) is Leaf for p in parts):
+        return "".join(unescape(p.text) for p in parts)
     return None
 
 

@@ -387,7 +387,10 @@ def _label_key(label: Leaf | n.TemplateString) -> str:
     """A label's name as written, quotes aside (escapes are rare in names and spelt alike)."""
     if type(label) is Leaf:
         return label.text
-    return "".join(part.text if type(part) is Leaf else part.render() for part in label.parts)
+    parts = label.parts
+    if len(parts) == 1 and type(parts[0]) is Leaf:  # nearly every label: one per declaration
+        return parts[0].text
+    return "".join(part.text if type(part) is Leaf else part.render() for part in parts)
 
 
 def _literal(expr: n.Expression) -> str | None:

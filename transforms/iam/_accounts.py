@@ -84,10 +84,20 @@ def _file_sites(path: Path, tree: n.ConfigFile) -> Iterator[AccountSite]:
                 yield site
 
 
+# Every ASCII digit as "0", every other byte as a space: twelve digits become a run of zeros,
+# which a plain substring search finds ten times faster than a pattern does.
+DIGITS_AS_ZEROS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+TWELVE_ZEROS = b"0" * 12
+
+
 def _may_spell_an_id(text: str) -> bool:
     """Whether ``text`` may hold an account id: twelve digits, or escapes that could spell
     them. Most files hold none, and their strings need no closer look."""
-    return TWELVE_DIGITS.search(text) is not None or "\\u" in text or "\\U" in text
+    if "\\u" in text or "\\U" in text:
+        return True
+    if text.isascii():  # ``\d`` matches other scripts' digits too: only ASCII text is bytes
+        return TWELVE_ZEROS in text.encode().translate(DIGITS_AS_ZEROS)
+    return TWELVE_DIGITS.search(text) is not None
 
 
 def _default_sites(path: Path, block: n.Block) -> Iterator[AccountSite]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from terrafix.model import Module
-from terrafix.model.module import literal_string
+from terrafix.model.module import SourceFile, literal_string
 from terrafix.syntax import nodes as n
+from terrafix.syntax.positions import parsed_text
 from terrafix.syntax.strings import unescape
 from terrafix.syntax.tokens import Leaf
 from terrafix.writer.objects import object_key
@@ -78,7 +80,7 @@ def statements(module: Module) -> Iterator[Statement]:
         # Every jsonencode call spells its name in the file's text: once as many calls as
         # spellings are found, the file's other expressions need no walk.
         unseen = _Spellings(source.text, source.text.count(JSONENCODE))
-        for block in source.tree.body.blocks():
+        for block in _blocks_naming_statements(source):
             if block.block_type == "data" and block.label_values[:1] == (
                 "aws_iam_policy_document",
             ):
@@ -95,6 +97,34 @@ def statements(module: Module) -> Iterator[Statement]:
 
 
 JSONENCODE = "jsonencode"
+# Every form names its statements with a key spelled "statement" in some case (`Statement =`,
+# a `statement` block, JSON's "Statement"), or with an escape that may spell one (`\\u0053`).
+KEY_MARKS = ("statement", "\\u")
+
+
+def _blocks_naming_statements(source: SourceFile) -> list[n.Block]:
+    """The file's top-level blocks whose text may name a statement: most blocks of a module
+    spell no mark, and need no look at their attributes. Every block when the text's cases or
+    the tree's positions cannot be trusted to place a mark (non-ASCII text, a tree not parsed
+    from this text)."""
+    blocks = list(source.tree.body.blocks())
+    text = source.text
+    if not text.isascii() or parsed_text(source.tree) != text:
+        return blocks
+    lowered = text.lower()
+    marks = []
+    for mark in KEY_MARKS:
+        at = lowered.find(mark)
+        while at >= 0:
+            marks.append(at)
+            at = lowered.find(mark, at + 1)
+    if not marks:
+        return []
+    # A mark belongs to the last block starting before it (or lies after that block ends:
+    # looking at the block anyway costs a walk, never a statement).
+    starts = [block.type.pos for block in blocks]
+    chosen = {bisect_right(starts, at) - 1 for at in marks}
+    return [blocks[i] for i in sorted(chosen) if i >= 0]
 
 
 @dataclass

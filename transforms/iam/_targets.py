@@ -58,10 +58,14 @@ def _build_dependency_graph(module: Module) -> dict[str, set[str]]:
     """Address → the addresses it references (locals count one by one)."""
     graph: dict[str, set[str]] = {}
     by_block: dict[int, set[str]] = {}
+    block, found = None, set()
     for reference in module.references:  # the module's own reading of every top-level block
         address = address_of(reference.traversal.parts)
         if address:
-            by_block.setdefault(id(reference.block), set()).add(address)
+            if reference.block is not block:  # a block's references come one after another
+                block = reference.block
+                found = by_block.setdefault(id(block), set())
+            found.add(address)
     for _, block in module.top_level_blocks():
         if block.block_type == "locals":
             for attribute in block.body.attributes():
@@ -87,7 +91,7 @@ def addresses_in(node: n.Node) -> set[str]:
 
 def dependents(module: Module, block: n.Block) -> set[str]:
     """Addresses that reach ``block`` through references, ``block`` (and its locals) included."""
-    referrers = _referrers(module)
+    referrers = referrers_of(module)
     if block.block_type == "locals":
         roots = {f"local.{a.key}" for a in block.body.attributes()}
     else:
@@ -111,7 +115,8 @@ def _build_referrers(module: Module) -> dict[str, set[str]]:
     return referrers
 
 
-_referrers = IdentityCache(_build_referrers, size=4)
+# Asked by every statement's planner and by the module's wiring.
+referrers_of = IdentityCache(_build_referrers, size=4)
 
 
 def candidates(module: Module, sources: Iterable[ArnSource], excluded: set[str]) -> list[str]:

@@ -27,10 +27,11 @@ from terrafix.data.iam_wiring import (
 from terrafix.model import Module
 from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
+from terrafix.syntax.nodes import label_text
 
 from ._names import block_words, name_key, words_of
 from ._paths import attribute_values, attributes, ends_with
-from ._targets import addresses_in, block_address, dependency_graph
+from ._targets import addresses_in, block_address, dependency_graph, referrers_of
 from ._trust import DOCUMENT, trust_services
 
 NAMEABLE_TYPES = frozenset(s.terraform_type for sources in RESOURCE_ARNS.values() for s in sources)
@@ -58,6 +59,8 @@ class Wiring:
     owners: dict[str, str] = field(default_factory=dict)  # log group → the consumer it is for
     roles: dict[str, RoleFacts] = field(default_factory=dict)
     claims: dict[str, set[str]] = field(default_factory=dict)  # resource → roles using it
+    # address → resource type ("" for other blocks): asked of every address again and again
+    types: dict[str, str] = field(default_factory=dict)
 
     def resolved(self, addresses: Iterable[str]) -> set[str]:
         """Addresses with locals replaced by what they reference, transitively."""
@@ -96,6 +99,9 @@ class Wiring:
         return out
 
     def type_of(self, address: str) -> str:
+        known = self.types.get(address)
+        if known is not None:
+            return known
         block = self.blocks.get(address)
         if block is None or block.block_type != "resource":
             return ""
@@ -121,12 +127,14 @@ def targets_at(wiring: Wiring, block: n.Block, patterns: Iterable[str]) -> set[s
 
 def _build(module: Module) -> Wiring:
     graph = dependency_graph(module)
-    reverse: dict[str, set[str]] = {}
-    for address, targets in graph.items():
-        for target in targets:
-            reverse.setdefault(target, set()).add(address)
+    reverse = referrers_of(module)
     blocks = {block_address(b): b for _, b in module.top_level_blocks() if b.block_type != "locals"}
     wiring = Wiring(blocks, graph, reverse)
+    for address, block in blocks.items():
+        if block.block_type != "resource":
+            wiring.types[address] = ""
+        elif block.labels:
+            wiring.types[address] = label_text(block.labels[0])
     _find_writers(wiring)
     _find_owners(wiring)
     for address, block in blocks.items():
