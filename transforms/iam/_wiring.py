@@ -27,7 +27,6 @@ from terrafix.data.iam_wiring import (
 from terrafix.model import Module
 from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
-from terrafix.syntax.nodes import label_text
 
 from ._names import block_words, name_key, words_of
 from ._paths import attribute_values, attributes, ends_with
@@ -59,7 +58,7 @@ class Wiring:
     owners: dict[str, str] = field(default_factory=dict)  # log group → the consumer it is for
     roles: dict[str, RoleFacts] = field(default_factory=dict)
     claims: dict[str, set[str]] = field(default_factory=dict)  # resource → roles using it
-    # address → resource type ("" for other blocks): asked of every address again and again
+    # address → resource type ("" for other blocks), kept: asked of every address again and again
     types: dict[str, str] = field(default_factory=dict)
 
     def resolved(self, addresses: Iterable[str]) -> set[str]:
@@ -100,12 +99,11 @@ class Wiring:
 
     def type_of(self, address: str) -> str:
         known = self.types.get(address)
-        if known is not None:
-            return known
-        block = self.blocks.get(address)
-        if block is None or block.block_type != "resource":
-            return ""
-        return block.label_values[0]
+        if known is None:
+            block = self.blocks.get(address)
+            resource = block is not None and block.block_type == "resource"
+            known = self.types[address] = block.label_values[0] if resource else ""
+        return known
 
 
 def resource_type(address: str) -> str:
@@ -130,11 +128,6 @@ def _build(module: Module) -> Wiring:
     reverse = referrers_of(module)
     blocks = {block_address(b): b for _, b in module.top_level_blocks() if b.block_type != "locals"}
     wiring = Wiring(blocks, graph, reverse)
-    for address, block in blocks.items():
-        if block.block_type != "resource":
-            wiring.types[address] = ""
-        elif block.labels:
-            wiring.types[address] = label_text(block.labels[0])
     _find_writers(wiring)
     _find_owners(wiring)
     for address, block in blocks.items():
