@@ -95,4 +95,4 @@ def _with_trivia(leaf: Leaf) -> int:
     return leaf.pos - len(leaf.pre)
 
 
-original_file = IdentityCache(OriginalFile, size=8)
+original_file = IdentityCache(OriginalFile, size=64)
