@@ -25,7 +25,9 @@ SECTION is any of ``checkov cache jobs scaling memory`` (default: all of them):
   ``--jobs 1 --no-cache``; CPU seconds per MB and the 16× / 1× ratio of it (1.0 is linear).
   Start-up (Python, imports) is most of a 1× check, so seconds per MB fall with size whatever
   the checks do; the ratio is also given with the start-up floor (a one-variable module)
-  subtracted, and that one shows work growing faster than the module.
+  subtracted, and that one shows work growing faster than the module. The cost of each added
+  MB between neighbouring sizes (4× − 1×, 16× − 4×) leaves out every one-time cost, data
+  loaded on first use included: its ratio is 1.0 when time grows exactly linearly.
 - **memory**: the peak resident set of the check process (``--jobs 1 --no-cache``) on the whole
   tree and on the 16× module.
 
@@ -333,6 +335,20 @@ def section_scaling(bench: Bench) -> None:
         f"  CPU s/MB at {big}× / at {small}× (linear within 20%: ≤ 1.2): "
         f"{per_mb[big] / per_mb[small]:.2f}; above the floor: "
         f"{above_floor[big] / above_floor[small]:.2f}"
+    )
+    # What each added MB costs, between neighbouring sizes: one-time costs (start-up, data
+    # loaded on first use) cancel out, so 1.0 is exactly linear and above it is worse.
+    steps = list(zip(COPIES, COPIES[1:]))
+    added = {
+        (a, b): (median(runs[b], "cpu") - median(runs[a], "cpu"))
+        / (modules[b][1] - modules[a][1])
+        for a, b in steps
+    }
+    first, last = steps[0], steps[-1]
+    print(
+        "  CPU s per added MB: "
+        + ", ".join(f"{a}×→{b}× {added[a, b]:.2f}" for a, b in steps)
+        + f"; {last[0]}×→{last[1]}× / {first[0]}×→{first[1]}×: {added[last] / added[first]:.2f}"
     )
 
 
