@@ -59,6 +59,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -338,7 +339,7 @@ def section_scaling(bench: Bench) -> None:
     )
     # What each added MB costs, between neighbouring sizes: one-time costs (start-up, data
     # loaded on first use) cancel out, so 1.0 is exactly linear and above it is worse.
-    steps = list(zip(COPIES, COPIES[1:]))
+    steps = list(pairwise(COPIES))
     added = {
         (a, b): (median(runs[b], "cpu") - median(runs[a], "cpu"))
         / (modules[b][1] - modules[a][1])
