@@ -341,8 +341,7 @@ def section_scaling(bench: Bench) -> None:
     # loaded on first use) cancel out, so 1.0 is exactly linear and above it is worse.
     steps = list(pairwise(COPIES))
     added = {
-        (a, b): (median(runs[b], "cpu") - median(runs[a], "cpu"))
-        / (modules[b][1] - modules[a][1])
+        (a, b): (median(runs[b], "cpu") - median(runs[a], "cpu")) / (modules[b][1] - modules[a][1])
         for a, b in steps
     }
     first, last = steps[0], steps[-1]
