@@ -119,42 +119,63 @@ def _build_referrers(module: Module) -> dict[str, set[str]]:
 referrers_of = IdentityCache(_build_referrers, size=4)
 
 
+class _ResourceIndex:
+    """The module's resources by type and by address, each in module order: every statement
+    asks for a few types or addresses, and scanning all resources for each would make a module
+    with many statements and many resources cost their product."""
+
+    def __init__(self, module: Module) -> None:
+        self.position: dict[tuple[str, str], int] = {}
+        self.by_type: dict[str, list[tuple[str, str]]] = {}
+        self.by_address: dict[str, list[tuple[str, str]]] = {}
+        for position, key in enumerate(module.resources):
+            self.position[key] = position
+            self.by_type.setdefault(key[0], []).append(key)
+            self.by_address.setdefault(f"{key[0]}.{key[1]}", []).append(key)
+
+    def of_types(self, types: set[str]) -> list[tuple[str, str]]:
+        """The resources of ``types``, in module order."""
+        keys = [key for type_ in types for key in self.by_type.get(type_, ())]
+        return sorted(keys, key=self.position.__getitem__) if len(types) > 1 else keys
+
+
+_resource_index = IdentityCache(_ResourceIndex, size=4)
+
+
 def candidates(module: Module, sources: Iterable[ArnSource], excluded: set[str]) -> list[str]:
     """Addresses of the module's resources of the sources' types, in module order."""
-    types = {source.terraform_type for source in sources}
-    return [
-        f"{type_}.{name}"
-        for type_, name in module.resources
-        if type_ in types and f"{type_}.{name}" not in excluded
-    ]
-
-
-def arn_expressions(
-    module: Module, sources: Iterable[ArnSource], named: Iterable[str]
-) -> list[ArnExpression]:
-    """ARN expressions of the ``named`` resources, for each source, in module order."""
-    named = set(named)
-    out: list[ArnExpression] = []
-    for source in sources:
-        for (type_, name), symbol in module.resources.items():
-            if type_ != source.terraform_type or f"{type_}.{name}" not in named:
-                continue
-            expression = _arn_expression(type_, name, symbol.node, source)
-            if expression not in out:
-                out.append(expression)
-    return out
+    return [a for a in _typed_addresses(module, sources) if a not in excluded]
 
 
 def cyclic_candidates(
     module: Module, sources: Iterable[ArnSource], excluded: set[str]
 ) -> list[str]:
     """Addresses of the sources' types left out because they depend on the policy."""
+    return [a for a in _typed_addresses(module, sources) if a in excluded]
+
+
+def _typed_addresses(module: Module, sources: Iterable[ArnSource]) -> list[str]:
     types = {source.terraform_type for source in sources}
-    return [
-        f"{type_}.{name}"
-        for type_, name in module.resources
-        if type_ in types and f"{type_}.{name}" in excluded
-    ]
+    return [f"{type_}.{name}" for type_, name in _resource_index(module).of_types(types)]
+
+
+def arn_expressions(
+    module: Module, sources: Iterable[ArnSource], named: Iterable[str]
+) -> list[ArnExpression]:
+    """ARN expressions of the ``named`` resources, for each source, in module order."""
+    index = _resource_index(module)
+    keys = {key for address in set(named) for key in index.by_address.get(address, ())}
+    ordered = sorted(keys, key=index.position.__getitem__)
+    resources = module.resources
+    out: list[ArnExpression] = []
+    for source in sources:
+        for type_, name in ordered:
+            if type_ != source.terraform_type:
+                continue
+            expression = _arn_expression(type_, name, resources[type_, name].node, source)
+            if expression not in out:
+                out.append(expression)
+    return out
 
 
 def _arn_expression(type_: str, name: str, block: n.Block, source: ArnSource) -> ArnExpression:
