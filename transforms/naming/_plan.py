@@ -364,9 +364,12 @@ class _Planner:
             return True
         estimate = self._estimate(plan)
         prefix_ref = "${local." + plan.prefix_local + "}"
+        fixed_names = {symbol.node.name.text for symbol, _ in plan.local_fixes}
         for site in static:
             plan.changes.append(
-                self._site_change(site, plan, prefix_ref, project_var, project_word, estimate)
+                self._site_change(
+                    site, plan, fixed_names, prefix_ref, project_var, project_word, estimate
+                )
             )
         return True
 
@@ -460,6 +463,7 @@ class _Planner:
         self,
         site: NameSite,
         plan: NamingPlan,
+        fixed_names: set[str],  # the locals the plan suffixes
         prefix_ref: str,
         project_var: str | None,
         project_word: str | None,
@@ -467,7 +471,6 @@ class _Planner:
     ) -> SiteChange:
         lead = _lead_expression(site)
         parts = traversal_parts(lead) if lead is not None else None
-        fixed_names = {symbol.node.name.text for symbol, _ in plan.local_fixes}
         value = site.attribute.value
         if parts and len(parts) == 2 and parts[0] == "local" and parts[1] in fixed_names:
             change = SiteChange(site, f"local.{parts[1]} now carries the suffix")
