@@ -246,15 +246,32 @@ def section_checkov(bench: Bench) -> None:
         )
     else:
         print("  skipped --jobs 2: this terrafix has no --jobs (it checks in one process)")
-    terrafix = interleaved(commands, bench.args.runs, bench.terrafix)
-    for label, runs in terrafix.items():
-        print(row(f"{label} (median of {len(runs)})", runs))
+    tree = str(bench.tree)
+    command = [
+        str(checkov),
+        "-d",
+        tree,
+        "--framework",
+        "terraform",
+        "--quiet",
+        "--compact",
+        "-o",
+        "json",
+    ]
+    # checkov's runs take turns with terrafix's, so a slow spell of the machine hits both.
+    terrafix: dict[str, list[Run]] = {label: [] for label in commands}
+    runs: list[Run] = []
+    for round_ in range(max(bench.args.runs, bench.args.checkov_runs if checkov else 0)):
+        if round_ < bench.args.runs:
+            for label, own in interleaved(commands, 1, bench.terrafix).items():
+                terrafix[label] += own
+        if checkov is not None and round_ < bench.args.checkov_runs:
+            runs.append(bench.checkov(command))
+    for label, own in terrafix.items():
+        print(row(f"{label} (median of {len(own)})", own))
     if checkov is None:
         print(f"  skipped checkov: not found; install it in a side environment: {CHECKOV_INSTALL}")
         return
-    command = [checkov, "-d", str(bench.tree), "--framework", "terraform", "--quiet", "--compact"]
-    command += ["-o", "json"]
-    runs = [bench.checkov(command) for _ in range(bench.args.checkov_runs)]
     print(row(f"checkov (median of {len(runs)})", runs))
     for label, own in terrafix.items():
         print(ratio(f"checkov / {label}", runs, own))
