@@ -82,6 +82,17 @@ def test_finding_names_the_directory_to_provide(copy):
     ) in messages
 
 
+def test_a_check_builds_no_fix_texts_until_they_are_read(copy):
+    path = copy("seed001")
+    findings = run([path], TF004, fix=False).findings
+    assert findings
+    fixes = {id(f.fix): f.fix for f in findings}.values()
+    assert all(repr(fix.changes) == "DeferredTexts(not built yet)" for fix in fixes)
+    fix = next(iter(fixes))
+    assert any('data "archive_file"' in text for text in fix.changes.values())
+    assert sorted(p.name for p in fix.changes) == ["lambda.tf", "provider.tf"]
+
+
 def test_existing_code_is_used_and_never_created(copy):
     path = copy("existing_source")
     before = sorted(p.relative_to(path) for p in path.rglob("*"))

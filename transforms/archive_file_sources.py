@@ -10,7 +10,7 @@ from pathlib import Path
 
 from terrafix.data.providers import PROVIDERS
 from terrafix.engine.changeset import Changeset
-from terrafix.engine.findings import Applicability, Finding, Fix
+from terrafix.engine.findings import Applicability, DeferredTexts, Finding, Fix
 from terrafix.engine.locate import span_of
 from terrafix.engine.rules import Rule, RuleContext
 from terrafix.model import Module, disk
@@ -489,8 +489,20 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -> Fix:
-    changes = Changeset(module)
     name = plan.name if plan is not None else package.builder
+    # Outside a throwaway stack a missing zip is usually built by a CI step before `terraform
+    # apply` (and kept out of git): packaging it differently is the maintainers' decision.
+    guessed = not ephemeral or any(c.via_variable for c in package.consumers)
+    applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
+    what = f"build {package.location!r} with data.archive_file.{name}"
+    texts = DeferredTexts(lambda: _fixed_texts(module, package, plan, name))
+    return Fix(what, applicability, module.texts, texts)
+
+
+def _fixed_texts(module: Module, package: Package, plan: Plan | None, name: str) -> dict:
+    """The module's texts with the package built by `archive_file` (built only when a report
+    or a run reads them: a check that prints findings does not)."""
+    changes = Changeset(module)
     first = package.consumers[0]
     if plan is not None and not module.may_declare("data", "archive_file", name):
         doc = changes.document(first.path)
@@ -501,12 +513,7 @@ def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -
         doc.replace(consumer.block, _repointed(consumer, name, doc.style))
     archive = PROVIDERS["archive"]
     changes.ensure_required_provider("archive", archive.source, archive.version)
-    # Outside a throwaway stack a missing zip is usually built by a CI step before `terraform
-    # apply` (and kept out of git): packaging it differently is the maintainers' decision.
-    guessed = not ephemeral or any(c.via_variable for c in package.consumers)
-    applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
-    what = f"build {package.location!r} with data.archive_file.{name}"
-    return Fix(what, applicability, changes.base(), changes.changes())
+    return changes.changes()
 
 
 def _home_made_name(module: Module, package: Package) -> str:
