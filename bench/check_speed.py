@@ -235,6 +235,10 @@ class Bench:
         return bool(lacking)
 
 
+# What checkov is asked: the Terraform checks only, one compact JSON report.
+CHECKOV_OPTIONS = ("--framework", "terraform", "--quiet", "--compact", "-o", "json")
+
+
 def section_checkov(bench: Bench) -> None:
     print(f"checkov vs terrafix on the tree ({bench.tree_mb:.1f} MB)")
     checkov = find_checkov(bench.args.checkov)
@@ -246,18 +250,7 @@ def section_checkov(bench: Bench) -> None:
         )
     else:
         print("  skipped --jobs 2: this terrafix has no --jobs (it checks in one process)")
-    tree = str(bench.tree)
-    command = [
-        str(checkov),
-        "-d",
-        tree,
-        "--framework",
-        "terraform",
-        "--quiet",
-        "--compact",
-        "-o",
-        "json",
-    ]
+    command = [checkov, "-d", str(bench.tree), *CHECKOV_OPTIONS] if checkov is not None else []
     # checkov's runs take turns with terrafix's, so a slow spell of the machine hits both.
     terrafix: dict[str, list[Run]] = {label: [] for label in commands}
     runs: list[Run] = []

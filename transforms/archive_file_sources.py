@@ -499,7 +499,7 @@ def _fix(module: Module, package: Package, plan: Plan | None, ephemeral: bool) -
     return Fix(what, applicability, module.texts, texts)
 
 
-def _fixed_texts(module: Module, package: Package, plan: Plan | None, name: str) -> dict:
+def _fixed_texts(module: Module, package: Package, plan: Plan | None, name: str) -> dict[Path, str]:
     """The module's texts with the package built by `archive_file` (built only when a report
     or a run reads them: a check that prints findings does not)."""
     changes = Changeset(module)
