@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from terrafix.model import Module
 from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
-from terrafix.syntax.identity_cache import IdentityCache
 
 from ._names import block_words
 from ._policies import Statement
@@ -140,23 +139,6 @@ def _named_roles(wiring: Wiring, block: n.Block, attribute: str) -> set[str]:
     roles = {t for t in wiring.resolved(addresses_in(found.value)) if t.startswith(ROLE)}
     values = [i.value for i in found.value.items] if type(found.value) is n.Tuple else [found.value]
     names = {literal_string(v) for v in values} - {None}
-    if names:
-        by_name = _roles_by_name(wiring)
-        for name in names:
-            roles.update(by_name.get(name, ()))
+    for name in names:
+        roles.update(wiring.roles_named(name))
     return roles
-
-
-def _role_names(wiring: Wiring) -> dict[str, list[str]]:
-    """Literal role `name` → the roles that have it: asked by every attachment, and scanning
-    every role for each would make a module's cost grow with roles times attachments."""
-    by_name: dict[str, list[str]] = {}
-    for address in wiring.roles:
-        name = wiring.blocks[address].body.attribute("name")
-        value = literal_string(name.value) if name is not None else None
-        if value is not None:
-            by_name.setdefault(value, []).append(address)
-    return by_name
-
-
-_roles_by_name = IdentityCache(_role_names, size=4)

@@ -25,6 +25,7 @@ from terrafix.data.iam_wiring import (
     SERVICE_DESTINATIONS,
 )
 from terrafix.model import Module
+from terrafix.model.module import literal_string
 from terrafix.syntax import nodes as n
 from terrafix.syntax.identity_cache import IdentityCache
 
@@ -60,6 +61,8 @@ class Wiring:
     claims: dict[str, set[str]] = field(default_factory=dict)  # resource → roles using it
     # address → resource type ("" for other blocks), kept: asked of every address again and again
     types: dict[str, str] = field(default_factory=dict)
+    # literal role `name` → the roles that have it, built when an attachment first asks
+    _role_names: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def resolved(self, addresses: Iterable[str]) -> set[str]:
         """Addresses with locals replaced by what they reference, transitively."""
@@ -96,6 +99,18 @@ class Wiring:
                 else:
                     out.add(referrer)
         return out
+
+    def roles_named(self, name: str) -> list[str]:
+        """The roles whose `name` is the literal ``name``: asked by every attachment that names
+        its role by literal, so found through one map rather than a scan of every role."""
+        if self._role_names is None:
+            self._role_names = {}
+            for address in self.roles:
+                attribute = self.blocks[address].body.attribute("name")
+                value = literal_string(attribute.value) if attribute is not None else None
+                if value is not None:
+                    self._role_names.setdefault(value, []).append(address)
+        return self._role_names.get(name, [])
 
     def type_of(self, address: str) -> str:
         known = self.types.get(address)
